@@ -1,0 +1,430 @@
+//! The connector config an operator pastes into the Logto Console, and its validation.
+
+use crate::error::{Error, ErrorCode, Issue, Issues};
+use crate::value::Value;
+use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
+use std::fmt;
+
+/// Usage types Logto needs for its full sign-in flows; the reference requires all four.
+pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+/// Most templates accepted; Logto sends 9 usage types.
+pub const MAX_TEMPLATES: usize = 64;
+/// Longest template subject or content accepted, in bytes (wasm memory never shrinks).
+pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
+/// Longest short field (keys, account name, alias, endpoint) accepted, in bytes.
+pub const MAX_FIELD_BYTES: usize = 1024;
+
+/// A DirectMail region and its endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    CnHangzhou,
+    ApSoutheast1,
+    ApSoutheast2,
+    EuCentral1,
+    UsEast1,
+}
+
+impl Region {
+    /// Every region, in the Console's order.
+    pub const ALL: [Region; 5] = [
+        Region::CnHangzhou,
+        Region::ApSoutheast1,
+        Region::ApSoutheast2,
+        Region::EuCentral1,
+        Region::UsEast1,
+    ];
+
+    /// The region id Aliyun uses.
+    pub fn id(self) -> &'static str {
+        match self {
+            Region::CnHangzhou => "cn-hangzhou",
+            Region::ApSoutheast1 => "ap-southeast-1",
+            Region::ApSoutheast2 => "ap-southeast-2",
+            Region::EuCentral1 => "eu-central-1",
+            Region::UsEast1 => "us-east-1",
+        }
+    }
+
+    /// The region's DirectMail endpoint: cn-hangzhou has no region in its host name.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            Region::CnHangzhou => "https://dm.aliyuncs.com/",
+            Region::ApSoutheast1 => "https://dm.ap-southeast-1.aliyuncs.com/",
+            Region::ApSoutheast2 => "https://dm.ap-southeast-2.aliyuncs.com/",
+            Region::EuCentral1 => "https://dm.eu-central-1.aliyuncs.com/",
+            Region::UsEast1 => "https://dm.us-east-1.aliyuncs.com/",
+        }
+    }
+
+    /// The region with this id.
+    pub fn from_id(id: &str) -> Option<Region> {
+        Region::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+/// A value that must never be shown: `Debug` prints a placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret string.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The secret itself, for signing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// A mail template: subject and HTML content with `{{placeholders}}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub usage_type: String,
+    pub subject: String,
+    pub content: String,
+}
+
+/// A validated connector config.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub access_key_id: String,
+    pub access_key_secret: Secret,
+    pub account_name: String,
+    pub from_alias: Option<String>,
+    pub region: Region,
+    pub templates: Vec<Template>,
+    /// An endpoint that replaces the region's, such as a local emulator.
+    pub endpoint: Option<String>,
+}
+
+impl Config {
+    /// Where requests go: the override, else the region's endpoint.
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_deref().unwrap_or(self.region.endpoint())
+    }
+}
+
+/// Validates `input`, collecting every problem with its path under `invalid_config`.
+pub fn parse_config(input: &Value) -> Result<Config, Error> {
+    if !matches!(input, Value::Object(_)) {
+        let issue = Issue { path: "(config)".into(), message: format!("expected an object, got {}", input.type_name()) };
+        return Err(Error::with_issues(ErrorCode::InvalidConfig, vec![issue]));
+    }
+    let mut issues = Issues::default();
+    let access_key_id = required_string(input, "accessKeyId", &mut issues);
+    let access_key_secret = required_string(input, "accessKeySecret", &mut issues);
+    let account_name = required_string(input, "accountName", &mut issues);
+    let from_alias = optional_string(input, "fromAlias", &mut issues);
+    let region = match optional_string(input, "regionId", &mut issues) {
+        None => Region::CnHangzhou,
+        Some(id) => Region::from_id(&id).unwrap_or_else(|| {
+            let ids: Vec<&str> = Region::ALL.iter().map(|r| r.id()).collect();
+            issues.push("regionId", format!("must be one of {}", ids.join(", ")));
+            Region::CnHangzhou
+        }),
+    };
+    let endpoint = optional_string(input, "endpoint", &mut issues).and_then(|e| {
+        parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok()
+    });
+    let templates = parse_templates(input.get_present("templates"), &mut issues);
+    issues.finish(ErrorCode::InvalidConfig, || Config {
+        access_key_id,
+        access_key_secret: Secret(access_key_secret),
+        account_name,
+        from_alias,
+        region,
+        templates,
+        endpoint,
+    })
+}
+
+fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) -> Option<String> {
+    match value {
+        Value::String(s) if s.len() > max => {
+            issues.push(path, format!("must be at most {max} bytes"));
+            None
+        }
+        Value::String(s) => Some(s.clone()),
+        other => {
+            issues.push(path, format!("expected string, got {}", other.type_name()));
+            None
+        }
+    }
+}
+
+fn required_string(input: &Value, key: &str, issues: &mut Issues) -> String {
+    match input.get_present(key) {
+        None => {
+            issues.push(key, "is required");
+            String::new()
+        }
+        Some(v) => match string_field(v, key, MAX_FIELD_BYTES, issues) {
+            Some(s) if s.is_empty() => {
+                issues.push(key, "must not be empty");
+                s
+            }
+            s => s.unwrap_or_default(),
+        },
+    }
+}
+
+fn optional_string(input: &Value, key: &str, issues: &mut Issues) -> Option<String> {
+    input.get_present(key).and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
+}
+
+fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> {
+    let items = match value {
+        None => {
+            issues.push("templates", "is required");
+            return Vec::new();
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            issues.push("templates", format!("expected array, got {}", other.type_name()));
+            return Vec::new();
+        }
+    };
+    if items.len() > MAX_TEMPLATES {
+        issues.push("templates", format!("must hold at most {MAX_TEMPLATES} templates"));
+        return Vec::new();
+    }
+    let mut templates = Vec::with_capacity(items.len());
+    let mut complete = true;
+    for (i, item) in items.iter().enumerate() {
+        match parse_template(item, &format!("templates[{i}]"), issues) {
+            Some(t) => templates.push(t),
+            None => complete = false,
+        }
+    }
+    // Like the reference, name the missing usage types only when every template parsed.
+    if complete {
+        let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+            .into_iter()
+            .filter(|required| !templates.iter().any(|t| t.usage_type == *required))
+            .collect();
+        if !missing.is_empty() {
+            issues.push(
+                "templates",
+                format!("Template with UsageType ({}) should be provided!", missing.join(", ")),
+            );
+        }
+    }
+    templates
+}
+
+fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Template> {
+    if !matches!(item, Value::Object(_)) {
+        issues.push(path, format!("expected object, got {}", item.type_name()));
+        return None;
+    }
+    let mut field = |key: &str, max: usize| -> Option<String> {
+        let field_path = format!("{path}.{key}");
+        match item.get_present(key) {
+            None => {
+                issues.push(field_path, "is required");
+                None
+            }
+            Some(v) => string_field(v, &field_path, max, issues),
+        }
+    };
+    let usage_type = field("usageType", MAX_FIELD_BYTES);
+    let subject = field("subject", MAX_TEMPLATE_BYTES);
+    let content = field("content", MAX_TEMPLATE_BYTES);
+    Some(Template { usage_type: usage_type?, subject: subject?, content: content? })
+}
+
+/// Checks an endpoint override: https anywhere, plain http only to loopback (a local emulator).
+pub fn parse_endpoint(url: &str) -> Result<String, String> {
+    if url.len() > MAX_FIELD_BYTES {
+        return Err(format!("must be at most {MAX_FIELD_BYTES} bytes"));
+    }
+    if url.bytes().any(|b| b <= b' ' || b == 0x7F || b >= 0x80) {
+        return Err("must be an absolute URL without spaces or control characters".into());
+    }
+    let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
+        (true, rest)
+    } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
+        (false, rest)
+    } else {
+        return Err("must start with https:// (or http:// for a loopback address)".into());
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    if authority.contains('@') {
+        return Err("must not contain credentials".into());
+    }
+    let (host, port) = split_host_port(authority).ok_or("has an invalid host or port")?;
+    if host.is_empty() {
+        return Err("has no host".into());
+    }
+    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err("has an invalid port".into());
+    }
+    if !https && !is_loopback(host) {
+        return Err("must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into());
+    }
+    if path.contains(['?', '#']) {
+        return Err("must not have a query or fragment".into());
+    }
+    let mut normalized = url.to_owned();
+    if path.is_empty() {
+        normalized.push('/');
+    }
+    Ok(normalized)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// Splits `host[:port]` or `[v6][:port]`.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if let Some(v6) = authority.strip_prefix('[') {
+        let close = v6.find(']')?;
+        let host = &v6[..close];
+        let after = &v6[close + 1..];
+        return match after.strip_prefix(':') {
+            Some(port) => Some((host, Some(port))),
+            None if after.is_empty() => Some((host, None)),
+            None => None,
+        };
+    }
+    match authority.split_once(':') {
+        Some((host, port)) => Some((host, Some(port))),
+        None => Some((authority, None)),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets.first() == Some(&"127")
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+}
+
+impl Serialize for Template {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Template", 3)?;
+        s.serialize_field("usageType", &self.usage_type)?;
+        s.serialize_field("subject", &self.subject)?;
+        s.serialize_field("content", &self.content)?;
+        s.end()
+    }
+}
+
+/// The normalised config handed back to JS: defaults filled in, absent options left out.
+impl Serialize for Config {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accessKeyId", &self.access_key_id)?;
+        map.serialize_entry("accessKeySecret", self.access_key_secret.expose())?;
+        map.serialize_entry("accountName", &self.account_name)?;
+        if let Some(alias) = &self.from_alias {
+            map.serialize_entry("fromAlias", alias)?;
+        }
+        map.serialize_entry("regionId", self.region.id())?;
+        map.serialize_entry("templates", &self.templates)?;
+        if let Some(endpoint) = &self.endpoint {
+            map.serialize_entry("endpoint", endpoint)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn json(s: &str) -> Value {
+        serde_json::from_str(s).unwrap()
+    }
+
+    fn valid() -> Value {
+        json(
+            r#"{"accessKeyId":"id","accessKeySecret":"topsecret","accountName":"a@b.c",
+            "templates":[{"usageType":"SignIn","subject":"s","content":"c"},
+            {"usageType":"Register","subject":"s","content":"c"},
+            {"usageType":"ForgotPassword","subject":"s","content":"c"},
+            {"usageType":"Generic","subject":"s","content":"c"}]}"#,
+        )
+    }
+
+    #[test]
+    fn accepts_a_minimal_config_with_defaults() {
+        let c = parse_config(&valid()).unwrap();
+        assert_eq!(c.region, Region::CnHangzhou);
+        assert_eq!(c.endpoint(), "https://dm.aliyuncs.com/");
+        assert_eq!(c.from_alias, None);
+    }
+
+    #[test]
+    fn collects_every_problem_with_its_path() {
+        let e = parse_config(&json(
+            r#"{"accessKeyId":1,"accountName":"","regionId":"cn-shanghai",
+            "templates":[{"usageType":"SignIn","subject":2}]}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidConfig);
+        assert_eq!(
+            e.paths(),
+            ["accessKeyId", "accessKeySecret", "accountName", "regionId", "templates[0].subject", "templates[0].content"]
+        );
+    }
+
+    #[test]
+    fn names_missing_usage_types_like_the_reference() {
+        let e = parse_config(&json(
+            r#"{"accessKeyId":"i","accessKeySecret":"s","accountName":"a",
+            "templates":[{"usageType":"SignIn","subject":"s","content":"c"}]}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "templates: Template with UsageType (Register, ForgotPassword, Generic) should be provided!"
+        );
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_debug_or_errors() {
+        let c = parse_config(&valid()).unwrap();
+        assert!(!format!("{c:?}").contains("topsecret"));
+        let mut bad = valid();
+        if let Value::Object(entries) = &mut bad {
+            entries.push(("regionId".into(), Value::String("topsecret".into())));
+        }
+        let e = parse_config(&bad).unwrap_err();
+        assert!(!format!("{e:?} {e}").contains("topsecret"));
+    }
+
+    #[test]
+    fn endpoint_allows_https_or_loopback_http_only() {
+        assert_eq!(parse_endpoint("https://dm.example.com").unwrap(), "https://dm.example.com/");
+        assert_eq!(parse_endpoint("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080/");
+        assert!(parse_endpoint("http://[::1]:80/x").is_ok());
+        assert!(parse_endpoint("http://localhost:1").is_ok());
+        for bad in [
+            "http://example.com/",
+            "http://127.0.0.1@evil.com/",
+            "http://127.0.0.1.evil.com/",
+            "ftp://127.0.0.1/",
+            "https://",
+            "https://h:99999999/",
+            "https://h/?q",
+            "https://h /",
+            "http://[::1/",
+        ] {
+            assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::fmt;
+
+/// The `ConnectorErrorCodes` this connector raises, one-to-one with Logto's strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    General,
+    InvalidConfig,
+    InvalidRequestParameters,
+    InvalidResponse,
+    TemplateNotFound,
+    RateLimitExceeded,
+}
+
+impl ErrorCode {
+    /// The string Logto's `ConnectorErrorCodes` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::General => "general",
+            ErrorCode::InvalidConfig => "invalid_config",
+            ErrorCode::InvalidRequestParameters => "invalid_request_parameters",
+            ErrorCode::InvalidResponse => "invalid_response",
+            ErrorCode::TemplateNotFound => "template_not_found",
+            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
+        }
+    }
+}
+
+/// One problem in the input, with the path of the field it concerns (`templates[2].usageType`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+/// The error body Aliyun returns (`{Code, Message, RequestId?, HostId?, Recommend?}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AliyunError {
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub host_id: Option<String>,
+    pub recommend: Option<String>,
+}
+
+/// What an error carries besides its code, shaped as the JS `data` of a `ConnectorError`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorData {
+    /// `{message}`, as connector-kit makes of a string payload.
+    Message,
+    /// `{message, issues: [{path, message}]}`.
+    Issues(Vec<Issue>),
+    /// `{errorDescription, Code, RequestId?, HostId?, Recommend?}`, as the reference connector does.
+    Aliyun(AliyunError),
+    /// `{message, status, body}` for a reply that is not what the API documents.
+    Reply { status: u16, body: String },
+}
+
+/// An error with a Logto code, a human message and structured data; it never holds a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    pub data: ErrorData,
+}
+
+impl Error {
+    /// An error whose data is just its message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), data: ErrorData::Message }
+    }
+
+    /// An error listing every problem found, each naming its field.
+    pub fn with_issues(code: ErrorCode, issues: Vec<Issue>) -> Self {
+        let message = issues
+            .iter()
+            .map(|i| format!("{}: {}", i.path, i.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Error { code, message, data: ErrorData::Issues(issues) }
+    }
+
+    /// The paths of the fields this error names, for tests and callers.
+    pub fn paths(&self) -> Vec<&str> {
+        match &self.data {
+            ErrorData::Issues(issues) => issues.iter().map(|i| i.path.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Serializes as the JS `data` object of the matching `ConnectorError`.
+pub struct DataView<'a>(pub &'a Error);
+
+impl Serialize for DataView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let error = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        match &error.data {
+            ErrorData::Message => map.serialize_entry("message", &error.message)?,
+            ErrorData::Issues(issues) => {
+                map.serialize_entry("message", &error.message)?;
+                map.serialize_entry("issues", &IssuesView(issues))?;
+            }
+            ErrorData::Aliyun(a) => {
+                map.serialize_entry("errorDescription", &a.message)?;
+                map.serialize_entry("Code", &a.code)?;
+                for (key, value) in
+                    [("RequestId", &a.request_id), ("HostId", &a.host_id), ("Recommend", &a.recommend)]
+                {
+                    if let Some(value) = value {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+            }
+            ErrorData::Reply { status, body } => {
+                map.serialize_entry("message", &error.message)?;
+                map.serialize_entry("status", status)?;
+                map.serialize_entry("body", body)?;
+            }
+        }
+        map.end()
+    }
+}
+
+struct IssuesView<'a>(&'a [Issue]);
+
+impl Serialize for IssuesView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for issue in self.0 {
+            seq.serialize_element(&IssueView(issue))?;
+        }
+        seq.end()
+    }
+}
+
+struct IssueView<'a>(&'a Issue);
+
+impl Serialize for IssueView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("path", &self.0.path)?;
+        map.serialize_entry("message", &self.0.message)?;
+        map.end()
+    }
+}
+
+/// Collects problems with their paths, like zod's issues, instead of stopping at the first.
+#[derive(Default)]
+pub struct Issues(pub Vec<Issue>);
+
+impl Issues {
+    /// Records a problem at `path`.
+    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Issue { path: path.into(), message: message.into() });
+    }
+
+    /// `Ok(value)` when nothing was recorded, else an error of `code` listing every issue.
+    pub fn finish<T>(self, code: ErrorCode, value: impl FnOnce() -> T) -> Result<T, Error> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(Error::with_issues(code, self.0))
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Aliyun DirectMail `SingleSendMail` for Logto: config validation, templates, RPC signing and
+//! reply parsing, as a pure core; `wasm` is the thin JS boundary.
+
+pub mod config;
+pub mod error;
+pub mod request;
+pub mod response;
+pub mod sign;
+pub mod template;
+pub mod value;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::{parse_config, Config};
+pub use error::{Error, ErrorCode};
+pub use request::{build_send_mail, parse_message, Message, Nonce, RequestContext, SignedRequest, Timestamp};
+pub use response::{parse_reply, SendResult};
+pub use value::Value;

@@ -1,0 +1,282 @@
+//! Template selection and `{{placeholder}}` rendering with connector-kit's semantics
+//! (`replaceSendMessageHandlebars` and `getConfigTemplateByType` in `@logto/connector-kit` 5.x).
+
+use crate::config::Template;
+use crate::value::Value;
+use std::fmt::Write as _;
+
+/// The config template for `usage_type`, else the config's `Generic` one.
+pub fn select<'a>(templates: &'a [Template], usage_type: &str) -> Option<&'a Template> {
+    templates
+        .iter()
+        .find(|t| t.usage_type == usage_type)
+        .or_else(|| templates.iter().find(|t| t.usage_type == "Generic"))
+}
+
+/// How a payload value is written into the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// As JS `String(value)` writes it, like connector-kit.
+    None,
+    /// HTML-escaped, so a value cannot inject markup into an HTML body.
+    Html,
+}
+
+/// Rendering stopped because the output grew past the allowed size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Renders `{{ key }}` and `{{a.b.c}}` placeholders from `payload`, up to `max_bytes` of output.
+///
+/// A placeholder whose root key is absent stays as it is; a present root with a missing or null
+/// path renders as the empty string; anything else as JS `String(value)` would.
+pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, TooLarge> {
+    let mut out = String::with_capacity(template.len().min(max_bytes));
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let candidate = &rest[start..];
+        match match_placeholder(candidate) {
+            Some((len, key)) => {
+                substitute(&mut out, candidate.get(..len).unwrap_or(candidate), key, payload, escape);
+                rest = candidate.get(len..).unwrap_or("");
+            }
+            None => {
+                // Like the regex, retry one character further on.
+                out.push('{');
+                rest = candidate.get(1..).unwrap_or("");
+            }
+        }
+        if out.len() > max_bytes {
+            return Err(TooLarge);
+        }
+    }
+    out.push_str(rest);
+    if out.len() > max_bytes {
+        return Err(TooLarge);
+    }
+    Ok(out)
+}
+
+/// Matches `{{\s*([\w.]+)\s*}}` at the start of `s`: the match's length and the key.
+fn match_placeholder(s: &str) -> Option<(usize, &str)> {
+    let inner = s.strip_prefix("{{")?.trim_start_matches(is_js_space);
+    let key_len = inner.bytes().take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.').count();
+    if key_len == 0 {
+        return None;
+    }
+    let (key, after) = inner.split_at(key_len);
+    let after = after.trim_start_matches(is_js_space).strip_prefix("}}")?;
+    Some((s.len() - after.len(), key))
+}
+
+/// JS regex `\s`: ECMAScript WhiteSpace and LineTerminator (unlike Rust, not U+0085; plus U+FEFF).
+fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}'
+            | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+    )
+}
+
+fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) {
+    let root = key.split('.').next().unwrap_or("");
+    // connector-kit uses `root in payload`; JSON payloads have no prototype, so own keys decide.
+    if root.is_empty() || payload.get(root).is_none() {
+        out.push_str(placeholder);
+        return;
+    }
+    match resolve(payload, key) {
+        Resolved::Missing => {}
+        Resolved::Value(v) => write_js_string(out, v, escape),
+        Resolved::Length(n) => {
+            let _ = write!(out, "{n}");
+        }
+    }
+}
+
+enum Resolved<'a> {
+    Missing,
+    Value(&'a Value),
+    /// `array.length`, which JS property access yields.
+    Length(usize),
+}
+
+/// connector-kit's `getValue`: walk the dotted path, yielding undefined once off an object.
+fn resolve<'a>(payload: &'a Value, path: &str) -> Resolved<'a> {
+    let mut current = Resolved::Value(payload);
+    for part in path.split('.') {
+        current = match current {
+            Resolved::Value(object @ Value::Object(_)) => object.get(part).map_or(Resolved::Missing, Resolved::Value),
+            Resolved::Value(Value::Array(items)) => {
+                if part == "length" {
+                    Resolved::Length(items.len())
+                } else {
+                    array_index(part).and_then(|i| items.get(i)).map_or(Resolved::Missing, Resolved::Value)
+                }
+            }
+            _ => Resolved::Missing,
+        };
+    }
+    match current {
+        Resolved::Value(Value::Null) => Resolved::Missing,
+        other => other,
+    }
+}
+
+/// A canonical array index as JS property keys spell it: `0` or no leading zero.
+fn array_index(part: &str) -> Option<usize> {
+    if part.is_empty() || (part.len() > 1 && part.starts_with('0')) || !part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    part.parse().ok()
+}
+
+/// Writes `value` as JS `String(value)` does (null/undefined as `""`, as `?? ''` and `join` do).
+pub fn write_js_string(out: &mut String, value: &Value, escape: Escape) {
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&js_number_string(*n)),
+        Value::String(s) => match escape {
+            Escape::None => out.push_str(s),
+            Escape::Html => push_html_escaped(out, s),
+        },
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_js_string(out, item, escape);
+            }
+        }
+        Value::Object(_) => out.push_str("[object Object]"),
+    }
+}
+
+fn push_html_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// ECMAScript `Number::toString(x)` (radix 10), from Rust's shortest round-trip digits.
+pub fn js_number_string(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    // The spec's n: the value is digits × 10^(n − k).
+    let n = exponent.parse::<i32>().unwrap_or(0) + 1;
+    let mut out = String::new();
+    if x < 0.0 {
+        out.push('-');
+    }
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat('0').take((n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat('0').take((-n) as usize));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let e = n - 1;
+        let _ = write!(out, "e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(s: &str) -> Value {
+        serde_json::from_str(s).unwrap()
+    }
+
+    fn r(template: &str, payload: &str) -> String {
+        render(template, &json(payload), Escape::None, usize::MAX).unwrap()
+    }
+
+    #[test]
+    fn renders_like_connector_kit() {
+        assert_eq!(r("Code {{code}}, {{ code }}", r#"{"code":"123"}"#), "Code 123, 123");
+        assert_eq!(r("{{code}}", "{}"), "{{code}}");
+        assert_eq!(r("{{a.b.c}}", r#"{"a":{}}"#), "");
+        assert_eq!(r("{{a.b}}", r#"{"a":{"b":null}}"#), "");
+        assert_eq!(r("{{a}}", r#"{"a":null}"#), "");
+        assert_eq!(r("{{a}}|{{b}}|{{c}}", r#"{"a":{"x":1},"b":[1,null,[2,"x"]],"c":false}"#), "[object Object]|1,,2,x|false");
+        assert_eq!(r("{{l.length}} {{l.1}} {{l.01}} {{s.length}}", r#"{"l":[5,6],"s":"abc"}"#), "2 6  ");
+        assert_eq!(r("{{{code}}} {{.x}} {{}} {{ code-x }}", r#"{"code":"1"}"#), "{1} {{.x}} {{}} {{ code-x }}");
+        assert_eq!(r("{{\u{3000}code\u{FEFF}}} {{\u{85}code}}", r#"{"code":"1"}"#), "1 {{\u{85}code}}");
+    }
+
+    #[test]
+    fn html_escape_applies_to_values_only() {
+        let out = render("<b>{{name}}</b>", &json(r#"{"name":"<i>&'\""}"#), Escape::Html, usize::MAX).unwrap();
+        assert_eq!(out, "<b>&lt;i&gt;&amp;&#39;&quot;</b>");
+    }
+
+    #[test]
+    fn stops_when_output_exceeds_the_cap() {
+        let payload = json(r#"{"a":"0123456789"}"#);
+        assert_eq!(render(&"{{a}}".repeat(100), &payload, Escape::None, 999), Err(TooLarge));
+        assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, 1000).is_ok());
+    }
+
+    #[test]
+    fn numbers_print_as_javascript_does() {
+        for (x, s) in [
+            (1.0, "1"),
+            (-1.5, "-1.5"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (0.000001, "0.000001"),
+            (5e-324, "5e-324"),
+            (-0.0, "0"),
+            (f64::MAX, "1.7976931348623157e+308"),
+        ] {
+            assert_eq!(js_number_string(x), s, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn selects_type_then_generic() {
+        let t = |u: &str| Template { usage_type: u.into(), subject: u.into(), content: String::new() };
+        let all = [t("SignIn"), t("Generic")];
+        assert_eq!(select(&all, "SignIn").map(|t| t.subject.as_str()), Some("SignIn"));
+        assert_eq!(select(&all, "BindMfa").map(|t| t.subject.as_str()), Some("Generic"));
+        assert_eq!(select(&all[..1], "BindMfa"), None);
+    }
+}
