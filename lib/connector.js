@@ -1,0 +1,56 @@
+// The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
+import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
+
+import { buildSendMailRequest, validateConfig } from './api.js';
+import { isCodedError } from './errors.js';
+import { metadata } from './metadata.js';
+import { sendRequest } from './transport.js';
+
+/** Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. */
+function toConnectorError(error) {
+  if (error instanceof ConnectorError) return error;
+  if (isCodedError(error)) return new ConnectorError(error.code, error.data);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectorError(ConnectorErrorCodes.General, { message });
+}
+
+/** A zod-like guard over the wasm validator; Logto calls `configGuard.safeParse(config)`. */
+export const configGuard = Object.freeze({
+  safeParse(config) {
+    try {
+      return { success: true, data: validateConfig(config) };
+    } catch (error) {
+      return { success: false, error: Object.assign(error, { issues: error?.data?.issues ?? [] }) };
+    }
+  },
+  parse(config) {
+    return validateConfig(config);
+  },
+});
+
+/** Logto's i18n template for this message, if the host has one; a failing lookup falls back. */
+async function findI18nTemplate(getI18nEmailTemplate, data) {
+  if (typeof getI18nEmailTemplate !== 'function') return undefined;
+  try {
+    return (await getI18nEmailTemplate(data?.type, data?.payload?.locale)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Logto's connector factory; `fetch` defaults to `globalThis.fetch`, looked up at send time. */
+export default async function createConnector({ getConfig, getI18nEmailTemplate, fetch } = {}) {
+  async function sendMessage(data, inputConfig) {
+    try {
+      const config = inputConfig ?? (await getConfig(metadata.id));
+      // As the reference does, a bad config fails before any template lookup.
+      validateConfig(config);
+      const template = await findI18nTemplate(getI18nEmailTemplate, data);
+      const request = buildSendMailRequest(config, data, template ? { template } : undefined);
+      return await sendRequest(request, fetch ?? globalThis.fetch);
+    } catch (error) {
+      throw toConnectorError(error);
+    }
+  }
+  return { metadata, type: ConnectorType.Email, configGuard, sendMessage };
+}

@@ -1,0 +1,93 @@
+// What Logto shows for this connector: the same id and target as @logto/connector-aliyun-dm, which
+// this package replaces (Logto cannot load two connectors with one id).
+
+const regions = [
+  ['cn-hangzhou', 'China (Hangzhou)'],
+  ['ap-southeast-1', 'Singapore'],
+  ['ap-southeast-2', 'Australia (Sydney)'],
+  ['eu-central-1', 'Germany (Frankfurt)'],
+  ['us-east-1', 'US (Virginia)'],
+];
+
+const codeTemplate = (usageType, subject, purpose) => ({
+  usageType,
+  subject,
+  content: `<p>Your ${purpose} code is <strong>{{code}}</strong>. It expires in 10 minutes.</p>`,
+});
+
+/** One default template per usage type Logto sends. */
+export const defaultTemplates = [
+  codeTemplate('SignIn', 'Your sign-in code', 'sign-in verification'),
+  codeTemplate('Register', 'Your sign-up code', 'sign-up verification'),
+  codeTemplate('ForgotPassword', 'Reset your password', 'password reset'),
+  {
+    usageType: 'OrganizationInvitation',
+    subject: 'You are invited to an organization',
+    content: '<p>You have been invited to join an organization. Accept the invitation: <a href="{{link}}">{{link}}</a></p>',
+  },
+  codeTemplate('Generic', 'Your verification code', 'verification'),
+  codeTemplate('UserPermissionValidation', 'Confirm it is you', 'permission validation'),
+  codeTemplate('BindNewIdentifier', 'Confirm your new email', 'new identifier binding'),
+  codeTemplate('MfaVerification', 'Your 2-step verification code', '2-step verification'),
+  codeTemplate('BindMfa', 'Set up 2-step verification', '2-step verification setup'),
+];
+
+/** The connector metadata Logto reads: names, description, logo, readme and the Console form. */
+export const metadata = Object.freeze({
+  id: 'aliyun-direct-mail',
+  target: 'aliyun-dm',
+  platform: null,
+  name: {
+    en: 'Aliyun Direct Mail',
+    'zh-CN': '阿里云邮件推送',
+    'tr-TR': 'Aliyun Direct Mail',
+    ko: 'Aliyun 다이렉트 메일',
+  },
+  logo: './logo.svg',
+  logoDark: null,
+  description: {
+    en: 'Send verification emails through Aliyun DirectMail, from Node or edge workers.',
+    'zh-CN': '通过阿里云邮件推送发送验证邮件，可运行于 Node 与边缘环境。',
+    'tr-TR': 'Doğrulama e-postalarını Aliyun DirectMail ile gönderin; Node ve edge ortamlarında çalışır.',
+    ko: 'Aliyun DirectMail로 인증 이메일을 보냅니다. Node와 엣지 환경에서 동작합니다.',
+  },
+  readme: './README.md',
+  formItems: [
+    { key: 'accessKeyId', label: 'Access Key ID', type: 'Text', required: true, placeholder: '<access-key-id>' },
+    {
+      key: 'accessKeySecret',
+      label: 'Access Key Secret',
+      type: 'Text',
+      required: true,
+      isConfidential: true,
+      placeholder: '<access-key-secret>',
+    },
+    {
+      key: 'regionId',
+      label: 'Region',
+      type: 'Select',
+      required: false,
+      defaultValue: 'cn-hangzhou',
+      selectItems: regions.map(([value, title]) => ({ value, title })),
+      description: 'The DirectMail region where the sender address is set up.',
+    },
+    {
+      key: 'accountName',
+      label: 'Account Name',
+      type: 'Text',
+      required: true,
+      placeholder: 'noreply@mail.example.com',
+      description: 'The sender address configured in the DirectMail console.',
+    },
+    { key: 'fromAlias', label: 'From Alias', type: 'Text', required: false, placeholder: '<from-alias>' },
+    {
+      key: 'endpoint',
+      label: 'Endpoint',
+      type: 'Text',
+      required: false,
+      placeholder: 'https://dm.aliyuncs.com/',
+      description: "Overrides the region's endpoint: https, or http to a loopback address (a local emulator).",
+    },
+    { key: 'templates', label: 'Templates', type: 'Json', required: true, defaultValue: defaultTemplates },
+  ],
+});

@@ -1,0 +1,29 @@
+// Holds the wasm instance; each runtime entry says once how to get the compiled module.
+import * as glue from '../pkg/aliyun_dm.js';
+
+let load;
+let ready = false;
+
+/** Called by a runtime entry with a function returning a WebAssembly.Module or the wasm bytes. */
+export function setWasmSource(loader) {
+  load = loader;
+}
+
+/** Instantiates the wasm once; later calls return the same instance. */
+export function instantiateWith(module) {
+  if (!ready) {
+    // initSync returns the raw instance exports; the glue's wrappers are what we call.
+    glue.initSync({ module });
+    ready = true;
+  }
+  return glue;
+}
+
+/** The initialised glue exports; compiles on first use, so importing the package costs no compile. */
+export function wasm() {
+  if (ready) return glue;
+  if (!load) {
+    throw new Error('aliyun-dm: the wasm is not initialised; import a runtime entry, or await init() from "./init" first');
+  }
+  return instantiateWith(load());
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Sets up a fresh machine and builds pkg/: npm devDependencies, the wasm32 target, the pinned
+// wasm-bindgen CLI, then cargo build + wasm-bindgen + wasm-opt. Each step is skipped when its
+// stamp says it is current, so a second run takes about a second.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { patchGlue } from './patch-glue.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const forceBuild = process.argv.includes('--force-build');
+const log = (message) => console.error(`[setup] ${message}`);
+
+/** Runs a command with inherited output and fails loudly. */
+const run = (command, args, options = {}) => {
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed with ${result.error ?? `exit ${result.status}`}`);
+  }
+};
+
+/** Captures a command's stdout, or undefined when it cannot run. */
+const capture = (command, args) => {
+  try {
+    return execFileSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+};
+
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+const readStamp = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+
+function ensureNodeModules() {
+  const stampPath = join(root, 'node_modules', '.setup-stamp');
+  const want = sha256(readFileSync(join(root, 'package-lock.json')));
+  if (readStamp(stampPath) === want) return;
+  // npm ci removes node_modules first, so the stamp is written only after a complete install.
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(stampPath, want);
+}
+
+function ensureWasmTarget() {
+  const installed = capture('rustup', ['target', 'list', '--installed']) ?? '';
+  if (!installed.split('\n').includes('wasm32-unknown-unknown')) {
+    run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+  }
+}
+
+/** The CLI must match the crate's `wasm-bindgen = "=X"` exactly, or the glue will not load. */
+function ensureWasmBindgen() {
+  const pinned = /^wasm-bindgen\s*=\s*"=([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1];
+  if (!pinned) throw new Error('Cargo.toml must pin wasm-bindgen as "=X.Y.Z"');
+  if (capture('wasm-bindgen', ['--version']) === `wasm-bindgen ${pinned}`) return;
+  // Not --locked: the CLI's lockfile pins a webpki-roots release some registry mirrors lack.
+  run('cargo', ['install', 'wasm-bindgen-cli', '--version', `=${pinned}`]);
+}
+
+function build() {
+  run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown']);
+  const raw = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'aliyun_dm.wasm');
+  const pkg = join(root, 'pkg');
+  const stampPath = join(pkg, '.build-stamp');
+  const inputs = [readFileSync(raw), readFileSync(join(root, 'scripts', 'patch-glue.mjs')), readFileSync(join(root, 'scripts', 'setup.mjs'))];
+  const want = sha256(Buffer.concat(inputs));
+  const outputs = ['aliyun_dm.js', 'aliyun_dm_bg.wasm'].map((f) => join(pkg, f));
+  if (!forceBuild && readStamp(stampPath) === want && outputs.every(existsSync)) return;
+  mkdirSync(pkg, { recursive: true });
+  run('wasm-bindgen', [raw, '--target', 'web', '--out-dir', pkg, '--out-name', 'aliyun_dm', '--no-typescript']);
+  patchGlue(join(pkg, 'aliyun_dm.js'));
+  const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
+  const wasm = join(pkg, 'aliyun_dm_bg.wasm');
+  // Debian's binaryen 108 mis-points the externref table export; use npm's binaryen only.
+  run(wasmOpt, [wasm, '-O3', '--strip-debug', '--strip-producers', '--strip-target-features', '-o', wasm]);
+  writeFileSync(stampPath, want);
+  log(`built pkg/aliyun_dm_bg.wasm (${readFileSync(wasm).length} bytes)`);
+}
+
+ensureNodeModules();
+ensureWasmTarget();
+ensureWasmBindgen();
+build();
