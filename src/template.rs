@@ -178,9 +178,16 @@ pub fn js_number_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // Shortest round-trip gives the digit count k; when two k-digit decimals round-trip, the spec
+    // wants the closer (ties to even), which Rust's exact formatting to k digits yields.
+    let shortest = format!("{:e}", x.abs());
+    let k = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
+    let exact = format!("{:.*e}", k.saturating_sub(1), x.abs());
+    let (mantissa, exponent) = exact.split_once('e').unwrap_or((&exact, "0"));
+    let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
     let k = digits.len() as i32;
     // The spec's n: the value is digits × 10^(n − k).
     let n = exponent.parse::<i32>().unwrap_or(0) + 1;
@@ -266,6 +273,8 @@ mod tests {
             (5e-324, "5e-324"),
             (-0.0, "0"),
             (f64::MAX, "1.7976931348623157e+308"),
+            // Exactly halfway between two 17-digit candidates: JS takes the even one.
+            (1703199165789673.2, "1703199165789673.2"),
         ] {
             assert_eq!(js_number_string(x), s, "{x:e}");
         }

@@ -1,0 +1,72 @@
+// renderTemplate against @logto/connector-kit's replaceSendMessageHandlebars as the oracle.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { replaceSendMessageHandlebars } from '@logto/connector-kit';
+import fc from 'fast-check';
+
+import { renderTemplate } from '../lib/index.js';
+import { thrown } from './helpers.js';
+
+const roots = ['code', 'link', 'user', 'list', 'n', 'x_1', 'locale'];
+const paths = [...roots, 'user.name', 'user.profile.avatar', 'list.0', 'list.1', 'list.01', 'list.length', 'code.length', 'a..b', '.code', 'code.', 'user.name.first'];
+const space = fc.constantFrom('', ' ', '  ', '\t', '\n', '\u3000', '\u00a0', '\ufeff', '\u0085', '\u200b');
+const placeholder = fc.tuple(space, fc.constantFrom(...paths), space).map(([a, key, b]) => `{{${a}${key}${b}}}`);
+const literal = fc.string({ unit: fc.constantFrom('{', '}', ' ', '.', 'a', 'é', '😀', '<', '&', '\n'), maxLength: 8 });
+const template = fc.array(fc.oneof(placeholder, literal, fc.string({ unit: 'binary', maxLength: 6 })), { maxLength: 10 }).map((parts) => parts.join(''));
+// JSON values, as payloads arrive from Logto: strings, numbers of every shape, nested objects, arrays.
+const value = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.double({ noNaN: false }),
+  fc.string({ unit: 'binary' }),
+  fc.record({ name: fc.jsonValue({ maxDepth: 1 }), profile: fc.option(fc.record({ avatar: fc.string() })) }),
+);
+/** A deep copy with ordinary prototypes: fast-check builds null-prototype records, Logto never does. */
+const plain = (v) =>
+  Array.isArray(v) ? v.map(plain) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v;
+const payload = fc.dictionary(fc.constantFrom(...roots), value).map(plain);
+
+test('renderTemplate equals replaceSendMessageHandlebars (property, 3000 runs)', () => {
+  fc.assert(
+    fc.property(template, payload, (t, p) => {
+      assert.equal(renderTemplate(t, p), replaceSendMessageHandlebars(t, p));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('renderTemplate follows connector-kit on its documented examples', () => {
+  const cases = [
+    ['Your verification code is {{code}}', { code: '123456' }, 'Your verification code is 123456'],
+    ['Your application name is {{application.name}}', { application: { name: 'Logto' } }, 'Your application name is Logto'],
+    ['Your application name is {{application.name}}', { application: {} }, 'Your application name is '],
+    ['Your verification code is {{code}}', {}, 'Your verification code is {{code}}'],
+    ['Your application name is {{application.name}}', {}, 'Your application name is {{application.name}}'],
+  ];
+  for (const [t, p, expected] of cases) {
+    assert.equal(renderTemplate(t, p), expected);
+    assert.equal(replaceSendMessageHandlebars(t, p), expected, 'the oracle agrees');
+  }
+});
+
+test('renderTemplate with {html: true} escapes values, never the template', () => {
+  const out = renderTemplate('<a href="{{link}}">{{name}}</a>', { link: 'https://x/?a=1&b="2"', name: '<script>' }, { html: true });
+  assert.equal(out, '<a href="https://x/?a=1&amp;b=&quot;2&quot;">&lt;script&gt;</a>');
+});
+
+test('renderTemplate rejects bad arguments with typed errors', async () => {
+  for (const [args, path] of [
+    [[42, {}], 'template'],
+    [['{{code}}', null], 'payload'],
+    [['{{code}}', 'x'], 'payload'],
+    [['{{a}}'.repeat(1000), { a: 'x'.repeat(10_000) }], 'template'],
+  ]) {
+    const error = await thrown(() => renderTemplate(...args));
+    assert.equal(error.code, 'invalid_request_parameters');
+    assert.deepEqual(error.data.issues.map((i) => i.path), [path]);
+  }
+  let deep = {};
+  for (let i = 0; i < 100; i += 1) deep = { deep };
+  assert.equal((await thrown(() => renderTemplate('{{deep}}', deep))).code, 'invalid_request_parameters');
+  assert.equal(renderTemplate('{{code}}', { code: 1 }), '1', 'still usable afterwards');
+});
