@@ -1,0 +1,130 @@
+// Side by side with @logto/connector-aliyun-dm 1.6: the same config, message and reply give the same
+// SingleSendMail parameters (apart from nonce, timestamp, signature), result and errors.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import openapiUtil from '@alicloud/openapi-util';
+import { ConnectorError } from '@logto/connector-kit';
+import createReference from '@logto/connector-aliyun-dm';
+import fc from 'fast-check';
+import nock from 'nock';
+
+import createConnector from '../lib/index.js';
+import { formParams, replyingFetch, usageTypes } from './helpers.js';
+
+const regions = { 'cn-hangzhou': 'https://dm.aliyuncs.com', 'ap-southeast-1': 'https://dm.ap-southeast-1.aliyuncs.com', 'ap-southeast-2': 'https://dm.ap-southeast-2.aliyuncs.com', 'eu-central-1': 'https://dm.eu-central-1.aliyuncs.com', 'us-east-1': 'https://dm.us-east-1.aliyuncs.com' };
+const PER_REQUEST = ['SignatureNonce', 'Timestamp', 'Signature'];
+
+before(() => nock.disableNetConnect());
+after(() => nock.enableNetConnect());
+
+/** Sends with the reference, intercepting got's POST; returns the form params and the outcome. */
+async function sendWithReference(config, data, reply, getI18nEmailTemplate) {
+  let body;
+  const origin = regions[config.regionId ?? 'cn-hangzhou'];
+  const scope = nock(origin).post('/').reply(reply.status, (_uri, requestBody) => {
+    body = requestBody;
+    return reply.body;
+  });
+  const connector = await createReference({ getConfig: async () => config, getI18nEmailTemplate });
+  const outcome = await connector.sendMessage(data).then((value) => ({ value }), (error) => ({ error }));
+  nock.removeInterceptor(scope.interceptors[0]);
+  return { params: body === undefined ? undefined : formParams(body), url: `${origin}/`, ...outcome };
+}
+
+/** Sends with this package through a fetch stub giving the same reply. */
+async function sendWithOurs(config, data, reply, getI18nEmailTemplate) {
+  const fetch = replyingFetch(reply.status, reply.body);
+  const connector = await createConnector({ getConfig: async () => config, getI18nEmailTemplate, fetch });
+  const outcome = await connector.sendMessage(data).then((value) => ({ value }), (error) => ({ error }));
+  const [call] = fetch.calls;
+  return { params: call && formParams(call.body), url: call?.url, ...outcome };
+}
+
+const withoutPerRequest = (params) => Object.fromEntries(Object.entries(params).filter(([k]) => !PER_REQUEST.includes(k)));
+
+const word = fc.string({ unit: 'binary', minLength: 1, maxLength: 16 });
+const placeholder = fc.constantFrom('{{code}}', '{{ link }}', '{{user.name}}', '{{missing}}', '{{list.0}}', '{{ code.x }}');
+const text = fc.array(fc.oneof(word, placeholder), { maxLength: 5 }).map((parts) => parts.join(' '));
+const template = (usageType) => fc.record({ usageType: fc.constant(usageType), subject: text, content: text });
+const templates = fc
+  .tuple(
+    fc.tuple(...['Register', 'SignIn', 'ForgotPassword', 'Generic'].map(template)),
+    fc.array(fc.constantFrom(...usageTypes).chain(template), { maxLength: 4 }),
+  )
+  .chain(([required, extra]) => fc.shuffledSubarray([...required, ...extra], { minLength: 4 + extra.length }));
+const config = fc.record(
+  {
+    accessKeyId: word,
+    accessKeySecret: word,
+    accountName: word,
+    // The reference signs an empty FromAlias; this package leaves it out (see the test below).
+    fromAlias: word,
+    regionId: fc.constantFrom(...Object.keys(regions)),
+    templates,
+  },
+  { requiredKeys: ['accessKeyId', 'accessKeySecret', 'accountName', 'templates'] },
+);
+const payload = fc.record(
+  { code: fc.stringMatching(/^\d{6}$/), link: fc.webUrl(), user: fc.record({ name: word }), list: fc.array(word, { maxLength: 2 }), locale: fc.constantFrom('en', 'zh-CN') },
+  { requiredKeys: [] },
+);
+const data = fc.record({ to: word, type: fc.constantFrom(...usageTypes), payload });
+// sendFrom renders non-empty: a literal prefix before any placeholder.
+const i18n = fc.option(fc.record({ subject: text, content: text, sendFrom: fc.option(word.map((w) => `${w} {{code}}`), { nil: undefined }) }, { requiredKeys: ['subject', 'content'] }), { nil: undefined });
+
+test('same SingleSendMail parameters and endpoint as the reference (property, 300 runs)', async () => {
+  const ok = { status: 200, body: JSON.stringify({ EnvId: '1', RequestId: 'r' }) };
+  await fc.assert(
+    fc.asyncProperty(config, data, i18n, async (c, d, template) => {
+      const getI18nEmailTemplate = template && (async () => template);
+      const theirs = await sendWithReference(c, d, ok, getI18nEmailTemplate);
+      const ours = await sendWithOurs(c, d, ok, getI18nEmailTemplate);
+      assert.equal(theirs.error, undefined, `the reference failed: ${theirs.error}`);
+      assert.equal(ours.error, undefined, `this package failed: ${ours.error}`);
+      assert.equal(ours.url, theirs.url);
+      assert.deepEqual(withoutPerRequest(ours.params), withoutPerRequest(theirs.params));
+      assert.deepEqual(ours.value, theirs.value);
+      // Alibaba's own signer accepts what sendMessage signed.
+      const { Signature, ...signed } = ours.params;
+      assert.equal(openapiUtil.default.getRPCSignature(signed, 'POST', c.accessKeySecret), Signature);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+const aliyunError = fc.record(
+  { Code: word, Message: word, RequestId: word, HostId: word, Recommend: word },
+  { requiredKeys: ['Code', 'Message'] },
+);
+const reply = fc.oneof(
+  fc.record({ status: fc.integer({ min: 400, max: 599 }), body: aliyunError.map((e) => JSON.stringify(e)) }),
+  fc.record({ status: fc.integer({ min: 400, max: 599 }), body: fc.oneof(fc.string(), fc.constant('<html>502</html>'), fc.json()) }),
+  fc.record({ status: fc.constant(200), body: fc.oneof(fc.string(), fc.json(), fc.constant('{"EnvId":"e","RequestId":"r","X":1}')) }),
+);
+
+test('same result or error for the same reply (property, 300 runs)', async () => {
+  const c = { accessKeyId: 'id', accessKeySecret: 's', accountName: 'a@b.c', templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: 's', content: 'c' })) };
+  const d = { to: 'u@example.com', type: 'SignIn', payload: { code: '1' } };
+  await fc.assert(
+    fc.asyncProperty(reply, async (r) => {
+      const theirs = await sendWithReference(c, d, r);
+      const ours = await sendWithOurs(c, d, r);
+      assert.deepEqual(ours.value, theirs.value);
+      if (!theirs.error) return;
+      assert.ok(ours.error instanceof ConnectorError, 'this package throws connector-kit ConnectorError');
+      assert.equal(ours.error.code, theirs.error.code);
+      // Aliyun errors carry the same data; for invalid replies the reference puts zod's issues there.
+      if (theirs.error.code === 'general') assert.deepEqual(ours.error.data, theirs.error.data);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('documented difference: an empty fromAlias is left out, where the reference signs FromAlias=', async () => {
+  const c = { accessKeyId: 'id', accessKeySecret: 's', accountName: 'a@b.c', fromAlias: '', templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: 's', content: 'c' })) };
+  const d = { to: 'u@example.com', type: 'SignIn', payload: {} };
+  const ok = { status: 200, body: '{"EnvId":"1","RequestId":"r"}' };
+  assert.equal((await sendWithReference(c, d, ok)).params.FromAlias, '');
+  assert.equal('FromAlias' in (await sendWithOurs(c, d, ok)).params, false);
+});
