@@ -1,0 +1,105 @@
+// Every bad input gets a typed error naming the field, no secret in it, and the instance stays usable.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { ConnectorError } from '@logto/connector-kit';
+
+import createConnector, { buildSendMailRequest } from '../lib/index.js';
+import { makeConfig, replyingFetch, thrown } from './helpers.js';
+
+const SECRET = 'S3CRET-never-shown';
+const valid = makeConfig({ accessKeySecret: SECRET });
+const without = (key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key));
+const templates = valid.templates;
+
+const badConfigs = [
+  ['(config)', 'a string', 'config'],
+  ['(config)', 'an array', []],
+  ['accessKeyId', 'missing', without('accessKeyId')],
+  ['accessKeyId', 'a number', { ...valid, accessKeyId: 42 }],
+  ['accessKeyId', 'empty', { ...valid, accessKeyId: '' }],
+  ['accessKeyId', 'too long', { ...valid, accessKeyId: 'x'.repeat(2000) }],
+  ['accessKeySecret', 'missing', without('accessKeySecret')],
+  ['accessKeySecret', 'an object', { ...valid, accessKeySecret: { value: SECRET } }],
+  ['accessKeySecret', 'empty', { ...valid, accessKeySecret: '' }],
+  ['accountName', 'missing', without('accountName')],
+  ['accountName', 'an array', { ...valid, accountName: [SECRET] }],
+  ['fromAlias', 'a number', { ...valid, fromAlias: 7 }],
+  ['regionId', 'unknown', { ...valid, regionId: 'cn-shanghai' }],
+  ['regionId', 'a boolean', { ...valid, regionId: true }],
+  ['endpoint', 'plain http to a remote host', { ...valid, endpoint: 'http://example.com/' }],
+  ['endpoint', 'not a URL', { ...valid, endpoint: 'dm.aliyuncs.com' }],
+  ['endpoint', 'with credentials', { ...valid, endpoint: `https://user:${SECRET}@example.com/` }],
+  ['templates', 'missing', without('templates')],
+  ['templates', 'a string', { ...valid, templates: 'SignIn' }],
+  ['templates', 'without Generic', { ...valid, templates: templates.filter((t) => t.usageType !== 'Generic') }],
+  ['templates', 'too many', { ...valid, templates: Array.from({ length: 65 }, () => templates[0]) }],
+  ['templates[1]', 'not an object', { ...valid, templates: [templates[0], 5, ...templates.slice(1)] }],
+  ['templates[0].usageType', 'missing', { ...valid, templates: [{ subject: 's', content: 'c' }, ...templates] }],
+  ['templates[0].subject', 'a number', { ...valid, templates: [{ ...templates[0], subject: 1 }, ...templates.slice(1)] }],
+  ['templates[0].content', 'over 1 MiB', { ...valid, templates: [{ ...templates[0], content: 'x'.repeat(1_048_577) }, ...templates.slice(1)] }],
+];
+
+test('each bad config field gives invalid_config naming it; the instance stays usable', async () => {
+  let config;
+  const fetch = replyingFetch(200, '{"EnvId":"1","RequestId":"r"}');
+  const connector = await createConnector({ getConfig: async () => config, fetch });
+  const data = { to: 'a@example.com', type: 'SignIn', payload: { code: '1' } };
+  for (const [path, what, bad] of badConfigs) {
+    config = bad;
+    const error = await thrown(() => connector.sendMessage(data));
+    assert.ok(error instanceof ConnectorError, `${path} ${what}: a ConnectorError`);
+    assert.equal(error.code, 'invalid_config', `${path} ${what}`);
+    assert.ok(error.data.issues.some((issue) => issue.path === path), `${path} ${what}: named in ${JSON.stringify(error.data.issues)}`);
+    const shown = `${error.message} ${JSON.stringify(error.data)} ${String(error)}`;
+    assert.ok(!shown.includes(SECRET), `${path} ${what}: the secret is not shown`);
+    config = valid;
+    assert.deepEqual(await connector.sendMessage(data), { EnvId: '1', RequestId: 'r' }, `usable after ${path} ${what}`);
+  }
+});
+
+const badMessages = [
+  ['to', 'missing', { type: 'SignIn', payload: {} }],
+  ['to', 'empty', { to: '', type: 'SignIn', payload: {} }],
+  ['type', 'a number', { to: 'a@b.c', type: 5, payload: {} }],
+  ['payload', 'a string', { to: 'a@b.c', type: 'SignIn', payload: 'code' }],
+  ['(data)', 'null', null],
+];
+
+test('each bad message field gives invalid_request_parameters naming it', async () => {
+  for (const [path, what, data] of badMessages) {
+    const error = await thrown(() => buildSendMailRequest(valid, data));
+    assert.equal(error.code, 'invalid_request_parameters', `${path} ${what}`);
+    assert.deepEqual(error.data.issues.map((i) => i.path), [path], `${path} ${what}`);
+  }
+});
+
+test('bad dry-run options are named too', async () => {
+  const data = { to: 'a@b.c', type: 'SignIn', payload: {} };
+  for (const [options, path] of [
+    [{ nonce: '' }, 'options.nonce'],
+    [{ timestamp: 'yesterday' }, 'options.timestamp'],
+    [{ endpoint: 'http://10.0.0.1/' }, 'options.endpoint'],
+    [{ template: { subject: 's' } }, 'options.template.content'],
+    ['fast', 'options'],
+  ]) {
+    const error = await thrown(() => buildSendMailRequest(valid, data, options));
+    assert.equal(error.code, 'invalid_request_parameters');
+    assert.deepEqual(error.data.issues.map((i) => i.path), [path]);
+  }
+});
+
+test('hostile sizes and shapes give errors, never a wasm trap', async () => {
+  let deep = { code: '1' };
+  for (let i = 0; i < 10_000; i += 1) deep = { deep };
+  const huge = { ...valid, templates: templates.map((t) => ({ ...t, content: '{{code}}'.repeat(100_000) })) };
+  for (const [config, data, code] of [
+    [valid, { to: 'a@b.c', type: 'SignIn', payload: deep }, 'invalid_request_parameters'],
+    [huge, { to: 'a@b.c', type: 'SignIn', payload: { code: 'x'.repeat(1000) } }, 'invalid_request_parameters'],
+    [{ ...valid, templates: [...templates, { usageType: 'SignIn', subject: 's', content: 'c', extra: deep }] }, { to: 'a@b.c', type: 'SignIn' }, 'invalid_config'],
+  ]) {
+    const error = await thrown(() => buildSendMailRequest(config, data));
+    assert.equal(error.code, code);
+  }
+  assert.match(buildSendMailRequest(valid, { to: 'a@b.c', type: 'SignIn', payload: { code: '1' } }).body, /Signature=/, 'usable afterwards');
+});

@@ -1,0 +1,96 @@
+// Loading the package the way Logto's CLI and core do, and the Console's "Send test" button.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { ConnectorError, ConnectorType, connectorMetadataGuard } from '@logto/connector-kit';
+import semver from 'semver';
+
+import { startEmulator } from '../emulator/index.js';
+import { makeConfig, usageTypes } from './helpers.js';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Logto's loader: the connector-kit range check, then `import(<package>/lib/index.js)`. */
+async function loadLikeLogto(root) {
+  const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const kitVersion = JSON.parse(readFileSync(join(packageRoot, 'node_modules/@logto/connector-kit/package.json'), 'utf8')).version;
+  assert.ok(semver.satisfies(kitVersion, dependencies['@logto/connector-kit']), 'connector-kit range satisfied');
+  const loaded = await import(join(root, 'lib/index.js'));
+  assert.equal(typeof loaded.default, 'function', 'ESM default export');
+  return loaded.default;
+}
+
+test('Logto loads lib/index.js and gets a valid Email connector', async () => {
+  const createConnector = await loadLikeLogto(packageRoot);
+  const connector = await createConnector({ getConfig: async () => { throw new Error('not used'); } });
+  assert.equal(connector.type, ConnectorType.Email);
+  assert.equal(typeof connector.sendMessage, 'function');
+  assert.equal(typeof connector.configGuard.safeParse, 'function');
+  const metadata = connectorMetadataGuard.parse(connector.metadata);
+  assert.equal(metadata.id, 'aliyun-direct-mail');
+  assert.equal(metadata.target, 'aliyun-dm');
+  assert.equal(metadata.platform, null);
+  for (const field of ['name', 'description']) {
+    assert.deepEqual(Object.keys(metadata[field]).sort(), ['en', 'ko', 'tr-TR', 'zh-CN'], `${field} languages`);
+  }
+  for (const file of [metadata.logo, metadata.readme]) {
+    assert.ok(existsSync(join(packageRoot, file)), `${file} ships with the package`);
+  }
+  const keys = metadata.formItems.map((item) => item.key);
+  for (const key of ['accessKeyId', 'accessKeySecret', 'regionId', 'accountName', 'fromAlias', 'templates']) assert.ok(keys.includes(key), key);
+  const templates = metadata.formItems.find((item) => item.key === 'templates');
+  assert.deepEqual(templates.defaultValue.map((t) => t.usageType).sort(), [...usageTypes].sort());
+  const region = metadata.formItems.find((item) => item.key === 'regionId');
+  assert.deepEqual(region.selectItems.map((i) => i.value), ['cn-hangzhou', 'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'us-east-1']);
+});
+
+test('the default templates in the Console form make a valid config', async () => {
+  const createConnector = await loadLikeLogto(packageRoot);
+  const { metadata, configGuard } = await createConnector({ getConfig: async () => ({}) });
+  const templates = metadata.formItems.find((item) => item.key === 'templates').defaultValue;
+  const result = configGuard.safeParse(makeConfig({ templates }));
+  assert.equal(result.success, true);
+  assert.equal(result.data.regionId, 'cn-hangzhou', 'defaults filled in');
+});
+
+test('configGuard.safeParse reports every issue with its path, as Logto reads zod errors', async () => {
+  const createConnector = await loadLikeLogto(packageRoot);
+  const { configGuard } = await createConnector({ getConfig: async () => ({}) });
+  const result = configGuard.safeParse({ accessKeyId: 'a', templates: [{ usageType: 'SignIn' }] });
+  assert.equal(result.success, false);
+  assert.deepEqual(
+    result.error.issues.map((i) => i.path),
+    ['accessKeySecret', 'accountName', 'templates[0].subject', 'templates[0].content'],
+  );
+  assert.throws(() => configGuard.parse({}), (error) => error.code === 'invalid_config');
+});
+
+test('the Console "Send test" button: Generic with code 000000 and the unsaved config', async () => {
+  const emulator = await startEmulator();
+  try {
+    const createConnector = await loadLikeLogto(packageRoot);
+    const connector = await createConnector({ getConfig: async () => { throw new Error('the saved config must not be read'); } });
+    const unsaved = makeConfig({ endpoint: emulator.url });
+    const reply = await connector.sendMessage({ to: 'admin@example.com', type: 'Generic', payload: { code: '000000' } }, unsaved);
+    assert.match(reply.EnvId, /^\d+$/);
+    const [mail] = emulator.mails;
+    assert.deepEqual(mail.to, ['admin@example.com']);
+    assert.equal(mail.subject, 'Generic code 000000');
+    assert.equal(mail.htmlBody, '<p>Generic: 000000</p>');
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('errors are the host connector-kit ConnectorError, as Logto maps only those', async () => {
+  const createConnector = await loadLikeLogto(packageRoot);
+  const connector = await createConnector({ getConfig: async () => ({ accessKeyId: 1 }) });
+  await assert.rejects(connector.sendMessage({ to: 'a@b.c', type: 'SignIn', payload: {} }), (error) => {
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, 'invalid_config');
+    return true;
+  });
+});

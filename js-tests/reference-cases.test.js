@@ -1,0 +1,86 @@
+// The reference connector's own test cases (index.test.ts, types.test.ts, utils.test.ts in
+// logto-io/logto packages/connectors/connector-aliyun-dm), re-expressed against this package.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import createConnector, { configGuard, signRpcRequest } from '../lib/index.js';
+import { formParams, replyingFetch, signatureVectors } from './helpers.js';
+
+const ok = () => replyingFetch(200, JSON.stringify({ EnvId: 'env-id', RequestId: 'request-id' }));
+
+const configWithSignInOnly = {
+  accessKeyId: 'accessKeyId',
+  accessKeySecret: 'accessKeySecret',
+  accountName: 'accountName',
+  templates: [{ usageType: 'SignIn', content: 'Your code is {{code}}, {{code}} is your code', subject: 'subject' }],
+};
+const configWithAllRequiredTemplates = {
+  ...configWithSignInOnly,
+  templates: [
+    { usageType: 'SignIn', content: 'Your sign-in code is {{code}}, {{code}} is your code', subject: 'Sign-in code {{code}}' },
+    { usageType: 'Register', content: 'Your register code is {{code}}, {{code}} is your code', subject: 'subject' },
+    { usageType: 'ForgotPassword', content: 'Your forgot password code is {{code}}, {{code}} is your code', subject: 'subject' },
+    { usageType: 'Generic', content: 'Your generic code is {{code}}, {{code}} is your code', subject: 'subject' },
+    { usageType: 'OrganizationInvitation', content: 'Your link is {{link}}', subject: 'Organization invitation' },
+  ],
+};
+const genericI18nTemplate = { subject: 'Generic email', content: 'Verification code is {{code}}', replyTo: 'Reply-to {{to}}', sendFrom: 'Foo {{applicationName}}' };
+
+async function send(data, { config = configWithAllRequiredTemplates, getI18nEmailTemplate } = {}) {
+  const fetch = ok();
+  const connector = await createConnector({ getConfig: async () => config, getI18nEmailTemplate, fetch });
+  const result = await connector.sendMessage(data);
+  return { result, params: formParams(fetch.calls[0].body), url: fetch.calls[0].url };
+}
+
+test('types: throws when required templates are not provided', () => {
+  assert.equal(configGuard.safeParse(configWithSignInOnly).success, false);
+});
+
+test('types: passes when all required templates are present', () => {
+  assert.equal(configGuard.safeParse(configWithAllRequiredTemplates).success, true);
+});
+
+test('types: passes with a supported region, fails with an unsupported one', () => {
+  assert.equal(configGuard.safeParse({ ...configWithAllRequiredTemplates, regionId: 'ap-southeast-1' }).success, true);
+  assert.equal(configGuard.safeParse({ ...configWithAllRequiredTemplates, regionId: 'cn-shanghai' }).success, false);
+});
+
+test('index: sends with the right template and content', async () => {
+  const { params, result } = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1234' } });
+  assert.equal(params.HtmlBody, 'Your sign-in code is 1234, 1234 is your code');
+  assert.equal(params.Subject, 'Sign-in code 1234');
+  assert.deepEqual(result, { EnvId: 'env-id', RequestId: 'request-id' });
+});
+
+test('index: sends to the configured region', async () => {
+  const { params, url } = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1234' } }, { config: { ...configWithAllRequiredTemplates, regionId: 'ap-southeast-1' } });
+  assert.equal(params.RegionId, 'ap-southeast-1');
+  assert.equal(url, 'https://dm.ap-southeast-1.aliyuncs.com/');
+});
+
+test('index: sends with the right template and content (2)', async () => {
+  const { params } = await send({ to: 'to@email.com', type: 'OrganizationInvitation', payload: { code: '1234', link: 'https://example.com' } });
+  assert.equal(params.HtmlBody, 'Your link is https://example.com');
+  assert.equal(params.Subject, 'Organization invitation');
+});
+
+test('index: sends with the i18n custom template and its sendFrom', async () => {
+  const { params } = await send({ to: 'to@email.com', type: 'Generic', payload: { code: '1234', applicationName: 'bar' } }, { getI18nEmailTemplate: async () => genericI18nTemplate });
+  assert.equal(params.HtmlBody, 'Verification code is 1234');
+  assert.equal(params.Subject, 'Generic email');
+  assert.equal(params.FromAlias, 'Foo bar');
+});
+
+test('utils: the signature of the DirectMail doc example', () => {
+  const vector = signatureVectors().find((v) => v.file === 'directmail-doc.json');
+  assert.equal(signRpcRequest(vector.params, 'testsecret', 'POST').signature, 'llJfXJjBW3OacrVgxxsITgYaYm0=');
+});
+
+test('utils: the request carries AccessKeyId, Timestamp, SignatureNonce and Signature', async () => {
+  const { params } = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1' } }, { config: { ...configWithAllRequiredTemplates, accessKeyId: 'testid' } });
+  assert.equal(params.AccessKeyId, 'testid');
+  assert.match(params.Timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  assert.match(params.SignatureNonce, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(params.Signature, /^[A-Za-z0-9+/]{27}=$/);
+});
