@@ -89,3 +89,15 @@ test('a pinned nonce and timestamp make the whole signed request reproducible', 
   const { Signature, ...signed } = formParams(a.body);
   assert.equal(openapiUtil.default.getRPCSignature(signed, 'POST', 'testsecret'), Signature);
 });
+
+test('a network failure becomes a general ConnectorError with its cause', async () => {
+  const closed = await startEmulator();
+  const url = closed.url;
+  await closed.close();
+  const connector = await createConnector({ getConfig: async () => makeConfig({ endpoint: url }) });
+  const error = await thrown(() => connector.sendMessage(message()));
+  assert.ok(error instanceof ConnectorError);
+  assert.equal(error.code, 'general');
+  assert.match(error.data.cause, /fetch failed|ECONNREFUSED/);
+  assert.equal(error.data.url, url);
+});

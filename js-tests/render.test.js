@@ -70,3 +70,8 @@ test('renderTemplate rejects bad arguments with typed errors', async () => {
   assert.equal((await thrown(() => renderTemplate('{{deep}}', deep))).code, 'invalid_request_parameters');
   assert.equal(renderTemplate('{{code}}', { code: 1 }), '1', 'still usable afterwards');
 });
+
+test('documented difference: only own payload keys are read, never Object.prototype', () => {
+  assert.equal(renderTemplate('{{toString}} {{constructor.name}}', {}), '{{toString}} {{constructor.name}}');
+  assert.match(replaceSendMessageHandlebars('{{toString}}', {}), /function toString/, 'connector-kit reads the prototype');
+});

@@ -5,18 +5,22 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { patchGlue } from './patch-glue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forceBuild = process.argv.includes('--force-build');
 const log = (message) => console.error(`[setup] ${message}`);
+// `cargo install` puts wasm-bindgen here; a bare environment may not have it on PATH.
+process.env.PATH = `${join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin')}${delimiter}${process.env.PATH}`;
 
 /** Runs a command with inherited output and fails loudly. */
 const run = (command, args, options = {}) => {
   log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  // Child stdout goes to stderr, so `npm pack --json` (whose prepack runs this) keeps a clean stdout.
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 2, 2], ...options });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed with ${result.error ?? `exit ${result.status}`}`);
   }

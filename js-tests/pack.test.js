@@ -1,0 +1,62 @@
+// `npm pack` makes a complete tarball: untarred beside nothing but connector-kit (as
+// `logto connector add` leaves it), it loads and sends through the emulator.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { startEmulator } from '../emulator/index.js';
+import { makeConfig } from './helpers.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Packs the package into `dir`; returns the tarball path and its file list. */
+export function pack(dir) {
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('[')));
+  return { tarball: join(dir, filename), files: files.map((f) => f.path).sort() };
+}
+
+test('the tarball holds the wasm, the glue, lib, logo and README, and no sources or tests', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-pack-'));
+  try {
+    const { files } = pack(dir);
+    for (const needed of ['package.json', 'README.md', 'logo.svg', 'lib/index.js', 'lib/index.d.ts', 'lib/api.d.ts', 'pkg/aliyun_dm.js', 'pkg/aliyun_dm_bg.wasm']) {
+      assert.ok(files.includes(needed), `${needed} is packed`);
+    }
+    const unwanted = files.filter((f) => /^(src|js-tests|scripts|demo|vectors|target|tests)\/|Cargo|\.build-stamp/.test(f));
+    assert.deepEqual(unwanted, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('untarred with only connector-kit beside it, lib/index.js loads and sends', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-pack-'));
+  const emulator = await startEmulator();
+  try {
+    const { tarball } = pack(dir);
+    execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+    mkdirSync(join(dir, 'node_modules', '@logto'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', '@logto', 'connector-kit'), join(dir, 'node_modules', '@logto', 'connector-kit'));
+    const script = `
+      const { default: createConnector } = await import('./package/lib/index.js');
+      const connector = await createConnector({ getConfig: async () => JSON.parse(process.env.CONFIG) });
+      const reply = await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '777' } });
+      console.log(JSON.stringify(reply));`;
+    // Asynchronously: the emulator answering the child runs in this process.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { ...process.env, CONFIG: JSON.stringify(makeConfig({ endpoint: emulator.url })) },
+    });
+    assert.equal(JSON.parse(stdout).EnvId, emulator.mails[0].envId);
+    assert.equal(emulator.mails[0].htmlBody, '<p>SignIn: 777</p>');
+  } finally {
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

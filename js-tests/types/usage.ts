@@ -1,0 +1,34 @@
+// Compiled by `tsc --noEmit` in types.test.js: the declarations must accept real usage and reject misuse.
+import createConnector, { buildSendMailRequest, renderTemplate, sendMail, signRpcRequest, validateConfig } from 'connector-aliyun-dm-wasm';
+import type { AliyunDmConfig, AliyunDmError, SendResult } from 'connector-aliyun-dm-wasm';
+
+const config: AliyunDmConfig = {
+  accessKeyId: 'id',
+  accessKeySecret: 'secret',
+  accountName: 'noreply@mail.example.com',
+  regionId: 'ap-southeast-1',
+  templates: [{ usageType: 'Generic', subject: 's', content: '{{code}}' }],
+};
+
+export async function usage(): Promise<SendResult> {
+  const connector = await createConnector({ getConfig: async () => config });
+  const parsed = connector.configGuard.safeParse(config);
+  if (!parsed.success) console.log(parsed.error.issues[0]?.path);
+  const region: string = validateConfig(config).regionId;
+  const html: string = renderTemplate('{{code}}', { code: '1' }, { html: true });
+  const signature: string = signRpcRequest({ Action: 'X' }, 'secret', 'GET').signature;
+  const { url, body } = buildSendMailRequest(config, { to: 'a@b.c', type: 'SignIn', payload: { code: '1' } }, { nonce: 'n' });
+  console.log(region, html, signature, url, body);
+  try {
+    return await sendMail(config, { to: 'a@b.c', type: 'SignIn', payload: {} }, fetch, { timeoutMs: 5000 });
+  } catch (error) {
+    const typed = error as AliyunDmError;
+    console.log(typed.code, typed.data.Code);
+    throw error;
+  }
+}
+
+// @ts-expect-error regionId is one of the five DirectMail regions
+export const badRegion: AliyunDmConfig = { ...config, regionId: 'cn-shanghai' };
+// @ts-expect-error params are strings
+signRpcRequest({ A: 1 }, 'secret');

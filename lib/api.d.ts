@@ -1,0 +1,148 @@
+/** Logto `ConnectorErrorCodes` strings this package throws. */
+export type ConnectorErrorCode =
+  | 'general'
+  | 'invalid_config'
+  | 'invalid_request_parameters'
+  | 'invalid_response'
+  | 'template_not_found'
+  | 'rate_limit_exceeded';
+
+/** DirectMail regions; `cn-hangzhou` is the default. */
+export type RegionId = 'cn-hangzhou' | 'ap-southeast-1' | 'ap-southeast-2' | 'eu-central-1' | 'us-east-1';
+
+/** A mail template; `content` is HTML with `{{placeholders}}`. */
+export interface Template {
+  usageType: string;
+  subject: string;
+  content: string;
+}
+
+/** The connector config, as pasted into the Logto Console. */
+export interface AliyunDmConfig {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** The sender address set up in the DirectMail console. */
+  accountName: string;
+  fromAlias?: string;
+  regionId?: RegionId;
+  /** Overrides the region's endpoint: https, or http to a loopback address. */
+  endpoint?: string;
+  /** Must hold Register, SignIn, ForgotPassword and Generic. */
+  templates: Template[];
+}
+
+/** A validated config with defaults filled in. */
+export interface NormalizedConfig extends AliyunDmConfig {
+  regionId: RegionId;
+}
+
+/** Values placeholders can read: `{{code}}`, `{{user.name}}`, `{{list.0}}`. */
+export interface MessagePayload {
+  code?: string;
+  link?: string;
+  locale?: string;
+  uiLocales?: string;
+  [key: string]: unknown;
+}
+
+/** What Logto passes to `sendMessage`. */
+export interface SendMessageData {
+  to: string;
+  /** A Logto usage type, such as `SignIn` or `Generic`. */
+  type: string;
+  payload: MessagePayload;
+  ip?: string;
+}
+
+/** A template that wins over the config's, as Logto's `getI18nEmailTemplate` returns. */
+export interface EmailTemplate {
+  subject: string;
+  content: string;
+  /** Rendered and sent as `FromAlias`. */
+  sendFrom?: string;
+}
+
+/** Options of the dry run; nonce and timestamp default to fresh ones. */
+export interface BuildOptions {
+  template?: EmailTemplate;
+  nonce?: string;
+  /** `YYYY-MM-DDThh:mm:ssZ`, UTC. */
+  timestamp?: string;
+  endpoint?: string;
+}
+
+/** A signed SingleSendMail request, ready for any fetch. */
+export interface SignedRequest {
+  url: string;
+  method: 'POST';
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' };
+  body: string;
+}
+
+/** DirectMail's success reply. */
+export interface SendResult {
+  EnvId: string;
+  RequestId: string;
+}
+
+/** Each stage of an Aliyun RPC signature. */
+export interface SignedStages {
+  canonicalQuery: string;
+  stringToSign: string;
+  signature: string;
+}
+
+/** One problem in the input. */
+export interface Issue {
+  /** Such as `templates[2].usageType`. */
+  path: string;
+  message: string;
+}
+
+/** What this package throws: a real Error with a Logto code and data. */
+export interface AliyunDmError extends Error {
+  code: ConnectorErrorCode;
+  data: {
+    message?: string;
+    issues?: Issue[];
+    /** Aliyun's Message, for `general` errors from the API. */
+    errorDescription?: string;
+    Code?: string;
+    RequestId?: string;
+    HostId?: string;
+    Recommend?: string;
+    status?: number;
+    body?: string;
+    [key: string]: unknown;
+  };
+}
+
+/** The part of the fetch Response this package reads. */
+export interface FetchResponse {
+  status: number;
+  text(): Promise<string>;
+}
+
+/** The host's fetch; `globalThis.fetch` fits. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<FetchResponse>;
+
+/** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */
+export function validateConfig(config: unknown): NormalizedConfig;
+/** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
+export function renderTemplate(template: string, payload: Record<string, unknown>, options?: { html?: boolean }): string;
+/** Signs any Aliyun RPC request and returns every stage. */
+export function signRpcRequest(params: Record<string, string>, secret: string, method?: 'GET' | 'POST'): SignedStages;
+/** The dry run: the signed SingleSendMail request, not sent. */
+export function buildSendMailRequest(config: AliyunDmConfig, data: SendMessageData, options?: BuildOptions): SignedRequest;
+/** Turns DirectMail's HTTP status and body into a result, or throws a typed error. */
+export function parseSendMailReply(status: number, body: string): SendResult;
+/** Builds, signs and sends one mail with the host's fetch. */
+export function sendMail(
+  config: AliyunDmConfig,
+  data: SendMessageData,
+  fetch: FetchLike,
+  options?: BuildOptions & { timeoutMs?: number },
+): Promise<SendResult>;

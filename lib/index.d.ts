@@ -1,0 +1,37 @@
+import type { ConnectorMetadata, ConnectorType, GetConnectorConfig, GetI18nEmailTemplate } from '@logto/connector-kit';
+
+import type { FetchLike, Issue, NormalizedConfig, SendMessageData, SendResult } from './api.js';
+
+export * from './api.js';
+
+/** The result of `configGuard.safeParse`, shaped like zod's. */
+export type ConfigParseResult =
+  | { success: true; data: NormalizedConfig }
+  | { success: false; error: Error & { issues: Issue[] } };
+
+/** A zod-like guard over the config validator. */
+export interface ConfigGuard {
+  safeParse(config: unknown): ConfigParseResult;
+  parse(config: unknown): NormalizedConfig;
+}
+
+/** The Email connector Logto loads. */
+export interface AliyunDmConnector {
+  metadata: ConnectorMetadata;
+  type: ConnectorType.Email;
+  configGuard: ConfigGuard;
+  sendMessage(data: SendMessageData, inputConfig?: unknown): Promise<SendResult>;
+}
+
+/** Options of `createConnector`; `fetch` defaults to `globalThis.fetch`. */
+export interface CreateConnectorOptions {
+  getConfig: GetConnectorConfig;
+  getI18nEmailTemplate?: GetI18nEmailTemplate;
+  fetch?: FetchLike;
+}
+
+export const configGuard: ConfigGuard;
+export const metadata: ConnectorMetadata;
+
+/** Logto's connector factory. */
+export default function createConnector(options: CreateConnectorOptions): Promise<AliyunDmConnector>;
