@@ -60,7 +60,9 @@ function ensureWasmBindgen() {
   if (!pinned) throw new Error('Cargo.toml must pin wasm-bindgen as "=X.Y.Z"');
   if (capture('wasm-bindgen', ['--version']) === `wasm-bindgen ${pinned}`) return;
   // Not --locked: the CLI's lockfile pins a webpki-roots release some registry mirrors lack.
-  run('cargo', ['install', 'wasm-bindgen-cli', '--version', `=${pinned}`]);
+  // --force: we only get here when the binary is missing or another version, which cargo's own
+  // install records may not know.
+  run('cargo', ['install', '--force', 'wasm-bindgen-cli', '--version', `=${pinned}`]);
 }
 
 function build() {

@@ -282,15 +282,13 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
 }
 
 /// Splits `host[:port]` or `[v6][:port]`.
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     if let Some(v6) = authority.strip_prefix('[') {
-        let close = v6.find(']')?;
-        let host = &v6[..close];
-        let after = &v6[close + 1..];
+        let (host, after) = v6.split_once(']')?;
         return match after.strip_prefix(':') {
             Some(port) => Some((host, Some(port))),
             None if after.is_empty() => Some((host, None)),

@@ -53,7 +53,7 @@ pub enum ErrorData {
     /// `{message, issues: [{path, message}]}`.
     Issues(Vec<Issue>),
     /// `{errorDescription, Code, RequestId?, HostId?, Recommend?}`, as the reference connector does.
-    Aliyun(AliyunError),
+    Aliyun(Box<AliyunError>),
     /// `{message, status, body}` for a reply that is not what the API documents.
     Reply { status: u16, body: String },
 }

@@ -1,6 +1,9 @@
 //! Aliyun DirectMail `SingleSendMail` for Logto: config validation, templates, RPC signing and
 //! reply parsing, as a pure core; `wasm` is the thin JS boundary.
 
+// A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
 pub mod config;
 pub mod error;
 pub mod request;

@@ -25,7 +25,7 @@ pub fn parse_reply(status: u16, body: &str, json: Option<&Value>) -> Result<Send
         Some(error) => Err(Error {
             code: ErrorCode::General,
             message: format!("{}: {}", error.code, error.message),
-            data: ErrorData::Aliyun(error),
+            data: ErrorData::Aliyun(Box::new(error)),
         }),
         None => Err(unexpected(status, body, &format!("HTTP {status} with a body that is not an Aliyun error"))),
     }

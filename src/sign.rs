@@ -37,7 +37,10 @@ impl Method {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// The uppercase hex digit for a nibble (0..=15).
+fn hex_digit(nibble: u8) -> char {
+    char::from(if nibble < 10 { b'0' + nibble } else { b'A' + nibble - 10 })
+}
 
 /// Appends `s` percent-encoded as UTF-8: only `A-Z a-z 0-9 - _ . ~` stay, hex is uppercase.
 pub fn percent_encode_into(out: &mut String, s: &str) {
@@ -46,8 +49,8 @@ pub fn percent_encode_into(out: &mut String, s: &str) {
             out.push(b as char);
         } else {
             out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xF)] as char);
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 0xF));
         }
     }
 }
