@@ -10,16 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { startEmulator } from '../emulator/index.js';
+import { pack, root } from './packed.js';
 import { makeConfig } from './helpers.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Packs the package into `dir`; returns the tarball path and its file list. */
-export function pack(dir) {
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('[')));
-  return { tarball: join(dir, filename), files: files.map((f) => f.path).sort() };
-}
 
 test('the tarball holds the wasm, the glue, lib, logo and README, and no sources or tests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-pack-'));

@@ -85,7 +85,20 @@ function build() {
   log(`built pkg/aliyun_dm_bg.wasm (${readFileSync(wasm).length} bytes)`);
 }
 
+/** Logto requires Node 22; tests run the Node entries on it as well as on this machine's Node. */
+export const NODE22_VERSION = '22.23.3';
+
+/** Installs Node 22 from npm's node-<platform>-<arch> package into .cache/, outside node_modules/.bin. */
+function ensureNode22() {
+  const prefix = join(root, '.cache', `node-${NODE22_VERSION}`);
+  const bin = join(prefix, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+  if (capture(bin, ['--version']) === `v${NODE22_VERSION}`) return;
+  mkdirSync(prefix, { recursive: true });
+  run('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `node-${process.platform}-${process.arch}@${NODE22_VERSION}`]);
+}
+
 ensureNodeModules();
+ensureNode22();
 ensureWasmTarget();
 ensureWasmBindgen();
 build();

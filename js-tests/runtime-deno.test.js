@@ -1,0 +1,59 @@
+// Deno (the npm `deno` binary): the packed package resolves through its `deno` condition, loads the
+// wasm with a source-phase import (no read permission), and sends through the emulator.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { startEmulator } from '../emulator/index.js';
+import { makeConfig } from './helpers.js';
+import { bin, installPacked, run } from './packed.js';
+
+let packed;
+let emulator;
+before(async () => {
+  packed = installPacked();
+  emulator = await startEmulator();
+});
+after(async () => {
+  await emulator.close();
+  packed.cleanup();
+});
+
+test('Deno sends through the emulator with only --allow-net to loopback', async () => {
+  writeFileSync(join(packed.dir, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual' }));
+  writeFileSync(
+    join(packed.dir, 'send.js'),
+    `import { sendMail, buildSendMailRequest } from 'connector-aliyun-dm-wasm';
+     const config = JSON.parse(Deno.args[0]);
+     const reply = await sendMail(config, { to: 'deno@example.com', type: 'SignIn', payload: { code: '42' } }, fetch);
+     const dry = buildSendMailRequest(config, { to: 'deno@example.com', type: 'SignIn', payload: { code: '42' } });
+     console.log(JSON.stringify({ reply, dryUrl: dry.url, deno: Deno.version.deno }));`,
+  );
+  const port = new URL(emulator.url).port;
+  const { stdout } = await run(bin('deno'), ['run', '--no-prompt', `--allow-net=127.0.0.1:${port}`, 'send.js', JSON.stringify(makeConfig({ endpoint: emulator.url }))], {
+    cwd: packed.dir,
+    env: { ...process.env, DENO_DIR: join(packed.dir, '.deno'), NO_COLOR: '1' },
+  });
+  const { reply, dryUrl, deno } = JSON.parse(stdout);
+  assert.equal(emulator.mails.at(-1).envId, reply.EnvId);
+  assert.equal(emulator.mails.at(-1).htmlBody, '<p>SignIn: 42</p>');
+  assert.equal(dryUrl, emulator.url);
+  assert.match(deno, /^2\./);
+});
+
+test('Deno without net permission: the send fails with a typed general error', async () => {
+  writeFileSync(
+    join(packed.dir, 'denied.js'),
+    `import { sendMail } from 'connector-aliyun-dm-wasm';
+     try { await sendMail(JSON.parse(Deno.args[0]), { to: 'd@example.com', type: 'SignIn', payload: {} }, fetch); }
+     catch (error) { console.log(JSON.stringify({ code: error.code, cause: error.data.cause })); }`,
+  );
+  const { stdout } = await run(bin('deno'), ['run', '--no-prompt', 'denied.js', JSON.stringify(makeConfig({ endpoint: emulator.url }))], {
+    cwd: packed.dir,
+    env: { ...process.env, DENO_DIR: join(packed.dir, '.deno'), NO_COLOR: '1' },
+  });
+  const { code, cause } = JSON.parse(stdout);
+  assert.equal(code, 'general');
+  assert.match(cause, /NotCapable|PermissionDenied|net access/i);
+});

@@ -1,0 +1,49 @@
+// Node, ESM and CJS, on this machine's Node and on Node 22 (what Logto requires): the packed package
+// is loaded by name through its `exports` and sends through the emulator.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { startEmulator } from '../emulator/index.js';
+import { makeConfig } from './helpers.js';
+import { installPacked, node22, run } from './packed.js';
+
+let packed;
+let emulator;
+before(async () => {
+  packed = installPacked();
+  emulator = await startEmulator();
+});
+after(async () => {
+  await emulator.close();
+  packed.cleanup();
+});
+
+const esm = `
+  import createConnector, { sendMail } from 'connector-aliyun-dm-wasm';
+  const config = JSON.parse(process.argv[1]);
+  const connector = await createConnector({ getConfig: async () => config });
+  const a = await connector.sendMessage({ to: 'esm@example.com', type: 'SignIn', payload: { code: '1' } });
+  const b = await sendMail(config, { to: 'esm@example.com', type: 'Register', payload: { code: '2' } }, fetch);
+  console.log(JSON.stringify([a.EnvId, b.EnvId, process.version]));`;
+const cjs = `
+  const { default: createConnector, sendMail } = require('connector-aliyun-dm-wasm');
+  (async () => {
+    const config = JSON.parse(process.argv[1]);
+    const connector = await createConnector({ getConfig: async () => config });
+    const a = await connector.sendMessage({ to: 'cjs@example.com', type: 'SignIn', payload: { code: '1' } });
+    const b = await sendMail(config, { to: 'cjs@example.com', type: 'Register', payload: { code: '2' } }, fetch);
+    console.log(JSON.stringify([a.EnvId, b.EnvId, process.version]));
+  })().catch((error) => { console.error(error); process.exit(1); });`;
+
+for (const [label, nodeBinary] of [['this machine\'s Node', process.execPath], ['Node 22', node22]]) {
+  for (const [mode, script, flags] of [['ESM import', esm, ['--input-type=module']], ['CJS require', cjs, ['--input-type=commonjs']]]) {
+    test(`${label}, ${mode}: the packed package sends through the emulator`, async () => {
+      const config = JSON.stringify(makeConfig({ endpoint: emulator.url }));
+      const { stdout } = await run(nodeBinary, [...flags, '-e', script, config], { cwd: packed.dir });
+      const [first, second, version] = JSON.parse(stdout);
+      const delivered = emulator.mails.map((mail) => mail.envId);
+      assert.ok(delivered.includes(first) && delivered.includes(second), 'both mails reached the emulator');
+      if (nodeBinary === node22) assert.match(version, /^v22\./);
+    });
+  }
+}

@@ -1,0 +1,125 @@
+// Cloudflare workerd (the npm `workerd` binary): the package resolved through its `workerd`
+// condition as wrangler bundles it, the .wasm kept as a compiled-module import, sending to the
+// emulator over loopback. workerd forbids compiling wasm from bytes, so this proves the entry.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { build } from 'esbuild';
+
+import { startEmulator, verifySignedBody } from '../emulator/index.js';
+import { makeConfig } from './helpers.js';
+import { bin, freePort, installPacked } from './packed.js';
+
+let packed;
+let emulator;
+let workerd;
+let workerUrl;
+let resolvedEntry;
+
+const workerSource = `
+import { sendMail, buildSendMailRequest } from 'connector-aliyun-dm-wasm';
+export default {
+  async fetch(request) {
+    const { config, data, dryRun } = await request.json();
+    try {
+      if (dryRun) return Response.json({ request: buildSendMailRequest(config, data) });
+      return Response.json({ reply: await sendMail(config, data, fetch) });
+    } catch (error) {
+      return Response.json({ error: { name: error.name, code: error.code, message: error.message } }, { status: 500 });
+    }
+  },
+};`;
+
+/** Bundles like wrangler: workerd conditions, .wasm files left as separate CompiledWasm modules. */
+async function bundleWorker() {
+  const result = await build({
+    stdin: { contents: workerSource, resolveDir: packed.dir, sourcefile: 'worker.js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    metafile: true,
+    plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './aliyun_dm_bg.wasm', external: true })) }],
+  });
+  // The runtime entries are the files that call setWasmSource; exactly one may be bundled.
+  resolvedEntry = Object.keys(result.metafile.inputs).filter((path) => /connector-aliyun-dm-wasm\/lib\/(workerd|edge-light|deno|index|init)\.js$/.test(path));
+  return result.outputFiles[0].text;
+}
+
+before(async () => {
+  packed = installPacked();
+  emulator = await startEmulator();
+  writeFileSync(join(packed.dir, 'worker.js'), await bundleWorker());
+  const port = await freePort();
+  writeFileSync(
+    join(packed.dir, 'workerd.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    # Outbound traffic may reach loopback (the emulator) and nothing else.
+    (name = "loopback", network = (allow = ["local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "aliyun_dm_bg.wasm", wasm = embed "node_modules/connector-aliyun-dm-wasm/pkg/aliyun_dm_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "loopback",
+);
+`,
+  );
+  workerd = spawn(bin('workerd'), ['serve', 'workerd.capnp'], { cwd: packed.dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  workerUrl = `http://127.0.0.1:${port}/`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (await fetch(workerUrl, { method: 'POST', body: '{}' }).then(() => true, () => false)) return;
+    await sleep(100);
+  }
+  throw new Error('workerd did not start within 10 s');
+});
+
+after(async () => {
+  workerd?.kill();
+  await emulator.close();
+  packed.cleanup();
+});
+
+const callWorker = (body) => fetch(workerUrl, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+
+test('the workerd condition picks lib/workerd.js', () => {
+  assert.equal(resolvedEntry.length, 1, String(resolvedEntry));
+  assert.match(resolvedEntry[0], /lib\/workerd\.js$/);
+});
+
+test('a Worker sends through the emulator, signed correctly', async () => {
+  const result = await callWorker({ config: makeConfig({ endpoint: emulator.url }), data: { to: 'worker@example.com', type: 'SignIn', payload: { code: '314' } } });
+  assert.equal(result.error, undefined, JSON.stringify(result.error));
+  const mail = emulator.mails.at(-1);
+  assert.equal(mail.envId, result.reply.EnvId);
+  assert.equal(mail.htmlBody, '<p>SignIn: 314</p>');
+  assert.ok(verifySignedBody(emulator.requests.at(-1).body, { testid: 'testsecret' }));
+});
+
+test('in a Worker, nonces come from crypto.getRandomValues and differ per request', async () => {
+  const data = { to: 'w@example.com', type: 'SignIn', payload: {} };
+  const nonces = new Set();
+  for (let i = 0; i < 20; i += 1) {
+    const { request } = await callWorker({ config: makeConfig(), data, dryRun: true });
+    nonces.add(new URLSearchParams(request.body).get('SignatureNonce'));
+  }
+  assert.equal(nonces.size, 20);
+});
+
+test('errors in a Worker are typed', async () => {
+  const result = await callWorker({ config: makeConfig({ templates: [] }), data: { to: 'w@example.com', type: 'SignIn', payload: {} } });
+  assert.equal(result.error.code, 'invalid_config');
+});

@@ -1,0 +1,4 @@
+import type * as entry from './init.js';
+
+declare const init: typeof entry;
+export = init;

@@ -1,0 +1,26 @@
+// Entry for any other host: `await init(source)` once, with the wasm as a WebAssembly.Module,
+// bytes, a Response or a promise of one; then use the API.
+import { instantiateWith } from './wasm.js';
+
+const isModule = (value) => Object.prototype.toString.call(value) === '[object WebAssembly.Module]';
+
+/** Compiles (unless given a module) and instantiates the wasm; later calls are no-ops. */
+export async function init(source) {
+  const resolved = await source;
+  if (isModule(resolved)) {
+    instantiateWith(resolved);
+    return;
+  }
+  if (resolved && typeof resolved.arrayBuffer === 'function') {
+    if ('ok' in resolved && !resolved.ok) throw new Error(`aliyun-dm: fetching the wasm failed with HTTP ${resolved.status}`);
+    instantiateWith(await WebAssembly.compile(await resolved.arrayBuffer()));
+    return;
+  }
+  if (resolved instanceof ArrayBuffer || ArrayBuffer.isView(resolved)) {
+    instantiateWith(await WebAssembly.compile(resolved));
+    return;
+  }
+  throw new TypeError('aliyun-dm: init() takes a WebAssembly.Module, bytes, a Response, or a promise of one');
+}
+
+export * from './api.js';

@@ -1,0 +1,9 @@
+// Cloudflare Workers (workerd) entry: the .wasm arrives as a compiled module, since workerd
+// forbids compiling wasm from bytes.
+import wasmModule from '../pkg/aliyun_dm_bg.wasm';
+
+import { setWasmSource } from './wasm.js';
+
+setWasmSource(() => wasmModule);
+
+export * from './api.js';
