@@ -1,7 +1,7 @@
 // Deno (the npm `deno` binary): the packed package resolves through its `deno` condition, loads the
 // wasm with a source-phase import (no read permission), and sends through the emulator.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -56,4 +56,17 @@ test('Deno without net permission: the send fails with a typed general error', a
   const { code, cause } = JSON.parse(stdout);
   assert.equal(code, 'general');
   assert.match(cause, /NotCapable|PermissionDenied|net access/i);
+});
+
+test("the README's examples/deno.ts type-checks with deno check and runs as written", async () => {
+  copyFileSync(new URL('../examples/deno.ts', import.meta.url), join(packed.dir, 'deno.ts'));
+  const env = { ...process.env, DENO_DIR: join(packed.dir, '.deno'), NO_COLOR: '1' };
+  await run(bin('deno'), ['check', 'deno.ts'], { cwd: packed.dir, env });
+  const port = new URL(emulator.url).port;
+  const exampleEnv = { ...env, ALIYUN_ACCESS_KEY_ID: 'testid', ALIYUN_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: emulator.url };
+  const { stdout } = await run(bin('deno'), ['run', '--no-prompt', '--allow-env', `--allow-net=127.0.0.1:${port}`, 'deno.ts', 'deno-example@example.com', '1357'], { cwd: packed.dir, env: exampleEnv });
+  const mail = emulator.mails.at(-1);
+  assert.deepEqual(mail.to, ['deno-example@example.com']);
+  assert.equal(mail.subject, 'Your code is 1357');
+  assert.match(stdout, new RegExp(mail.envId));
 });

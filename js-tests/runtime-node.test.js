@@ -1,6 +1,8 @@
 // Node, ESM and CJS, on this machine's Node and on Node 22 (what Logto requires): the packed package
 // is loaded by name through its `exports` and sends through the emulator.
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startEmulator } from '../emulator/index.js';
@@ -46,4 +48,18 @@ for (const [label, nodeBinary] of [['this machine\'s Node', process.execPath], [
       if (nodeBinary === node22) assert.match(version, /^v22\./);
     });
   }
+}
+
+/** Env for the README's examples, pointed at the emulator. */
+const exampleEnv = () => ({ ...process.env, ALIYUN_ACCESS_KEY_ID: 'testid', ALIYUN_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: emulator.url });
+
+for (const example of ['node-esm.mjs', 'node-cjs.cjs']) {
+  test(`the README's examples/${example} runs as written on Node 22`, async () => {
+    copyFileSync(new URL(`../examples/${example}`, import.meta.url), join(packed.dir, example));
+    const { stdout } = await run(node22, [example, `${example}@example.com`, '2468'], { cwd: packed.dir, env: exampleEnv() });
+    const mail = emulator.mails.at(-1);
+    assert.deepEqual(mail.to, [`${example}@example.com`]);
+    assert.equal(mail.subject, 'Your code is 2468');
+    assert.match(stdout, new RegExp(mail.envId));
+  });
 }

@@ -3,7 +3,7 @@
 // emulator over loopback. workerd forbids compiling wasm from bytes, so this proves the entry.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,7 @@ let packed;
 let emulator;
 let workerd;
 let workerUrl;
+let exampleUrl;
 let resolvedEntry;
 
 const workerSource = `
@@ -35,9 +36,9 @@ export default {
 };`;
 
 /** Bundles like wrangler: workerd conditions, .wasm files left as separate CompiledWasm modules. */
-async function bundleWorker() {
+async function bundleWorker(source) {
   const result = await build({
-    stdin: { contents: workerSource, resolveDir: packed.dir, sourcefile: 'worker.js' },
+    stdin: { contents: source, resolveDir: packed.dir, sourcefile: 'worker.js' },
     bundle: true,
     write: false,
     format: 'esm',
@@ -55,18 +56,40 @@ async function bundleWorker() {
 before(async () => {
   packed = installPacked();
   emulator = await startEmulator();
-  writeFileSync(join(packed.dir, 'worker.js'), await bundleWorker());
+  writeFileSync(join(packed.dir, 'worker.js'), await bundleWorker(workerSource));
+  const example = readFileSync(new URL('../examples/cloudflare-worker.js', import.meta.url), 'utf8');
+  writeFileSync(join(packed.dir, 'example.js'), await bundleWorker(example));
   const port = await freePort();
+  const examplePort = await freePort();
+  const binding = (name, value) => `(name = "${name}", text = "${value}")`;
   writeFileSync(
     join(packed.dir, 'workerd.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .worker),
+    (name = "example", worker = .example),
     # Outbound traffic may reach loopback (the emulator) and nothing else.
     (name = "loopback", network = (allow = ["local"])),
   ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+  sockets = [
+    (name = "http", address = "127.0.0.1:${port}", http = (), service = "main"),
+    (name = "example", address = "127.0.0.1:${examplePort}", http = (), service = "example"),
+  ],
+);
+const example :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "example.js"),
+    (name = "aliyun_dm_bg.wasm", wasm = embed "node_modules/connector-aliyun-dm-wasm/pkg/aliyun_dm_bg.wasm"),
+  ],
+  bindings = [
+    ${binding('ALIYUN_ACCESS_KEY_ID', 'testid')},
+    ${binding('ALIYUN_ACCESS_KEY_SECRET', 'testsecret')},
+    ${binding('ALIYUN_DM_ACCOUNT', 'noreply@mail.example.com')},
+    ${binding('ALIYUN_DM_ENDPOINT', emulator.url)},
+  ],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "loopback",
 );
 const worker :Workerd.Worker = (
   modules = [
@@ -80,6 +103,7 @@ const worker :Workerd.Worker = (
   );
   workerd = spawn(bin('workerd'), ['serve', 'workerd.capnp'], { cwd: packed.dir, stdio: ['ignore', 'inherit', 'inherit'] });
   workerUrl = `http://127.0.0.1:${port}/`;
+  exampleUrl = `http://127.0.0.1:${examplePort}/`;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (await fetch(workerUrl, { method: 'POST', body: '{}' }).then(() => true, () => false)) return;
     await sleep(100);
@@ -122,4 +146,13 @@ test('in a Worker, nonces come from crypto.getRandomValues and differ per reques
 test('errors in a Worker are typed', async () => {
   const result = await callWorker({ config: makeConfig({ templates: [] }), data: { to: 'w@example.com', type: 'SignIn', payload: {} } });
   assert.equal(result.error.code, 'invalid_config');
+});
+
+test("the README's examples/cloudflare-worker.js runs as written", async () => {
+  const response = await fetch(exampleUrl, { method: 'POST', body: JSON.stringify({ to: 'example@example.com', code: '8080' }) });
+  const reply = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(reply));
+  const mail = emulator.mails.at(-1);
+  assert.equal(mail.envId, reply.EnvId);
+  assert.equal(mail.subject, 'Your code is 8080');
 });

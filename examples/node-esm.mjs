@@ -1,0 +1,14 @@
+// Node, ESM: node node-esm.mjs user@example.com 123456
+import { sendMail } from 'connector-aliyun-dm-wasm';
+
+const template = { subject: 'Your code is {{code}}', content: '<p>Your code is <b>{{code}}</b></p>' };
+const config = {
+  accessKeyId: process.env.ALIYUN_ACCESS_KEY_ID,
+  accessKeySecret: process.env.ALIYUN_ACCESS_KEY_SECRET,
+  accountName: process.env.ALIYUN_DM_ACCOUNT,
+  endpoint: process.env.ALIYUN_DM_ENDPOINT, // optional: e.g. a local emulator
+  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, ...template })),
+};
+
+const [to, code] = process.argv.slice(2);
+console.log(await sendMail(config, { to, type: 'SignIn', payload: { code } }, fetch));
