@@ -44,9 +44,15 @@ async function sendWithOurs(config, data, reply, getI18nEmailTemplate) {
 const withoutPerRequest = (params) => Object.fromEntries(Object.entries(params).filter(([k]) => !PER_REQUEST.includes(k)));
 
 const word = fc.string({ unit: 'binary', minLength: 1, maxLength: 16 });
+// Values without HTML specials, line breaks or controls, where HTML escaping and header cleaning
+// are the identity; the property below covers the rest against an escaping oracle.
+const plainWord = word.filter((w) => !/[&<>"'\p{Cc}]/u.test(w));
 const placeholder = fc.constantFrom('{{code}}', '{{ link }}', '{{user.name}}', '{{missing}}', '{{list.0}}', '{{ code.x }}');
 const text = fc.array(fc.oneof(word, placeholder), { maxLength: 5 }).map((parts) => parts.join(' '));
-const template = (usageType) => fc.record({ usageType: fc.constant(usageType), subject: text, content: text });
+const shortWord = fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }).filter((w) => !/[&<>"'\p{Cc}]/u.test(w));
+// Subjects that render within DirectMail's 100 characters.
+const subject = fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 10 }).filter((w) => !/[\r\n]/.test(w)), fc.constantFrom('{{code}}', '{{missing}}', '{{user.name}}')), { maxLength: 3 }).map((parts) => parts.join(' '));
+const template = (usageType) => fc.record({ usageType: fc.constant(usageType), subject, content: text });
 const templates = fc
   .tuple(
     fc.tuple(...['Register', 'SignIn', 'ForgotPassword', 'Generic'].map(template)),
@@ -59,19 +65,21 @@ const config = fc.record(
     accessKeySecret: word,
     accountName: word,
     // The reference signs an empty FromAlias; this package leaves it out (see the test below).
-    fromAlias: word,
+    fromAlias: fc.string({ unit: 'binary', minLength: 1, maxLength: 7 }).filter((w) => !/[\r\n]/.test(w)),
     regionId: fc.constantFrom(...Object.keys(regions)),
     templates,
   },
   { requiredKeys: ['accessKeyId', 'accessKeySecret', 'accountName', 'templates'] },
 );
-const payload = fc.record(
-  { code: fc.stringMatching(/^\d{6}$/), link: fc.webUrl(), user: fc.record({ name: word }), list: fc.array(word, { maxLength: 2 }), locale: fc.constantFrom('en', 'zh-CN') },
-  { requiredKeys: [] },
-);
-const data = fc.record({ to: word, type: fc.constantFrom(...usageTypes), payload });
-// sendFrom renders non-empty: a literal prefix before any placeholder.
-const i18n = fc.option(fc.record({ subject: text, content: text, sendFrom: fc.option(word.map((w) => `${w} {{code}}`), { nil: undefined }) }, { requiredKeys: ['subject', 'content'] }), { nil: undefined });
+const payloadOf = (value) =>
+  fc.record(
+    { code: fc.stringMatching(/^\d{6}$/), link: fc.webUrl().filter((u) => !/[&<>"']/.test(u)), user: fc.record({ name: value }), list: fc.array(value, { maxLength: 2 }), locale: fc.constantFrom('en', 'zh-CN') },
+    { requiredKeys: [] },
+  );
+const recipient = plainWord.filter((w) => !w.includes(',') && w.trim() !== '');
+const data = fc.record({ to: recipient, type: fc.constantFrom(...usageTypes), payload: payloadOf(plainWord.filter((w) => w.length <= 10)) });
+// sendFrom renders non-empty and under 15 characters: a literal prefix before the placeholder.
+const i18n = fc.option(fc.record({ subject, content: text, sendFrom: fc.option(shortWord.map((w) => `${w}{{code}}`), { nil: undefined }) }, { requiredKeys: ['subject', 'content'] }), { nil: undefined });
 
 test('same SingleSendMail parameters and endpoint as the reference (property, 300 runs)', async () => {
   const ok = { status: 200, body: JSON.stringify({ EnvId: '1', RequestId: 'r' }) };
@@ -93,8 +101,9 @@ test('same SingleSendMail parameters and endpoint as the reference (property, 30
   );
 });
 
+const aliyunCode = fc.oneof(word, fc.constantFrom('Throttling.User', 'Throttling.Api', 'SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'InvalidTimeStamp.Expired', 'SignatureNonceUsed', 'InvalidMailAddress.NotFound', 'ServiceUnavailable'));
 const aliyunError = fc.record(
-  { Code: word, Message: word, RequestId: word, HostId: word, Recommend: word },
+  { Code: aliyunCode, Message: word, RequestId: word, HostId: word, Recommend: word },
   { requiredKeys: ['Code', 'Message'] },
 );
 const reply = fc.oneof(
@@ -102,6 +111,18 @@ const reply = fc.oneof(
   fc.record({ status: fc.integer({ min: 400, max: 599 }), body: fc.oneof(fc.string(), fc.constant('<html>502</html>'), fc.json()) }),
   fc.record({ status: fc.constant(200), body: fc.oneof(fc.string(), fc.json(), fc.constant('{"EnvId":"e","RequestId":"r","X":1}')) }),
 );
+
+/** The reference's code, refined by this package's documented mapping table (README, "Errors"). */
+function expectedCode(referenceError, status) {
+  const code = referenceError.data?.Code;
+  if (referenceError.code === 'general' && typeof code === 'string') {
+    if (/^Throttling(\.|$)/.test(code)) return 'rate_limit_exceeded';
+    if (/^(SignatureDoesNotMatch|IncompleteSignature|InvalidMailAddress\.NotFound)$|^(InvalidAccessKeyId|InvalidSecurityToken)(\.|$)/.test(code)) return 'invalid_config';
+  }
+  // Any 5xx is an outage (general), even with a body that is not Aliyun's JSON.
+  if (referenceError.code === 'invalid_response' && status >= 500) return 'general';
+  return referenceError.code;
+}
 
 test('same result or error for the same reply (property, 300 runs)', async () => {
   const c = { accessKeyId: 'id', accessKeySecret: 's', accountName: 'a@b.c', templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: 's', content: 'c' })) };
@@ -113,9 +134,13 @@ test('same result or error for the same reply (property, 300 runs)', async () =>
       assert.deepEqual(ours.value, theirs.value);
       if (!theirs.error) return;
       assert.ok(ours.error instanceof ConnectorError, 'this package throws connector-kit ConnectorError');
-      assert.equal(ours.error.code, theirs.error.code);
-      // Aliyun errors carry the same data; for invalid replies the reference puts zod's issues there.
-      if (theirs.error.code === 'general') assert.deepEqual(ours.error.data, theirs.error.data);
+      assert.equal(ours.error.code, expectedCode(theirs.error, r.status));
+      // Aliyun errors carry the reference's data and more (status, hint); for invalid replies the
+      // reference puts zod's issues there.
+      if (theirs.error.code === 'general') {
+        for (const [key, value] of Object.entries(theirs.error.data)) assert.deepEqual(ours.error.data[key], value, key);
+        assert.equal(ours.error.data.status, r.status);
+      }
     }),
     { numRuns: 300 },
   );
@@ -127,4 +152,22 @@ test('documented difference: an empty fromAlias is left out, where the reference
   const ok = { status: 200, body: '{"EnvId":"1","RequestId":"r"}' };
   assert.equal((await sendWithReference(c, d, ok)).params.FromAlias, '');
   assert.equal('FromAlias' in (await sendWithOurs(c, d, ok)).params, false);
+});
+
+/** connector-kit's rendering over a payload whose strings are HTML-escaped: the oracle for HtmlBody. */
+const escapeHtml = (v) => v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const escapeLeaves = (v) => (typeof v === 'string' ? escapeHtml(v) : Array.isArray(v) ? v.map(escapeLeaves) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeLeaves(x)])) : v);
+
+test('safe templates: HtmlBody escapes values and Subject loses CR/LF, against connector-kit (property, 500 runs)', async () => {
+  const { replaceSendMessageHandlebars } = await import('@logto/connector-kit');
+  const hostile = fc.oneof(word, fc.constantFrom('<script>alert(1)</script>', 'a & b', '"quoted"', "it's", 'line\r\nBcc: x@y.z'));
+  const c = { accessKeyId: 'id', accessKeySecret: 's', accountName: 'a@b.c', templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: 'S {{user.name}}', content: '<p>{{user.name}} {{list}} {{code}}</p>' })) };
+  await fc.assert(
+    fc.asyncProperty(payloadOf(hostile.filter((w) => w.length <= 40)), async (payload) => {
+      const { params } = await sendWithOurs(c, { to: 'u@example.com', type: 'SignIn', payload }, { status: 200, body: '{"EnvId":"1","RequestId":"r"}' });
+      assert.equal(params.HtmlBody, replaceSendMessageHandlebars(c.templates[0].content, escapeLeaves(payload)));
+      assert.equal(params.Subject, replaceSendMessageHandlebars(c.templates[0].subject, payload).replace(/[\r\n]/g, ''));
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -1,10 +1,9 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
 
-import { buildSendMailRequest, validateConfig } from './api.js';
+import { sendMail, validateConfig } from './api.js';
 import { isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
-import { sendRequest } from './transport.js';
 
 /** Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. */
 function toConnectorError(error) {
@@ -46,8 +45,7 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       // As the reference does, a bad config fails before any template lookup.
       validateConfig(config);
       const template = await findI18nTemplate(getI18nEmailTemplate, data);
-      const request = buildSendMailRequest(config, data, template ? { template } : undefined);
-      return await sendRequest(request, fetch ?? globalThis.fetch);
+      return await sendMail(config, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
     } catch (error) {
       throw toConnectorError(error);
     }

@@ -1,32 +1,97 @@
-// Sends a signed request through the host's fetch, with a timeout, and parses the reply.
+// Sends a signed request through the host's fetch: per-attempt timeout, a bounded retry of what
+// cannot have sent the mail, a capped reply, and typed errors for every failure.
 import { codedError, describeCause } from './errors.js';
 import { wasm } from './wasm.js';
 
 /** DirectMail answers in well under a second; 10 s leaves room without hanging Logto's request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Largest reply read: DirectMail's replies are under 1 KB, so anything near this is not one. */
+export const MAX_REPLY_BYTES = 1 << 20;
+const RETRY_BASE_MS = 200;
+const RETRY_CAP_MS = 2_000;
 
-/** POSTs `request` ({url, method, headers, body}) with `fetch` and returns `{EnvId, RequestId}`. */
-export async function sendRequest(request, fetch, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-  if (typeof fetch !== 'function') {
-    throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+/** Failures where the connection never opened, so no mail can have been sent. */
+function neverConnected(cause) {
+  const codes = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
+  for (let error = cause; error; error = error.cause) {
+    if (codes.includes(error.code) || error.name === 'ConnectionRefused' || /connection refused/i.test(error.message ?? '')) return true;
   }
+  return false;
+}
+
+/** Reads the body as text, refusing more than MAX_REPLY_BYTES without buffering it all. */
+async function readCapped(response) {
+  if (!response.body?.getReader) {
+    const text = await response.text();
+    if (text.length > MAX_REPLY_BYTES) throw codedError('invalid_response', `The reply is larger than ${MAX_REPLY_BYTES} bytes`, { status: response.status });
+    return text;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_REPLY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw codedError('invalid_response', `The reply is larger than ${MAX_REPLY_BYTES} bytes`, { status: response.status });
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** One attempt: fetch with a timeout, then parse the reply in the core. */
+async function attempt(request, fetch, timeoutMs) {
   const timeout = AbortSignal.timeout(timeoutMs);
   let status;
   let body;
   try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: timeout,
-    });
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: timeout });
     status = response.status;
-    body = await response.text();
+    body = await readCapped(response);
   } catch (cause) {
+    if (cause?.code === 'invalid_response') throw cause;
     const message = timeout.aborted
       ? `DirectMail did not answer within ${timeoutMs} ms`
       : `The request to DirectMail failed: ${describeCause(cause)}`;
-    throw codedError('general', message, { url: request.url, cause: describeCause(cause) });
+    const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut: timeout.aborted });
+    error.retryable = !timeout.aborted && neverConnected(cause);
+    throw error;
   }
-  return wasm().parseSendMailReply(status, body);
+  try {
+    return wasm().parseSendMailReply(status, body);
+  } catch (error) {
+    error.retryable = error.code === 'rate_limit_exceeded';
+    throw error;
+  }
+}
+
+/**
+ * Sends `build()` (a fresh signed request each time: new nonce and timestamp) with `fetch`, retrying
+ * up to `retries` times only after throttling or a connection that never opened.
+ */
+export async function sendSigned(build, fetch, { timeoutMs = DEFAULT_TIMEOUT_MS, retries = 0 } = {}) {
+  if (typeof fetch !== 'function') {
+    throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+  }
+  for (let attemptIndex = 0; ; attemptIndex += 1) {
+    try {
+      return await attempt(build(), fetch, timeoutMs);
+    } catch (error) {
+      if (!error.retryable || attemptIndex >= retries) {
+        delete error.retryable;
+        throw error;
+      }
+      const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attemptIndex);
+      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+    }
+  }
 }

@@ -1,6 +1,7 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
 use crate::error::{Error, ErrorCode, Issue, Issues};
+use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
 use crate::value::Value;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use std::fmt;
@@ -13,6 +14,22 @@ pub const MAX_TEMPLATES: usize = 64;
 pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 /// Longest short field (keys, account name, alias, endpoint) accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 1024;
+/// Longest STS security token accepted, in bytes; real ones are a few hundred to ~2,000.
+pub const MAX_TOKEN_BYTES: usize = 8192;
+/// Per-request timeout: the default, and the accepted range, in milliseconds.
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+pub const TIMEOUT_MS_RANGE: (u32, u32) = (100, 120_000);
+/// Most retries accepted: retries are only for sends that cannot have delivered.
+pub const MAX_RETRIES: u32 = 3;
+
+/// Which body parameter carries the content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentType {
+    /// `HtmlBody`, with payload values HTML-escaped.
+    Html,
+    /// `TextBody`, values as they are.
+    Text,
+}
 
 /// A DirectMail region and its endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +119,17 @@ pub struct Config {
     pub templates: Vec<Template>,
     /// An endpoint that replaces the region's, such as a local emulator.
     pub endpoint: Option<String>,
+    /// An STS token, sent as `SecurityToken` with temporary credentials.
+    pub security_token: Option<Secret>,
+    pub tag_name: Option<String>,
+    pub click_trace: Option<bool>,
+    /// `ReplyToAddress`: reply to the address configured for the sender in the DM console.
+    pub reply_to_address: bool,
+    pub reply_address: Option<String>,
+    pub reply_address_alias: Option<String>,
+    pub content_type: ContentType,
+    pub timeout_ms: u32,
+    pub retries: u32,
 }
 
 impl Config {
@@ -133,7 +161,36 @@ pub fn parse_config(input: &Value) -> Result<Config, Error> {
     let endpoint = optional_string(input, "endpoint", &mut issues).and_then(|e| {
         parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok()
     });
+    if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
+        issues.push("fromAlias", format!("must be shorter than {} characters", MAX_FROM_ALIAS_CHARS + 1));
+    }
     let templates = parse_templates(input.get_present("templates"), &mut issues);
+    let security_token = match input.get_present("securityToken") {
+        None => None,
+        Some(v) => string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues).map(Secret),
+    };
+    let tag_name = optional_string(input, "tagName", &mut issues);
+    if tag_name.as_deref().is_some_and(|t| !limits::is_tag_name(t)) {
+        issues.push("tagName", "must be 1 to 128 letters, digits, _ or -");
+    }
+    let click_trace = optional_bool(input, "clickTrace", &mut issues);
+    let reply_to_address = optional_bool(input, "replyToAddress", &mut issues).unwrap_or(false);
+    let reply_address = optional_string(input, "replyAddress", &mut issues);
+    if reply_address.as_deref().is_some_and(|a| !limits::is_mail_address(a)) {
+        issues.push("replyAddress", "must be one mail address");
+    }
+    let reply_address_alias = optional_string(input, "replyAddressAlias", &mut issues);
+    let content_type = match optional_string(input, "contentType", &mut issues).as_deref() {
+        None | Some("html") => ContentType::Html,
+        Some("text") => ContentType::Text,
+        Some(_) => {
+            issues.push("contentType", "must be html or text");
+            ContentType::Html
+        }
+    };
+    let (min, max) = TIMEOUT_MS_RANGE;
+    let timeout_ms = optional_integer(input, "timeoutMs", min, max, &mut issues).unwrap_or(DEFAULT_TIMEOUT_MS);
+    let retries = optional_integer(input, "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
     issues.finish(ErrorCode::InvalidConfig, || Config {
         access_key_id,
         access_key_secret: Secret(access_key_secret),
@@ -142,7 +199,40 @@ pub fn parse_config(input: &Value) -> Result<Config, Error> {
         region,
         templates,
         endpoint,
+        security_token,
+        tag_name,
+        click_trace,
+        reply_to_address,
+        reply_address,
+        reply_address_alias,
+        content_type,
+        timeout_ms,
+        retries,
     })
+}
+
+fn optional_bool(input: &Value, key: &str, issues: &mut Issues) -> Option<bool> {
+    match input.get_present(key)? {
+        Value::Bool(b) => Some(*b),
+        other => {
+            issues.push(key, format!("expected boolean, got {}", other.type_name()));
+            None
+        }
+    }
+}
+
+fn optional_integer(input: &Value, key: &str, min: u32, max: u32, issues: &mut Issues) -> Option<u32> {
+    match input.get_present(key)? {
+        Value::Number(n) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => Some(*n as u32),
+        Value::Number(_) => {
+            issues.push(key, format!("must be a whole number from {min} to {max}"));
+            None
+        }
+        other => {
+            issues.push(key, format!("expected number, got {}", other.type_name()));
+            None
+        }
+    }
 }
 
 fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) -> Option<String> {
@@ -336,6 +426,24 @@ impl Serialize for Config {
         if let Some(endpoint) = &self.endpoint {
             map.serialize_entry("endpoint", endpoint)?;
         }
+        if let Some(token) = &self.security_token {
+            map.serialize_entry("securityToken", token.expose())?;
+        }
+        for (key, value) in [("tagName", &self.tag_name), ("replyAddress", &self.reply_address), ("replyAddressAlias", &self.reply_address_alias)] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        if let Some(click_trace) = self.click_trace {
+            map.serialize_entry("clickTrace", &click_trace)?;
+        }
+        map.serialize_entry("replyToAddress", &self.reply_to_address)?;
+        map.serialize_entry("contentType", match self.content_type {
+            ContentType::Html => "html",
+            ContentType::Text => "text",
+        })?;
+        map.serialize_entry("timeoutMs", &self.timeout_ms)?;
+        map.serialize_entry("retries", &self.retries)?;
         map.end()
     }
 }
@@ -395,14 +503,44 @@ mod tests {
 
     #[test]
     fn the_secret_never_shows_in_debug_or_errors() {
-        let c = parse_config(&valid()).unwrap();
-        assert!(!format!("{c:?}").contains("topsecret"));
+        let mut with_token = valid();
+        if let Value::Object(entries) = &mut with_token {
+            entries.push(("securityToken".into(), Value::String("sts-token-value".into())));
+        }
+        let c = parse_config(&with_token).unwrap();
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("topsecret") && !debug.contains("sts-token-value"), "{debug}");
         let mut bad = valid();
         if let Value::Object(entries) = &mut bad {
             entries.push(("regionId".into(), Value::String("topsecret".into())));
         }
         let e = parse_config(&bad).unwrap_err();
         assert!(!format!("{e:?} {e}").contains("topsecret"));
+    }
+
+    #[test]
+    fn optional_fields_are_validated_and_named() {
+        let mut bad = valid();
+        if let Value::Object(entries) = &mut bad {
+            for (k, v) in [
+                ("fromAlias", Value::String("x".repeat(15))),
+                ("securityToken", Value::Number(1.0)),
+                ("tagName", Value::String("no spaces".into())),
+                ("clickTrace", Value::String("1".into())),
+                ("replyToAddress", Value::Number(1.0)),
+                ("replyAddress", Value::String("nobody".into())),
+                ("contentType", Value::String("markdown".into())),
+                ("timeoutMs", Value::Number(1.5)),
+                ("retries", Value::Number(9.0)),
+            ] {
+                entries.push((k.into(), v));
+            }
+        }
+        let e = parse_config(&bad).unwrap_err();
+        assert_eq!(
+            e.paths(),
+            ["fromAlias", "securityToken", "tagName", "clickTrace", "replyToAddress", "replyAddress", "contentType", "timeoutMs", "retries"]
+        );
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct AliyunError {
     pub request_id: Option<String>,
     pub host_id: Option<String>,
     pub recommend: Option<String>,
+    /// The HTTP status it came with.
+    pub status: u16,
+    /// What the operator can do about it, from the mapping table.
+    pub hint: Option<&'static str>,
 }
 
 /// What an error carries besides its code, shaped as the JS `data` of a `ConnectorError`.
@@ -54,8 +58,8 @@ pub enum ErrorData {
     Issues(Vec<Issue>),
     /// `{errorDescription, Code, RequestId?, HostId?, Recommend?}`, as the reference connector does.
     Aliyun(Box<AliyunError>),
-    /// `{message, status, body}` for a reply that is not what the API documents.
-    Reply { status: u16, body: String },
+    /// `{message, status, body, hint?}` for a reply that is not what the API documents.
+    Reply { status: u16, body: String, hint: Option<&'static str> },
 }
 
 /// An error with a Logto code, a human message and structured data; it never holds a secret.
@@ -122,11 +126,18 @@ impl Serialize for DataView<'_> {
                         map.serialize_entry(key, value)?;
                     }
                 }
+                map.serialize_entry("status", &a.status)?;
+                if let Some(hint) = a.hint {
+                    map.serialize_entry("hint", hint)?;
+                }
             }
-            ErrorData::Reply { status, body } => {
+            ErrorData::Reply { status, body, hint } => {
                 map.serialize_entry("message", &error.message)?;
                 map.serialize_entry("status", status)?;
                 map.serialize_entry("body", body)?;
+                if let Some(hint) = hint {
+                    map.serialize_entry("hint", hint)?;
+                }
             }
         }
         map.end()

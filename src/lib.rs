@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod error;
+pub mod limits;
 pub mod request;
 pub mod response;
 pub mod sign;

@@ -3,15 +3,14 @@
 //! Parameters follow DirectMail's SingleSendMail and public-parameter pages (doc-detail 29444,
 //! 29440) as `@logto/connector-aliyun-dm` 1.6 sends them.
 
-use crate::config::{Config, Template};
+use crate::config::{Config, ContentType, Template};
 use crate::error::{Error, ErrorCode, Issue, Issues};
+use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
 use crate::sign::{self, percent_encode_into, Method, Signed};
 use crate::template::{self, Escape};
 use crate::value::Value;
 use std::fmt::Write as _;
 
-/// Largest rendered HTML body accepted, in bytes: DirectMail takes a few MB in a POST body.
-pub const MAX_BODY_BYTES: usize = 2 << 20;
 /// Largest rendered subject or alias before the API's own limits apply, in bytes.
 pub const MAX_HEADER_BYTES: usize = 4096;
 
@@ -47,6 +46,15 @@ pub fn parse_message(input: &Value) -> Result<Message, Error> {
     };
     let to = text("to");
     let usage_type = text("type");
+    let recipients: Vec<&str> = to.split(',').collect();
+    if recipients.len() > MAX_RECIPIENTS {
+        issues.push("to", format!("has {} recipients; DirectMail takes at most {MAX_RECIPIENTS}", recipients.len()));
+    } else if !to.is_empty() && recipients.iter().any(|r| r.trim().is_empty()) {
+        issues.push("to", "has an empty recipient");
+    }
+    if to.chars().any(char::is_control) {
+        issues.push("to", "must not contain control characters");
+    }
     let payload = match input.get_present("payload") {
         None => Value::Object(Vec::new()),
         Some(p @ Value::Object(_)) => p.clone(),
@@ -64,6 +72,8 @@ pub struct CustomTemplate {
     pub subject: String,
     pub content: String,
     pub send_from: Option<String>,
+    /// `text/plain` sends `TextBody`; `text/html` (or none) follows the config.
+    pub content_type: Option<ContentType>,
 }
 
 /// Validates a custom template (`{subject, content, sendFrom?}`); `path` names it in errors.
@@ -81,10 +91,20 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
     let subject = field("subject", true);
     let content = field("content", true);
     let send_from = field("sendFrom", false);
+    let content_type = match field("contentType", false).as_deref() {
+        None => None,
+        Some("text/html") => Some(ContentType::Html),
+        Some("text/plain") => Some(ContentType::Text),
+        Some(_) => {
+            issues.push(format!("{path}.contentType"), "must be text/html or text/plain");
+            None
+        }
+    };
     issues.finish(ErrorCode::InvalidRequestParameters, || CustomTemplate {
         subject: subject.unwrap_or_default(),
         content: content.unwrap_or_default(),
         send_from,
+        content_type,
     })
 }
 
@@ -195,6 +215,14 @@ impl SignedRequest {
     pub const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
 }
 
+fn without_line_breaks(s: String) -> String {
+    if s.contains(['\r', '\n']) {
+        s.replace(['\r', '\n'], "")
+    } else {
+        s
+    }
+}
+
 /// Picks and renders the template, sets every parameter and signs the request.
 pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext) -> Result<SignedRequest, Error> {
     let chosen = match ctx.custom_template {
@@ -206,20 +234,38 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
             })?,
     };
     let payload = &message.payload;
-    let render = |field: &'static str, text: &str, max: usize| {
-        template::render(text, payload, Escape::None, max).map_err(|_| {
-            let issue = Issue { path: field.into(), message: format!("renders to more than {max} bytes") };
-            Error::with_issues(ErrorCode::InvalidRequestParameters, vec![issue])
-        })
+    let invalid = |field: &str, message: String| {
+        Error::with_issues(ErrorCode::InvalidRequestParameters, vec![Issue { path: field.into(), message }])
     };
-    let subject = render("Subject", chosen.0, MAX_HEADER_BYTES)?;
-    let html_body = render("HtmlBody", chosen.1, MAX_BODY_BYTES)?;
+    let render = |field: &'static str, text: &str, escape: Escape, max: usize| {
+        template::render(text, payload, escape, max).map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
+    };
+    let content_type = ctx.custom_template.and_then(|c| c.content_type).unwrap_or(config.content_type);
+    // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
+    let (body_param, escape) = match content_type {
+        ContentType::Html => ("HtmlBody", Escape::Html),
+        ContentType::Text => ("TextBody", Escape::None),
+    };
+    // Header values lose CR and LF, so no value can start a new header line.
+    let subject = without_line_breaks(render("Subject", chosen.0, Escape::None, MAX_HEADER_BYTES)?);
+    let subject_chars = limits::chars(&subject);
+    if subject_chars > MAX_SUBJECT_CHARS {
+        return Err(invalid("Subject", format!("renders to {subject_chars} characters; DirectMail takes at most {MAX_SUBJECT_CHARS}")));
+    }
+    let body = render(body_param, chosen.1, escape, MAX_BODY_BYTES)?;
     // The i18n template's non-empty sendFrom wins, as in the reference; an empty alias is never sent.
     let from_alias = match ctx.custom_template.and_then(|c| c.send_from.as_deref()).filter(|s| !s.is_empty()) {
-        Some(send_from) => Some(render("FromAlias", send_from, MAX_HEADER_BYTES)?),
+        Some(send_from) => Some(render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?),
         None => config.from_alias.clone(),
     }
+    .map(without_line_breaks)
     .filter(|alias| !alias.is_empty());
+    if let Some(alias) = &from_alias {
+        let alias_chars = limits::chars(alias);
+        if alias_chars > MAX_FROM_ALIAS_CHARS {
+            return Err(invalid("FromAlias", format!("has {alias_chars} characters; DirectMail takes fewer than {}", MAX_FROM_ALIAS_CHARS + 1)));
+        }
+    }
 
     let mut params: Vec<(&'static str, String)> = vec![
         ("Action", "SingleSendMail".into()),
@@ -230,7 +276,7 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
         ("AccessKeyId", config.access_key_id.clone()),
         ("RegionId", config.region.id().into()),
         ("AccountName", config.account_name.clone()),
-        ("ReplyToAddress", "false".into()),
+        ("ReplyToAddress", config.reply_to_address.to_string()),
         ("AddressType", "1".into()),
         ("ToAddress", message.to.clone()),
     ];
@@ -238,7 +284,15 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
         params.push(("FromAlias", alias));
     }
     params.push(("Subject", subject));
-    params.push(("HtmlBody", html_body));
+    params.push((body_param, body));
+    let optional = [
+        ("TagName", config.tag_name.clone()),
+        ("ClickTrace", config.click_trace.map(|on| if on { "1" } else { "0" }.to_owned())),
+        ("ReplyAddress", config.reply_address.clone()),
+        ("ReplyAddressAlias", config.reply_address_alias.clone().map(without_line_breaks)),
+        ("SecurityToken", config.security_token.as_ref().map(|t| t.expose().to_owned())),
+    ];
+    params.extend(optional.into_iter().filter_map(|(name, value)| Some((name, value?))));
     params.push(("SignatureNonce", ctx.nonce.as_str().into()));
     params.push(("Timestamp", ctx.timestamp.as_str().into()));
 
@@ -306,7 +360,7 @@ mod tests {
     #[test]
     fn custom_template_and_send_from_win() {
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
-        let custom = CustomTemplate { subject: "S".into(), content: "C {{code}}".into(), send_from: Some("Foo {{code}}".into()) };
+        let custom = CustomTemplate { subject: "S".into(), content: "C {{code}}".into(), send_from: Some("Foo {{code}}".into()), content_type: None };
         let ctx = RequestContext { custom_template: Some(&custom), ..fixed(&n, &t) };
         let req = build_send_mail(&config(), &message("SignIn"), &ctx).unwrap();
         let get = |k: &str| req.params.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
@@ -320,6 +374,58 @@ mod tests {
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let req = build_send_mail(&c, &message("Generic"), &fixed(&n, &t)).unwrap();
         assert!(req.params.iter().all(|(k, _)| *k != "FromAlias"));
+    }
+
+    fn get<'a>(req: &'a SignedRequest, name: &str) -> Option<&'a str> {
+        req.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn html_values_are_escaped_and_headers_lose_line_breaks() {
+        let mut c = config();
+        c.templates[0].subject = "Hi {{code}}\r\nBcc: x@y.z".into();
+        let m = parse_message(&json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"<b>&\n"}}"#)).unwrap();
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
+        assert_eq!(get(&req, "Subject"), Some("Hi <b>&Bcc: x@y.z"));
+        assert_eq!(get(&req, "HtmlBody"), Some("<p>Your code is &lt;b&gt;&amp;\n</p>"));
+        c.content_type = ContentType::Text;
+        let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
+        assert_eq!((get(&req, "HtmlBody"), get(&req, "TextBody")), (None, Some("<p>Your code is <b>&\n</p>")));
+    }
+
+    #[test]
+    fn limits_are_checked_before_sending() {
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let long = |field: &str, c: &Config, code: &str| {
+            let m = parse_message(&json(&format!(r#"{{"to":"a@b.c","type":"SignIn","payload":{{"code":"{code}"}}}}"#))).unwrap();
+            let e = build_send_mail(c, &m, &fixed(&n, &t)).unwrap_err();
+            assert_eq!(e.paths(), [field], "{e}");
+        };
+        long("Subject", &config(), &"x".repeat(90));
+        let mut c = config();
+        c.from_alias = Some("fifteen chars!!".into());
+        long("FromAlias", &c, "1");
+        let to = vec!["a@b.c"; 101].join(",");
+        let e = parse_message(&json(&format!(r#"{{"to":"{to}","type":"SignIn"}}"#))).unwrap_err();
+        assert_eq!(e.paths(), ["to"]);
+        assert!(parse_message(&json(&format!(r#"{{"to":"{}","type":"SignIn"}}"#, vec!["a@b.c"; 100].join(",")))).is_ok());
+    }
+
+    #[test]
+    fn optional_parameters_are_sent_when_configured() {
+        let mut c = config();
+        c.security_token = Some(crate::config::Secret::new("tok"));
+        c.tag_name = Some("signup".into());
+        c.click_trace = Some(true);
+        c.reply_to_address = true;
+        c.reply_address = Some("help@example.com".into());
+        c.reply_address_alias = Some("Help".into());
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let req = build_send_mail(&c, &message("SignIn"), &fixed(&n, &t)).unwrap();
+        for (k, v) in [("SecurityToken", "tok"), ("TagName", "signup"), ("ClickTrace", "1"), ("ReplyToAddress", "true"), ("ReplyAddress", "help@example.com"), ("ReplyAddressAlias", "Help")] {
+            assert_eq!(get(&req, k), Some(v), "{k}");
+        }
     }
 
     #[test]

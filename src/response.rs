@@ -13,6 +13,37 @@ pub struct SendResult {
     pub request_id: String,
 }
 
+/// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
+/// `.*` matches the code and every sub-code. Codes: DESIGN §4 and DirectMail's error-code page.
+pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
+    ("Throttling.*", ErrorCode::RateLimitExceeded, "DirectMail is throttling this account or API. Retry later, or lower the sending rate."),
+    ("SignatureDoesNotMatch", ErrorCode::InvalidConfig, "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces."),
+    ("IncompleteSignature", ErrorCode::InvalidConfig, "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces."),
+    ("InvalidAccessKeyId.*", ErrorCode::InvalidConfig, "The AccessKey ID is unknown or disabled. Check accessKeyId in the config and in the RAM console."),
+    ("InvalidSecurityToken.*", ErrorCode::InvalidConfig, "The STS securityToken is invalid or has expired. Fetch fresh temporary credentials."),
+    ("InvalidMailAddress.NotFound", ErrorCode::InvalidConfig, "accountName is not a sender address set up in the DirectMail console for this region."),
+    ("InvalidTimeStamp.Expired", ErrorCode::General, "The Timestamp is more than 15 minutes off Aliyun's clock. Synchronise this machine's clock (NTP)."),
+    ("SignatureNonceUsed", ErrorCode::General, "This SignatureNonce was used before: the request was replayed, or nonces repeat."),
+    ("InvalidSendMail.Spam", ErrorCode::General, "DirectMail refused the mail as spam, or the account's frequency or daily quota is used up."),
+    ("InvalidToAddress.*", ErrorCode::General, "DirectMail refused the recipient address."),
+];
+
+/// The hint for a server error, whatever its body.
+const SERVER_ERROR_HINT: &str = "DirectMail had a server error. Retry later.";
+
+/// The Logto code and hint for Aliyun error `code` at HTTP `status`.
+pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
+    let row = ERROR_TABLE.iter().find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
+        Some(prefix) => code == prefix || code.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')),
+        None => code == *pattern,
+    });
+    match row {
+        Some((_, mapped, hint)) => (*mapped, Some(hint)),
+        None if status >= 500 => (ErrorCode::General, Some(SERVER_ERROR_HINT)),
+        None => (ErrorCode::General, None),
+    }
+}
+
 /// Turns a reply into a result: `body` is the raw text, `json` its parse if it was JSON.
 pub fn parse_reply(status: u16, body: &str, json: Option<&Value>) -> Result<SendResult, Error> {
     if (200..300).contains(&status) {
@@ -21,13 +52,25 @@ pub fn parse_reply(status: u16, body: &str, json: Option<&Value>) -> Result<Send
             None => Err(unexpected(status, body, "The reply is not DirectMail's {EnvId, RequestId}")),
         };
     }
-    match json.and_then(aliyun_error) {
+    match json.and_then(|j| aliyun_error(j, status)) {
         Some(error) => Err(Error {
-            code: ErrorCode::General,
+            code: error.code_mapped(),
             message: format!("{}: {}", error.code, error.message),
             data: ErrorData::Aliyun(Box::new(error)),
         }),
+        // A server error is an outage, whatever its body says (often an HTML page from a proxy).
+        None if status >= 500 => Err(Error {
+            code: ErrorCode::General,
+            message: format!("DirectMail answered HTTP {status}"),
+            data: ErrorData::Reply { status, body: excerpt(body, BODY_EXCERPT_BYTES).to_owned(), hint: Some(SERVER_ERROR_HINT) },
+        }),
         None => Err(unexpected(status, body, &format!("HTTP {status} with a body that is not an Aliyun error"))),
+    }
+}
+
+impl AliyunError {
+    fn code_mapped(&self) -> ErrorCode {
+        classify(&self.code, self.status).0
     }
 }
 
@@ -39,14 +82,17 @@ fn success(json: &Value) -> Option<SendResult> {
 }
 
 /// `{Code, Message, RequestId?, HostId?, Recommend?}`; an optional key, if present, must be a string.
-fn aliyun_error(json: &Value) -> Option<AliyunError> {
+fn aliyun_error(json: &Value, status: u16) -> Option<AliyunError> {
     let optional = |key: &str| match json.get(key) {
         None => Some(None),
         Some(Value::String(s)) => Some(Some(s.clone())),
         Some(_) => None,
     };
+    let code = json.get("Code")?.as_str()?;
     Some(AliyunError {
-        code: json.get("Code")?.as_str()?.to_owned(),
+        hint: classify(code, status).1,
+        status,
+        code: code.to_owned(),
         message: json.get("Message")?.as_str()?.to_owned(),
         request_id: optional("RequestId")?,
         host_id: optional("HostId")?,
@@ -58,7 +104,7 @@ fn unexpected(status: u16, body: &str, message: &str) -> Error {
     Error {
         code: ErrorCode::InvalidResponse,
         message: message.to_owned(),
-        data: ErrorData::Reply { status, body: excerpt(body, BODY_EXCERPT_BYTES).to_owned() },
+        data: ErrorData::Reply { status, body: excerpt(body, BODY_EXCERPT_BYTES).to_owned(), hint: None },
     }
 }
 
@@ -100,11 +146,38 @@ mod tests {
     }
 
     #[test]
+    fn the_table_maps_codes_and_sub_codes() {
+        for (code, status, expected) in [
+            ("Throttling.User", 400, ErrorCode::RateLimitExceeded),
+            ("Throttling", 400, ErrorCode::RateLimitExceeded),
+            ("ThrottlingX", 400, ErrorCode::General),
+            ("SignatureDoesNotMatch", 400, ErrorCode::InvalidConfig),
+            ("InvalidAccessKeyId.NotFound", 404, ErrorCode::InvalidConfig),
+            ("InvalidTimeStamp.Expired", 400, ErrorCode::General),
+            ("ServiceUnavailable", 503, ErrorCode::General),
+            ("SomethingNew", 400, ErrorCode::General),
+        ] {
+            assert_eq!(classify(code, status).0, expected, "{code}");
+        }
+        assert!(classify("InvalidTimeStamp.Expired", 400).1.is_some_and(|h| h.contains("clock")));
+        assert!(classify("SignatureNonceUsed", 400).1.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
+        assert!(classify("ServiceUnavailable", 503).1.is_some());
+        assert_eq!(classify("SomethingNew", 400).1, None);
+    }
+
+    #[test]
+    fn server_errors_are_general_whatever_the_body() {
+        let e = reply(502, "<html>Bad gateway</html>").unwrap_err();
+        assert_eq!(e.code, ErrorCode::General);
+        assert!(matches!(e.data, ErrorData::Reply { status: 502, .. }));
+    }
+
+    #[test]
     fn anything_else_is_invalid_response() {
         for (status, body) in [
             (200, "not json"),
             (200, r#"{"EnvId":1,"RequestId":"r"}"#),
-            (500, "<html>oops</html>"),
+            (404, "<html>oops</html>"),
             (400, r#"{"Code":"X"}"#),
             (400, r#"{"Code":"X","Message":"m","RequestId":null}"#),
             (400, "[]"),

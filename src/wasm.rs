@@ -11,7 +11,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
 
 /// Largest rendered output `renderTemplate` returns, in bytes.
-const MAX_RENDER_BYTES: usize = request::MAX_BODY_BYTES;
+const MAX_RENDER_BYTES: usize = crate::limits::MAX_BODY_BYTES;
 
 type JsResult = Result<JsValue, JsValue>;
 
