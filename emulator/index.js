@@ -183,6 +183,10 @@ export async function startEmulator({ accessKeys = { testid: 'testsecret' }, sen
         reply(response, status, { RequestId: randomUUID(), HostId: request.headers.host, Code: code, Message: message }),
       );
     },
+    /** Forgets scripted answers not used yet. */
+    clearScripts() {
+      scripted.length = 0;
+    },
     /** Stops listening and drops open connections. */
     close() {
       server.closeAllConnections();

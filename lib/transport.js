@@ -48,15 +48,25 @@ async function readCapped(response) {
   return new TextDecoder().decode(bytes);
 }
 
+/** Settles with `promise`, or rejects once `signal` aborts, even if the host's fetch ignores it. */
+function abortable(promise, signal) {
+  let onAbort;
+  const aborted = new Promise((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** One attempt: fetch with a timeout, then parse the reply in the core. */
 async function attempt(request, fetch, timeoutMs) {
   const timeout = AbortSignal.timeout(timeoutMs);
   let status;
   let body;
   try {
-    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: timeout });
+    const response = await abortable(fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: timeout }), timeout);
     status = response.status;
-    body = await readCapped(response);
+    body = await abortable(readCapped(response), timeout);
   } catch (cause) {
     if (cause?.code === 'invalid_response') throw cause;
     const message = timeout.aborted

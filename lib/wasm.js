@@ -3,6 +3,7 @@ import * as glue from '../pkg/aliyun_dm.js';
 
 let load;
 let ready = false;
+let memory;
 
 /** Called by a runtime entry with a function returning a WebAssembly.Module or the wasm bytes. */
 export function setWasmSource(loader) {
@@ -13,7 +14,7 @@ export function setWasmSource(loader) {
 export function instantiateWith(module) {
   if (!ready) {
     // initSync returns the raw instance exports; the glue's wrappers are what we call.
-    glue.initSync({ module });
+    ({ memory } = glue.initSync({ module }));
     ready = true;
   }
   return glue;
@@ -27,3 +28,6 @@ export function wasm() {
   }
   return instantiateWith(load());
 }
+
+/** The wasm linear memory's size in bytes (0 before first use), for tests and benchmarks. */
+export const wasmMemoryBytes = () => memory?.buffer.byteLength ?? 0;

@@ -1,0 +1,155 @@
+// The error-mapping table row by row through the emulator, the retry policy, and injected faults:
+// every failure is a typed ConnectorError, with no unhandled rejection.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { ConnectorError } from '@logto/connector-kit';
+
+import { startEmulator } from '../emulator/index.js';
+import createConnector, { sendMail } from '../lib/index.js';
+import { makeConfig, replyingFetch, thrown } from './helpers.js';
+
+const unhandled = [];
+const onUnhandled = (reason) => unhandled.push(reason);
+let emulator;
+before(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  emulator = await startEmulator();
+});
+after(async () => {
+  await emulator.close();
+  process.off('unhandledRejection', onUnhandled);
+});
+
+const message = { to: 'user@example.com', type: 'SignIn', payload: { code: '1' } };
+
+// [Aliyun Code, HTTP status, Logto code, hint pattern]: the README's "Errors" table.
+const table = [
+  ['Throttling.User', 400, 'rate_limit_exceeded', /throttling/i],
+  ['Throttling.Api', 400, 'rate_limit_exceeded', /throttling/i],
+  ['SignatureDoesNotMatch', 400, 'invalid_config', /accessKeySecret/],
+  ['InvalidAccessKeyId.NotFound', 404, 'invalid_config', /accessKeyId/],
+  ['InvalidAccessKeyId.Inactive', 400, 'invalid_config', /accessKeyId/],
+  ['InvalidSecurityToken.Expired', 400, 'invalid_config', /securityToken/],
+  ['InvalidMailAddress.NotFound', 404, 'invalid_config', /accountName/],
+  ['InvalidTimeStamp.Expired', 400, 'general', /clock/],
+  ['SignatureNonceUsed', 400, 'general', /SignatureNonce/],
+  ['InvalidSendMail.Spam', 400, 'general', /quota/],
+  ['InvalidToAddress', 400, 'general', /recipient/],
+  ['ServiceUnavailable', 503, 'general', /server error/],
+  ['InternalError', 500, 'general', /server error/],
+  ['InvalidSubject.Malformed', 400, 'general', undefined],
+];
+
+for (const [code, status, expected, hint] of table) {
+  test(`Aliyun ${code} (HTTP ${status}) → ${expected}`, async () => {
+    emulator.failNext(status, code);
+    const connector = await createConnector({ getConfig: async () => makeConfig({ endpoint: emulator.url }) });
+    const error = await thrown(() => connector.sendMessage(message));
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, expected);
+    assert.equal(error.data.Code, code);
+    assert.equal(error.data.status, status);
+    if (hint) assert.match(error.data.hint, hint);
+    else assert.equal(error.data.hint, undefined);
+  });
+}
+
+test('5xx HTML → general with the status; unparseable 2xx and 4xx → invalid_response', async () => {
+  for (const [status, body, code] of [
+    [502, '<html><body>Bad Gateway</body></html>', 'general'],
+    [200, '{"EnvId":"1","Req', 'invalid_response'],
+    [200, '', 'invalid_response'],
+    [403, 'Forbidden', 'invalid_response'],
+  ]) {
+    const error = await thrown(() => sendMail(makeConfig(), message, replyingFetch(status, body)));
+    assert.equal(error.code, code, `${status} ${body}`);
+    assert.equal(error.data.status, status);
+  }
+});
+
+test('throttling is retried, re-signed with a fresh nonce each time, up to the retry setting', async () => {
+  emulator.failNext(400, 'Throttling.User');
+  emulator.failNext(400, 'Throttling.User');
+  const before = emulator.requests.length;
+  const reply = await sendMail(makeConfig({ endpoint: emulator.url, retries: 2 }), message, fetch);
+  const attempts = emulator.requests.slice(before);
+  assert.equal(attempts.length, 3);
+  assert.equal(new Set(attempts.map((r) => r.params.SignatureNonce)).size, 3);
+  assert.equal(emulator.mails.at(-1).envId, reply.EnvId, 'the third attempt was verified and delivered');
+});
+
+test('retries stay bounded, and nothing else is retried', async () => {
+  for (const [status, code, retries, expectedAttempts] of [
+    [400, 'Throttling.User', 0, 1],
+    [400, 'Throttling.User', 1, 2],
+    [400, 'SignatureDoesNotMatch', 3, 1],
+    [503, 'ServiceUnavailable', 3, 1],
+  ]) {
+    // As many failures as the most attempts could use, so a success can't hide a missing retry.
+    for (let i = 0; i <= retries; i += 1) emulator.failNext(status, code);
+    const before = emulator.requests.length;
+    await thrown(() => sendMail(makeConfig({ endpoint: emulator.url, retries }), message, fetch));
+    assert.equal(emulator.requests.length - before, expectedAttempts, `${code} with retries ${retries}`);
+    emulator.clearScripts();
+  }
+});
+
+test('a refused connection (nothing sent) is retried; the error keeps its cause', async () => {
+  const closed = await startEmulator();
+  await closed.close();
+  let calls = 0;
+  const counting = (...args) => {
+    calls += 1;
+    return fetch(...args);
+  };
+  const error = await thrown(() => sendMail(makeConfig({ endpoint: closed.url, retries: 2 }), message, counting));
+  assert.equal(calls, 3);
+  assert.equal(error.code, 'general');
+  assert.match(error.data.cause, /ECONNREFUSED|fetch failed/);
+});
+
+test('a server that never answers times out, and is not retried (it may have sent the mail)', async () => {
+  emulator.script(() => {}); // accepts the request and never answers
+  let calls = 0;
+  const counting = (...args) => {
+    calls += 1;
+    return fetch(...args);
+  };
+  const started = Date.now();
+  const error = await thrown(() => sendMail(makeConfig({ endpoint: emulator.url, timeoutMs: 300, retries: 3 }), message, counting));
+  assert.equal(error.code, 'general');
+  assert.match(error.message, /did not answer within 300 ms/);
+  assert.equal(error.data.timedOut, true);
+  assert.equal(calls, 1);
+  assert.ok(Date.now() - started < 5_000);
+});
+
+test('injected fetch faults each give a typed error', async () => {
+  const cases = [
+    ['rejects', async () => { throw new TypeError('network down'); }, 'general', /network down/],
+    ['hangs and ignores the abort signal', () => new Promise(() => {}), 'general', /did not answer within 200 ms/],
+    ['answers a body that never ends', async () => new Response(new ReadableStream({ start() {} }), { status: 200 }), 'general', /did not answer/],
+    ['answers 10 MB', async () => new Response('x'.repeat(10 * 1024 * 1024), { status: 200 }), 'invalid_response', /larger than/],
+    ['answers 10 MB without a stream', async () => ({ status: 200, text: async () => 'x'.repeat(10 * 1024 * 1024) }), 'invalid_response', /larger than/],
+    ['answers a non-Response', async () => null, 'general', /failed/],
+  ];
+  for (const [what, fakeFetch, code, pattern] of cases) {
+    const error = await thrown(() => sendMail(makeConfig({ timeoutMs: 200 }), message, fakeFetch));
+    assert.equal(error.code, code, what);
+    assert.match(error.message, pattern, what);
+  }
+  const connector = await createConnector({ getConfig: async () => makeConfig({ timeoutMs: 200 }), fetch: () => new Promise(() => {}) });
+  assert.ok((await thrown(() => connector.sendMessage(message))) instanceof ConnectorError, 'a ConnectorError through the connector');
+});
+
+test('bad per-call options are named', async () => {
+  const error = await thrown(() => sendMail(makeConfig(), message, fetch, { timeoutMs: -1 }));
+  assert.equal(error.code, 'invalid_request_parameters');
+  assert.deepEqual(error.data.issues.map((i) => i.path), ['options.timeoutMs']);
+});
+
+test('no unhandled rejection happened in any of the above', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(unhandled, []);
+});
