@@ -60,7 +60,10 @@ function abortable(promise, signal) {
 
 /** One attempt: fetch with a timeout, then parse the reply in the core. */
 async function attempt(request, fetch, timeoutMs) {
-  const timeout = AbortSignal.timeout(timeoutMs);
+  // A ref'd timer, unlike AbortSignal.timeout's in Node, so a hung send cannot let the process exit.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  const timeout = controller.signal;
   let status;
   let body;
   try {
@@ -75,6 +78,8 @@ async function attempt(request, fetch, timeoutMs) {
     const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut: timeout.aborted });
     error.retryable = !timeout.aborted && neverConnected(cause);
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   try {
     return wasm().parseSendMailReply(status, body);
