@@ -1,7 +1,8 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
 
-import { sendMail, validateConfig } from './api.js';
+import { sendMail } from './api.js';
+import { useConfig, validateConfig } from './core.js';
 import { isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
 
@@ -43,7 +44,7 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     try {
       const config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      validateConfig(config);
+      useConfig(config);
       const template = await findI18nTemplate(getI18nEmailTemplate, data);
       return await sendMail(config, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
     } catch (error) {

@@ -1,7 +1,7 @@
 // Sends a signed request through the host's fetch: per-attempt timeout, a bounded retry of what
 // cannot have sent the mail, a capped reply, and typed errors for every failure.
 import { codedError, describeCause } from './errors.js';
-import { wasm } from './wasm.js';
+import { parseSendMailReply } from './core.js';
 
 /** DirectMail answers in well under a second; 10 s leaves room without hanging Logto's request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -82,7 +82,7 @@ async function attempt(request, fetch, timeoutMs) {
     clearTimeout(timer);
   }
   try {
-    return wasm().parseSendMailReply(status, body);
+    return parseSendMailReply(status, body);
   } catch (error) {
     error.retryable = error.code === 'rate_limit_exceeded';
     throw error;

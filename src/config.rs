@@ -3,7 +3,8 @@
 use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
 use crate::value::Value;
-use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
+use crate::json::ObjectWriter;
+use crate::text::{cat, int};
 use std::fmt;
 
 /// Usage types Logto needs for its full sign-in flows; the reference requires all four.
@@ -142,7 +143,7 @@ impl Config {
 /// Validates `input`, collecting every problem with its path under `invalid_config`.
 pub fn parse_config(input: &Value) -> Result<Config, Error> {
     if !matches!(input, Value::Object(_)) {
-        let issue = Issue { path: "(config)".into(), message: format!("expected an object, got {}", input.type_name()) };
+        let issue = Issue { path: "(config)".into(), message: cat(&["expected an object, got ", input.type_name()]) };
         return Err(Error::with_issues(ErrorCode::InvalidConfig, vec![issue]));
     }
     let mut issues = Issues::default();
@@ -154,7 +155,7 @@ pub fn parse_config(input: &Value) -> Result<Config, Error> {
         None => Region::CnHangzhou,
         Some(id) => Region::from_id(&id).unwrap_or_else(|| {
             let ids: Vec<&str> = Region::ALL.iter().map(|r| r.id()).collect();
-            issues.push("regionId", format!("must be one of {}", ids.join(", ")));
+            issues.push("regionId", cat(&["must be one of ", &ids.join(", ")]));
             Region::CnHangzhou
         }),
     };
@@ -162,7 +163,7 @@ pub fn parse_config(input: &Value) -> Result<Config, Error> {
         parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok()
     });
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
-        issues.push("fromAlias", format!("must be shorter than {} characters", MAX_FROM_ALIAS_CHARS + 1));
+        issues.push("fromAlias", cat(&["must be shorter than ", &int(MAX_FROM_ALIAS_CHARS + 1), " characters"]));
     }
     let templates = parse_templates(input.get_present("templates"), &mut issues);
     let security_token = match input.get_present("securityToken") {
@@ -215,7 +216,7 @@ fn optional_bool(input: &Value, key: &str, issues: &mut Issues) -> Option<bool> 
     match input.get_present(key)? {
         Value::Bool(b) => Some(*b),
         other => {
-            issues.push(key, format!("expected boolean, got {}", other.type_name()));
+            issues.push(key, cat(&["expected boolean, got ", other.type_name()]));
             None
         }
     }
@@ -223,13 +224,14 @@ fn optional_bool(input: &Value, key: &str, issues: &mut Issues) -> Option<bool> 
 
 fn optional_integer(input: &Value, key: &str, min: u32, max: u32, issues: &mut Issues) -> Option<u32> {
     match input.get_present(key)? {
-        Value::Number(n) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => Some(*n as u32),
+        // Whole numbers below 1e21 are plain digits in JSON.stringify's output.
+        Value::Number(text) if text.parse::<u32>().is_ok_and(|n| (min..=max).contains(&n)) => text.parse().ok(),
         Value::Number(_) => {
-            issues.push(key, format!("must be a whole number from {min} to {max}"));
+            issues.push(key, cat(&["must be a whole number from ", &int(min as usize), " to ", &int(max as usize)]));
             None
         }
         other => {
-            issues.push(key, format!("expected number, got {}", other.type_name()));
+            issues.push(key, cat(&["expected number, got ", other.type_name()]));
             None
         }
     }
@@ -238,12 +240,12 @@ fn optional_integer(input: &Value, key: &str, min: u32, max: u32, issues: &mut I
 fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) -> Option<String> {
     match value {
         Value::String(s) if s.len() > max => {
-            issues.push(path, format!("must be at most {max} bytes"));
+            issues.push(path, cat(&["must be at most ", &int(max), " bytes"]));
             None
         }
         Value::String(s) => Some(s.clone()),
         other => {
-            issues.push(path, format!("expected string, got {}", other.type_name()));
+            issues.push(path, cat(&["expected string, got ", other.type_name()]));
             None
         }
     }
@@ -277,18 +279,18 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
         }
         Some(Value::Array(items)) => items,
         Some(other) => {
-            issues.push("templates", format!("expected array, got {}", other.type_name()));
+            issues.push("templates", cat(&["expected array, got ", other.type_name()]));
             return Vec::new();
         }
     };
     if items.len() > MAX_TEMPLATES {
-        issues.push("templates", format!("must hold at most {MAX_TEMPLATES} templates"));
+        issues.push("templates", cat(&["must hold at most ", &int(MAX_TEMPLATES), " templates"]));
         return Vec::new();
     }
     let mut templates = Vec::with_capacity(items.len());
     let mut complete = true;
     for (i, item) in items.iter().enumerate() {
-        match parse_template(item, &format!("templates[{i}]"), issues) {
+        match parse_template(item, &cat(&["templates[", &int(i), "]"]), issues) {
             Some(t) => templates.push(t),
             None => complete = false,
         }
@@ -302,7 +304,7 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
         if !missing.is_empty() {
             issues.push(
                 "templates",
-                format!("Template with UsageType ({}) should be provided!", missing.join(", ")),
+                cat(&["Template with UsageType (", &missing.join(", "), ") should be provided!"]),
             );
         }
     }
@@ -311,11 +313,11 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
 
 fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Template> {
     if !matches!(item, Value::Object(_)) {
-        issues.push(path, format!("expected object, got {}", item.type_name()));
+        issues.push(path, cat(&["expected object, got ", item.type_name()]));
         return None;
     }
     let mut field = |key: &str, max: usize| -> Option<String> {
-        let field_path = format!("{path}.{key}");
+        let field_path = cat(&[path, ".", key]);
         match item.get_present(key) {
             None => {
                 issues.push(field_path, "is required");
@@ -333,7 +335,7 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
 /// Checks an endpoint override: https anywhere, plain http only to loopback (a local emulator).
 pub fn parse_endpoint(url: &str) -> Result<String, String> {
     if url.len() > MAX_FIELD_BYTES {
-        return Err(format!("must be at most {MAX_FIELD_BYTES} bytes"));
+        return Err(cat(&["must be at most ", &int(MAX_FIELD_BYTES), " bytes"]));
     }
     if url.bytes().any(|b| b <= b' ' || b == 0x7F || b >= 0x80) {
         return Err("must be an absolute URL without spaces or control characters".into());
@@ -346,7 +348,7 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
         return Err("must start with https:// (or http:// for a loopback address)".into());
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
+    let (authority, path) = (rest.get(..authority_end).unwrap_or(rest), rest.get(authority_end..).unwrap_or(""));
     if authority.contains('@') {
         return Err("must not contain credentials".into());
     }
@@ -401,51 +403,49 @@ fn is_loopback(host: &str) -> bool {
         && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
 }
 
-impl Serialize for Template {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Template", 3)?;
-        s.serialize_field("usageType", &self.usage_type)?;
-        s.serialize_field("subject", &self.subject)?;
-        s.serialize_field("content", &self.content)?;
-        s.end()
+impl Config {
+    /// The normalised config as JSON: defaults filled in, absent options left out.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        let mut object = ObjectWriter::new(&mut out);
+        object
+            .string("accessKeyId", &self.access_key_id)
+            .string("accessKeySecret", self.access_key_secret.expose())
+            .string("accountName", &self.account_name)
+            .optional("fromAlias", self.from_alias.as_deref())
+            .string("regionId", self.region.id())
+            .raw("templates", &templates_json(&self.templates))
+            .optional("endpoint", self.endpoint.as_deref())
+            .optional("securityToken", self.security_token.as_ref().map(Secret::expose))
+            .optional("tagName", self.tag_name.as_deref())
+            .optional("replyAddress", self.reply_address.as_deref())
+            .optional("replyAddressAlias", self.reply_address_alias.as_deref());
+        if let Some(click_trace) = self.click_trace {
+            object.raw("clickTrace", if click_trace { "true" } else { "false" });
+        }
+        object
+            .raw("replyToAddress", if self.reply_to_address { "true" } else { "false" })
+            .string("contentType", match self.content_type {
+                ContentType::Html => "html",
+                ContentType::Text => "text",
+            })
+            .raw("timeoutMs", &int(self.timeout_ms as usize))
+            .raw("retries", &int(self.retries as usize))
+            .finish();
+        out
     }
 }
 
-/// The normalised config handed back to JS: defaults filled in, absent options left out.
-impl Serialize for Config {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("accessKeyId", &self.access_key_id)?;
-        map.serialize_entry("accessKeySecret", self.access_key_secret.expose())?;
-        map.serialize_entry("accountName", &self.account_name)?;
-        if let Some(alias) = &self.from_alias {
-            map.serialize_entry("fromAlias", alias)?;
+fn templates_json(templates: &[Template]) -> String {
+    let mut out = String::from("[");
+    for (i, t) in templates.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-        map.serialize_entry("regionId", self.region.id())?;
-        map.serialize_entry("templates", &self.templates)?;
-        if let Some(endpoint) = &self.endpoint {
-            map.serialize_entry("endpoint", endpoint)?;
-        }
-        if let Some(token) = &self.security_token {
-            map.serialize_entry("securityToken", token.expose())?;
-        }
-        for (key, value) in [("tagName", &self.tag_name), ("replyAddress", &self.reply_address), ("replyAddressAlias", &self.reply_address_alias)] {
-            if let Some(value) = value {
-                map.serialize_entry(key, value)?;
-            }
-        }
-        if let Some(click_trace) = self.click_trace {
-            map.serialize_entry("clickTrace", &click_trace)?;
-        }
-        map.serialize_entry("replyToAddress", &self.reply_to_address)?;
-        map.serialize_entry("contentType", match self.content_type {
-            ContentType::Html => "html",
-            ContentType::Text => "text",
-        })?;
-        map.serialize_entry("timeoutMs", &self.timeout_ms)?;
-        map.serialize_entry("retries", &self.retries)?;
-        map.end()
+        ObjectWriter::new(&mut out).string("usageType", &t.usage_type).string("subject", &t.subject).string("content", &t.content).finish();
     }
+    out.push(']');
+    out
 }
 
 #[cfg(test)]
@@ -453,7 +453,7 @@ mod tests {
     use super::*;
 
     pub(crate) fn json(s: &str) -> Value {
-        serde_json::from_str(s).unwrap()
+        Value::parse(s).unwrap()
     }
 
     fn valid() -> Value {
@@ -524,14 +524,14 @@ mod tests {
         if let Value::Object(entries) = &mut bad {
             for (k, v) in [
                 ("fromAlias", Value::String("x".repeat(15))),
-                ("securityToken", Value::Number(1.0)),
+                ("securityToken", Value::Number("1".into())),
                 ("tagName", Value::String("no spaces".into())),
                 ("clickTrace", Value::String("1".into())),
-                ("replyToAddress", Value::Number(1.0)),
+                ("replyToAddress", Value::Number("1".into())),
                 ("replyAddress", Value::String("nobody".into())),
                 ("contentType", Value::String("markdown".into())),
-                ("timeoutMs", Value::Number(1.5)),
-                ("retries", Value::Number(9.0)),
+                ("timeoutMs", Value::Number("1.5".into())),
+                ("retries", Value::Number("9".into())),
             ] {
                 entries.push((k.into(), v));
             }

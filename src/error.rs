@@ -1,6 +1,7 @@
 //! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::json::ObjectWriter;
+use crate::text::{cat, int};
 use std::fmt;
 
 /// The `ConnectorErrorCodes` this connector raises, one-to-one with Logto's strings.
@@ -80,7 +81,7 @@ impl Error {
     pub fn with_issues(code: ErrorCode, issues: Vec<Issue>) -> Self {
         let message = issues
             .iter()
-            .map(|i| format!("{}: {}", i.path, i.message))
+            .map(|i| cat(&[&i.path, ": ", &i.message]))
             .collect::<Vec<_>>()
             .join("; ");
         Error { code, message, data: ErrorData::Issues(issues) }
@@ -103,68 +104,42 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Serializes as the JS `data` object of the matching `ConnectorError`.
-pub struct DataView<'a>(pub &'a Error);
-
-impl Serialize for DataView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let error = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        match &error.data {
-            ErrorData::Message => map.serialize_entry("message", &error.message)?,
+impl Error {
+    /// The JS `data` object of the matching `ConnectorError`, as JSON.
+    pub fn data_json(&self) -> String {
+        let mut out = String::with_capacity(128);
+        let mut object = ObjectWriter::new(&mut out);
+        match &self.data {
+            ErrorData::Message => {
+                object.string("message", &self.message);
+            }
             ErrorData::Issues(issues) => {
-                map.serialize_entry("message", &error.message)?;
-                map.serialize_entry("issues", &IssuesView(issues))?;
+                let mut list = String::from("[");
+                for (i, issue) in issues.iter().enumerate() {
+                    if i > 0 {
+                        list.push(',');
+                    }
+                    ObjectWriter::new(&mut list).string("path", &issue.path).string("message", &issue.message).finish();
+                }
+                list.push(']');
+                object.string("message", &self.message).raw("issues", &list);
             }
             ErrorData::Aliyun(a) => {
-                map.serialize_entry("errorDescription", &a.message)?;
-                map.serialize_entry("Code", &a.code)?;
-                for (key, value) in
-                    [("RequestId", &a.request_id), ("HostId", &a.host_id), ("Recommend", &a.recommend)]
-                {
-                    if let Some(value) = value {
-                        map.serialize_entry(key, value)?;
-                    }
-                }
-                map.serialize_entry("status", &a.status)?;
-                if let Some(hint) = a.hint {
-                    map.serialize_entry("hint", hint)?;
-                }
+                object
+                    .string("errorDescription", &a.message)
+                    .string("Code", &a.code)
+                    .optional("RequestId", a.request_id.as_deref())
+                    .optional("HostId", a.host_id.as_deref())
+                    .optional("Recommend", a.recommend.as_deref())
+                    .raw("status", &int(usize::from(a.status)))
+                    .optional("hint", a.hint);
             }
             ErrorData::Reply { status, body, hint } => {
-                map.serialize_entry("message", &error.message)?;
-                map.serialize_entry("status", status)?;
-                map.serialize_entry("body", body)?;
-                if let Some(hint) = hint {
-                    map.serialize_entry("hint", hint)?;
-                }
+                object.string("message", &self.message).raw("status", &int(usize::from(*status))).string("body", body).optional("hint", *hint);
             }
         }
-        map.end()
-    }
-}
-
-struct IssuesView<'a>(&'a [Issue]);
-
-impl Serialize for IssuesView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for issue in self.0 {
-            seq.serialize_element(&IssueView(issue))?;
-        }
-        seq.end()
-    }
-}
-
-struct IssueView<'a>(&'a Issue);
-
-impl Serialize for IssueView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("path", &self.0.path)?;
-        map.serialize_entry("message", &self.0.message)?;
-        map.end()
+        object.finish();
+        out
     }
 }
 

@@ -6,11 +6,13 @@
 
 pub mod config;
 pub mod error;
+pub mod json;
 pub mod limits;
 pub mod request;
 pub mod response;
 pub mod sign;
 pub mod template;
+pub mod text;
 pub mod value;
 
 #[cfg(target_arch = "wasm32")]

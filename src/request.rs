@@ -8,8 +8,8 @@ use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
 use crate::sign::{self, percent_encode_into, Method, Signed};
 use crate::template::{self, Escape};
+use crate::text::{cat, int};
 use crate::value::Value;
-use std::fmt::Write as _;
 
 /// Largest rendered subject or alias before the API's own limits apply, in bytes.
 pub const MAX_HEADER_BYTES: usize = 4096;
@@ -25,7 +25,7 @@ pub struct Message {
 /// Validates `sendMessage`'s data, naming each bad field under `invalid_request_parameters`.
 pub fn parse_message(input: &Value) -> Result<Message, Error> {
     if !matches!(input, Value::Object(_)) {
-        let issue = Issue { path: "(data)".into(), message: format!("expected an object, got {}", input.type_name()) };
+        let issue = Issue { path: "(data)".into(), message: cat(&["expected an object, got ", input.type_name()]) };
         return Err(Error::with_issues(ErrorCode::InvalidRequestParameters, vec![issue]));
     }
     let mut issues = Issues::default();
@@ -36,7 +36,7 @@ pub fn parse_message(input: &Value) -> Result<Message, Error> {
             String::new()
         }
         Some(other) => {
-            issues.push(key, format!("expected string, got {}", other.type_name()));
+            issues.push(key, cat(&["expected string, got ", other.type_name()]));
             String::new()
         }
         None => {
@@ -48,7 +48,7 @@ pub fn parse_message(input: &Value) -> Result<Message, Error> {
     let usage_type = text("type");
     let recipients: Vec<&str> = to.split(',').collect();
     if recipients.len() > MAX_RECIPIENTS {
-        issues.push("to", format!("has {} recipients; DirectMail takes at most {MAX_RECIPIENTS}", recipients.len()));
+        issues.push("to", cat(&["has ", &int(recipients.len()), " recipients; DirectMail takes at most ", &int(MAX_RECIPIENTS)]));
     } else if !to.is_empty() && recipients.iter().any(|r| r.trim().is_empty()) {
         issues.push("to", "has an empty recipient");
     }
@@ -59,7 +59,7 @@ pub fn parse_message(input: &Value) -> Result<Message, Error> {
         None => Value::Object(Vec::new()),
         Some(p @ Value::Object(_)) => p.clone(),
         Some(other) => {
-            issues.push("payload", format!("expected object, got {}", other.type_name()));
+            issues.push("payload", cat(&["expected object, got ", other.type_name()]));
             Value::Null
         }
     };
@@ -84,7 +84,7 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
         None if !required => None,
         other => {
             let got = other.map_or("nothing", Value::type_name);
-            issues.push(format!("{path}.{key}"), format!("expected string, got {got}"));
+            issues.push(cat(&[path, ".", key]), cat(&["expected string, got ", got]));
             None
         }
     };
@@ -96,7 +96,7 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
         Some("text/html") => Some(ContentType::Html),
         Some("text/plain") => Some(ContentType::Text),
         Some(_) => {
-            issues.push(format!("{path}.contentType"), "must be text/html or text/plain");
+            issues.push(cat(&[path, ".contentType"]), "must be text/html or text/plain");
             None
         }
     };
@@ -122,7 +122,8 @@ impl Nonce {
             if matches!(i, 4 | 6 | 8 | 10) {
                 s.push('-');
             }
-            let _ = write!(s, "{b:02x}");
+            s.push(char::from(b"0123456789abcdef".get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            s.push(char::from(b"0123456789abcdef".get(usize::from(b & 0xF)).copied().unwrap_or(b'0')));
         }
         Nonce(s)
     }
@@ -152,12 +153,8 @@ impl Timestamp {
         let secs = (ms / 1000.0).floor() as i64;
         let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         let (y, m, d) = civil_from_days(days);
-        Some(Timestamp(format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            rem / 3600,
-            rem / 60 % 60,
-            rem % 60
-        )))
+        let two = |n: i64| cat(&[if n < 10 { "0" } else { "" }, &int(n as usize)]);
+        Some(Timestamp(cat(&[&int(y as usize), "-", &two(m), "-", &two(d), "T", &two(rem / 3600), ":", &two(rem / 60 % 60), ":", &two(rem % 60), "Z"])))
     }
 
     /// A caller-chosen timestamp, which must have the exact `YYYY-MM-DDThh:mm:ssZ` shape.
@@ -230,7 +227,7 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
         None => template::select(&config.templates, &message.usage_type)
             .map(|t: &Template| (t.subject.as_str(), t.content.as_str()))
             .ok_or_else(|| {
-                Error::new(ErrorCode::TemplateNotFound, format!("Cannot find template for type: {}", message.usage_type))
+                Error::new(ErrorCode::TemplateNotFound, cat(&["Cannot find template for type: ", &message.usage_type]))
             })?,
     };
     let payload = &message.payload;
@@ -238,7 +235,7 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
         Error::with_issues(ErrorCode::InvalidRequestParameters, vec![Issue { path: field.into(), message }])
     };
     let render = |field: &'static str, text: &str, escape: Escape, max: usize| {
-        template::render(text, payload, escape, max).map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
+        template::render(text, payload, escape, max).map_err(|_| invalid(field, cat(&["renders to more than ", &int(max), " bytes"])))
     };
     let content_type = ctx.custom_template.and_then(|c| c.content_type).unwrap_or(config.content_type);
     // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
@@ -250,7 +247,7 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
     let subject = without_line_breaks(render("Subject", chosen.0, Escape::None, MAX_HEADER_BYTES)?);
     let subject_chars = limits::chars(&subject);
     if subject_chars > MAX_SUBJECT_CHARS {
-        return Err(invalid("Subject", format!("renders to {subject_chars} characters; DirectMail takes at most {MAX_SUBJECT_CHARS}")));
+        return Err(invalid("Subject", cat(&["renders to ", &int(subject_chars), " characters; DirectMail takes at most ", &int(MAX_SUBJECT_CHARS)])));
     }
     let body = render(body_param, chosen.1, escape, MAX_BODY_BYTES)?;
     // The i18n template's non-empty sendFrom wins, as in the reference; an empty alias is never sent.
@@ -263,7 +260,7 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
     if let Some(alias) = &from_alias {
         let alias_chars = limits::chars(alias);
         if alias_chars > MAX_FROM_ALIAS_CHARS {
-            return Err(invalid("FromAlias", format!("has {alias_chars} characters; DirectMail takes fewer than {}", MAX_FROM_ALIAS_CHARS + 1)));
+            return Err(invalid("FromAlias", cat(&["has ", &int(alias_chars), " characters; DirectMail takes fewer than ", &int(MAX_FROM_ALIAS_CHARS + 1)])));
         }
     }
 
@@ -276,7 +273,7 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
         ("AccessKeyId", config.access_key_id.clone()),
         ("RegionId", config.region.id().into()),
         ("AccountName", config.account_name.clone()),
-        ("ReplyToAddress", config.reply_to_address.to_string()),
+        ("ReplyToAddress", if config.reply_to_address { "true" } else { "false" }.into()),
         ("AddressType", "1".into()),
         ("ToAddress", message.to.clone()),
     ];
@@ -315,7 +312,7 @@ mod tests {
     use crate::config::parse_config;
 
     fn json(s: &str) -> Value {
-        serde_json::from_str(s).unwrap()
+        Value::parse(s).unwrap()
     }
 
     fn config() -> Config {

@@ -1,6 +1,7 @@
 //! The reply to `SingleSendMail`: success, an Aliyun error, or something unexpected.
 
 use crate::error::{AliyunError, Error, ErrorCode, ErrorData};
+use crate::text::{cat, int};
 use crate::value::Value;
 
 /// How much of an unexpected body an error keeps, in bytes.
@@ -11,6 +12,15 @@ pub const BODY_EXCERPT_BYTES: usize = 512;
 pub struct SendResult {
     pub env_id: String,
     pub request_id: String,
+}
+
+impl SendResult {
+    /// `{"EnvId":…,"RequestId":…}`, as the official connector returns it.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(64);
+        crate::json::ObjectWriter::new(&mut out).string("EnvId", &self.env_id).string("RequestId", &self.request_id).finish();
+        out
+    }
 }
 
 /// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
@@ -44,8 +54,10 @@ pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
     }
 }
 
-/// Turns a reply into a result: `body` is the raw text, `json` its parse if it was JSON.
-pub fn parse_reply(status: u16, body: &str, json: Option<&Value>) -> Result<SendResult, Error> {
+/// Turns a reply (HTTP status and body text) into a result or a typed error.
+pub fn parse_reply(status: u16, body: &str) -> Result<SendResult, Error> {
+    let parsed = Value::parse(body).ok();
+    let json = parsed.as_ref();
     if (200..300).contains(&status) {
         return match json.and_then(success) {
             Some(result) => Ok(result),
@@ -55,16 +67,16 @@ pub fn parse_reply(status: u16, body: &str, json: Option<&Value>) -> Result<Send
     match json.and_then(|j| aliyun_error(j, status)) {
         Some(error) => Err(Error {
             code: error.code_mapped(),
-            message: format!("{}: {}", error.code, error.message),
+            message: cat(&[&error.code, ": ", &error.message]),
             data: ErrorData::Aliyun(Box::new(error)),
         }),
         // A server error is an outage, whatever its body says (often an HTML page from a proxy).
         None if status >= 500 => Err(Error {
             code: ErrorCode::General,
-            message: format!("DirectMail answered HTTP {status}"),
+            message: cat(&["DirectMail answered HTTP ", &int(usize::from(status))]),
             data: ErrorData::Reply { status, body: excerpt(body, BODY_EXCERPT_BYTES).to_owned(), hint: Some(SERVER_ERROR_HINT) },
         }),
-        None => Err(unexpected(status, body, &format!("HTTP {status} with a body that is not an Aliyun error"))),
+        None => Err(unexpected(status, body, &cat(&["HTTP ", &int(usize::from(status)), " with a body that is not an Aliyun error"]))),
     }
 }
 
@@ -122,8 +134,7 @@ mod tests {
     use super::*;
 
     fn reply(status: u16, body: &str) -> Result<SendResult, Error> {
-        let json: Option<Value> = serde_json::from_str(body).ok();
-        parse_reply(status, body, json.as_ref())
+        parse_reply(status, body)
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl Method {
 }
 
 /// The uppercase hex digit for a nibble (0..=15).
-fn hex_digit(nibble: u8) -> char {
+pub(crate) fn hex_digit(nibble: u8) -> char {
     char::from(if nibble < 10 { b'0' + nibble } else { b'A' + nibble - 10 })
 }
 
@@ -81,8 +81,12 @@ pub struct CanonicalQuery(String);
 impl CanonicalQuery {
     /// Builds the canonical query from every parameter except `Signature`.
     pub fn new<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut pairs: Vec<(&str, &str)> = params.into_iter().collect();
-        pairs.sort_by(|a, b| name_order(a.0, b.0));
+        Self::from_pairs(params.into_iter().collect())
+    }
+
+    /// One non-generic body, so the sort is compiled once (names are unique: unstable is fine).
+    fn from_pairs(mut pairs: Vec<(&str, &str)>) -> Self {
+        pairs.sort_unstable_by(|a, b| name_order(a.0, b.0));
         let mut out = String::new();
         for (i, (name, value)) in pairs.iter().enumerate() {
             if i > 0 {

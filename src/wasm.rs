@@ -1,86 +1,126 @@
-//! The JS boundary: converts values, reads the clock and the RNG, and nothing else.
+//! The JS boundary: JSON text in, strings out, the clock and the RNG read here and nowhere else.
+//! The JS layer (lib/core.js) does the `JSON.stringify` / `JSON.parse` on its side.
 
-use crate::error::{DataView, Error, ErrorCode, Issue};
-use crate::request::{self, CustomTemplate, Nonce, RequestContext, SignedRequest, Timestamp};
+use crate::config::{self, Config};
+use crate::error::{Error, ErrorCode, Issue};
+use crate::json::ObjectWriter;
+use crate::request::{self, CustomTemplate, Nonce, RequestContext, Timestamp};
 use crate::sign::{self, Method};
 use crate::template::{self, Escape};
 use crate::value::Value;
-use crate::{config, response};
-use js_sys::{Object, Reflect};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::text::{cat, int};
+use crate::{limits, response};
+use js_sys::Reflect;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-/// Largest rendered output `renderTemplate` returns, in bytes.
-const MAX_RENDER_BYTES: usize = crate::limits::MAX_BODY_BYTES;
-
-type JsResult = Result<JsValue, JsValue>;
+thread_local! {
+    /// The last valid config, so a send whose config text is unchanged skips parsing and validation.
+    static CURRENT: RefCell<Option<Config>> = const { RefCell::new(None) };
+}
 
 /// A real JS `Error` with `code` and `data`, which the JS layer rethrows as `ConnectorError`.
 fn js_error(error: &Error) -> JsValue {
     let js = js_sys::Error::new(&error.message);
+    let data = js_sys::JSON::parse(&error.data_json()).unwrap_or(JsValue::NULL);
     let _ = Reflect::set(&js, &"code".into(), &error.code.as_str().into());
-    let _ = Reflect::set(&js, &"data".into(), &to_js(&DataView(error)));
+    let _ = Reflect::set(&js, &"data".into(), &data);
     js.into()
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+fn invalid(code: ErrorCode, path: &str, message: String) -> JsValue {
+    js_error(&Error::with_issues(code, vec![Issue { path: path.into(), message }]))
 }
 
-/// A string argument, or `invalid_request_parameters` naming it (never echoing its value).
-fn string_arg(value: JsValue, name: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| invalid(ErrorCode::InvalidRequestParameters, name, "expected string"))
+/// Parses JSON text the JS layer produced; `path` and `code` name it if it cannot be read.
+fn parse(json: &str, path: &str, code: ErrorCode) -> Result<Value, JsValue> {
+    Value::parse(json).map_err(|e| invalid(code, path, cat(&["is not JSON the connector accepts (", e.reason, ")"])))
 }
 
-fn invalid(code: ErrorCode, path: &str, message: &str) -> JsValue {
-    let issue = Issue { path: path.into(), message: message.into() };
-    js_error(&Error::with_issues(code, vec![issue]))
+/// Validates a config (JSON) and makes it the current one; returns it normalised, as JSON.
+/// An invalid config throws `invalid_config` and leaves the current one as it was.
+#[wasm_bindgen(js_name = useConfig)]
+pub fn use_config(config_json: &str) -> Result<String, JsValue> {
+    let value = parse(config_json, "(config)", ErrorCode::InvalidConfig)?;
+    let config = config::parse_config(&value).map_err(|e| js_error(&e))?;
+    let normalized = config.to_json();
+    CURRENT.with(|current| *current.borrow_mut() = Some(config));
+    Ok(normalized)
 }
 
-/// Reads a JS value into the core's `Value`; `path` and `code` name it if it cannot be read.
-fn read(value: JsValue, path: &str, code: ErrorCode) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|_| invalid(code, path, "is nested too deeply or holds a value that is not JSON"))
-}
-
-/// The `options` of `buildSendMailRequest`, each checked and named on error.
-struct Options {
-    template: Option<CustomTemplate>,
-    nonce: Option<Nonce>,
-    timestamp: Option<Timestamp>,
-    endpoint: Option<String>,
-}
-
-fn read_options(options: JsValue) -> Result<Options, JsValue> {
+/// Renders `{{placeholders}}` from a payload (JSON) as connector-kit does; `html` escapes values.
+#[wasm_bindgen(js_name = renderTemplate)]
+pub fn render_template(template: &str, payload_json: &str, html: bool) -> Result<String, JsValue> {
     let code = ErrorCode::InvalidRequestParameters;
-    let value = read(options, "options", code)?;
+    let payload = parse(payload_json, "payload", code)?;
+    if !matches!(payload, Value::Object(_)) {
+        return Err(invalid(code, "payload", cat(&["expected an object, got ", payload.type_name()])));
+    }
+    let escape = if html { Escape::Html } else { Escape::None };
+    template::render(template, &payload, escape, limits::MAX_BODY_BYTES)
+        .map_err(|_| invalid(code, "template", cat(&["renders to more than ", &int(limits::MAX_BODY_BYTES), " bytes"])))
+}
+
+/// Signs any Aliyun RPC request (params as a JSON object of strings); returns every stage as JSON.
+#[wasm_bindgen(js_name = signRpcRequest)]
+pub fn sign_rpc_request(params_json: &str, secret: &str, method: &str) -> Result<String, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let method = Method::parse(method).ok_or_else(|| invalid(code, "method", "must be GET or POST".into()))?;
+    let Value::Object(entries) = parse(params_json, "params", code)? else {
+        return Err(invalid(code, "params", "expected an object of strings".into()));
+    };
+    let mut pairs = Vec::with_capacity(entries.len());
+    for (name, value) in &entries {
+        match value {
+            // The signature itself is never part of what is signed.
+            _ if name == "Signature" => {}
+            Value::String(s) => pairs.push((name.as_str(), s.as_str())),
+            other => return Err(invalid(code, &cat(&["params.", name]), cat(&["expected string, got ", other.type_name()]))),
+        }
+    }
+    let signed = sign::sign(pairs, method, secret);
+    let mut out = String::new();
+    ObjectWriter::new(&mut out)
+        .string("canonicalQuery", signed.canonical_query.as_str())
+        .string("stringToSign", signed.string_to_sign.as_str())
+        .string("signature", signed.signature.as_str())
+        .finish();
+    Ok(out)
+}
+
+/// What a dry run may pin: the i18n template, nonce, timestamp and endpoint.
+type BuildOptions = (Option<CustomTemplate>, Option<Nonce>, Option<Timestamp>, Option<String>);
+
+fn read_options(options_json: &str) -> Result<BuildOptions, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let value = parse(options_json, "options", code)?;
     if !matches!(value, Value::Object(_) | Value::Null) {
-        return Err(invalid(code, "options", "expected an object"));
+        return Err(invalid(code, "options", cat(&["expected an object, got ", value.type_name()])));
     }
     let string = |key: &str| -> Result<Option<&str>, JsValue> {
         match value.get_present(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(invalid(code, &format!("options.{key}"), "expected string")),
+            Some(other) => Err(invalid(code, &cat(&["options.", key]), cat(&["expected string, got ", other.type_name()]))),
         }
     };
     let nonce = match string("nonce")? {
         None => None,
-        Some(s) => Some(Nonce::parse(s).ok_or_else(|| invalid(code, "options.nonce", "must be 1 to 64 printable ASCII characters"))?),
+        Some(s) => Some(Nonce::parse(s).ok_or_else(|| invalid(code, "options.nonce", "must be 1 to 64 printable ASCII characters".into()))?),
     };
     let timestamp = match string("timestamp")? {
         None => None,
-        Some(s) => Some(Timestamp::parse(s).ok_or_else(|| invalid(code, "options.timestamp", "must look like 2016-10-20T06:27:56Z"))?),
+        Some(s) => Some(Timestamp::parse(s).ok_or_else(|| invalid(code, "options.timestamp", "must look like 2016-10-20T06:27:56Z".into()))?),
     };
     let endpoint = match string("endpoint")? {
         None => None,
-        Some(s) => Some(config::parse_endpoint(s).map_err(|why| invalid(code, "options.endpoint", &why))?),
+        Some(s) => Some(config::parse_endpoint(s).map_err(|why| invalid(code, "options.endpoint", why))?),
     };
     let template = match value.get_present("template") {
         None => None,
         Some(t) => Some(request::parse_custom_template(t, "options.template").map_err(|e| js_error(&e))?),
     };
-    Ok(Options { template, nonce, timestamp, endpoint })
+    Ok((template, nonce, timestamp, endpoint))
 }
 
 fn fresh_nonce() -> Result<Nonce, JsValue> {
@@ -95,105 +135,35 @@ fn now() -> Result<Timestamp, JsValue> {
         .ok_or_else(|| js_error(&Error::new(ErrorCode::General, "The system clock is outside 1970..9999")))
 }
 
-/// Validates a connector config and returns it normalised, or throws `invalid_config`.
-#[wasm_bindgen(js_name = validateConfig)]
-pub fn validate_config(config: JsValue) -> JsResult {
-    let value = read(config, "(config)", ErrorCode::InvalidConfig)?;
-    let parsed = config::parse_config(&value).map_err(|e| js_error(&e))?;
-    Ok(to_js(&parsed))
-}
-
-/// Renders `{{placeholders}}` from `payload` as connector-kit does (`html` escapes the values).
-#[wasm_bindgen(js_name = renderTemplate)]
-pub fn render_template(template: JsValue, payload: JsValue, html: bool) -> Result<String, JsValue> {
-    let code = ErrorCode::InvalidRequestParameters;
-    let template = string_arg(template, "template")?;
-    let payload = read(payload, "payload", code)?;
-    if !matches!(payload, Value::Object(_)) {
-        return Err(invalid(code, "payload", "expected an object"));
-    }
-    let escape = if html { Escape::Html } else { Escape::None };
-    template::render(&template, &payload, escape, MAX_RENDER_BYTES)
-        .map_err(|_| invalid(code, "template", &format!("renders to more than {MAX_RENDER_BYTES} bytes")))
-}
-
-/// Signs any Aliyun RPC request and returns every stage, for debugging `SignatureDoesNotMatch`.
-#[wasm_bindgen(js_name = signRpcRequest)]
-pub fn sign_rpc_request(params: JsValue, secret: JsValue, method: JsValue) -> JsResult {
-    let code = ErrorCode::InvalidRequestParameters;
-    let secret = string_arg(secret, "secret")?;
-    let method = Method::parse(&string_arg(method, "method")?).ok_or_else(|| invalid(code, "method", "must be GET or POST"))?;
-    let Value::Object(entries) = read(params, "params", code)? else {
-        return Err(invalid(code, "params", "expected an object of strings"));
-    };
-    let mut pairs = Vec::with_capacity(entries.len());
-    for (name, value) in &entries {
-        match value {
-            // The signature itself is never part of what is signed.
-            _ if name == "Signature" => {}
-            Value::String(s) => pairs.push((name.as_str(), s.as_str())),
-            other => return Err(invalid(code, &format!("params.{name}"), &format!("expected string, got {}", other.type_name()))),
-        }
-    }
-    let signed = sign::sign(pairs, method, &secret);
-    Ok(to_js(&SignedView(&signed)))
-}
-
-struct SignedView<'a>(&'a sign::Signed);
-
-impl Serialize for SignedView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("canonicalQuery", self.0.canonical_query.as_str())?;
-        map.serialize_entry("stringToSign", self.0.string_to_sign.as_str())?;
-        map.serialize_entry("signature", self.0.signature.as_str())?;
-        map.end()
-    }
-}
-
-/// Builds the signed SingleSendMail request without sending it: `{url, method, headers, body}`.
-#[wasm_bindgen(js_name = buildSendMailRequest)]
-pub fn build_send_mail_request(config: JsValue, data: JsValue, options: JsValue) -> JsResult {
-    let config = config::parse_config(&read(config, "(config)", ErrorCode::InvalidConfig)?).map_err(|e| js_error(&e))?;
-    let message = request::parse_message(&read(data, "(data)", ErrorCode::InvalidRequestParameters)?)
-        .map_err(|e| js_error(&e))?;
-    let options = read_options(options)?;
-    let nonce = match options.nonce {
+/// Builds and signs SingleSendMail for a message (JSON) with the current config; returns
+/// `url + "\n" + body` (a URL never holds a line break).
+#[wasm_bindgen(js_name = buildRequest)]
+pub fn build_request(data_json: &str, options_json: &str) -> Result<String, JsValue> {
+    let message = request::parse_message(&parse(data_json, "(data)", ErrorCode::InvalidRequestParameters)?).map_err(|e| js_error(&e))?;
+    let (template, nonce, timestamp, endpoint) = read_options(options_json)?;
+    let nonce = match nonce {
         Some(n) => n,
         None => fresh_nonce()?,
     };
-    let timestamp = match options.timestamp {
+    let timestamp = match timestamp {
         Some(t) => t,
         None => now()?,
     };
-    let ctx = RequestContext {
-        custom_template: options.template.as_ref(),
-        nonce: &nonce,
-        timestamp: &timestamp,
-        endpoint: options.endpoint.as_deref(),
-    };
-    let signed = request::build_send_mail(&config, &message, &ctx).map_err(|e| js_error(&e))?;
-    Ok(request_object(&signed))
+    let ctx = RequestContext { custom_template: template.as_ref(), nonce: &nonce, timestamp: &timestamp, endpoint: endpoint.as_deref() };
+    CURRENT.with(|current| {
+        let current = current.borrow();
+        let config = current.as_ref().ok_or_else(|| js_error(&Error::new(ErrorCode::InvalidConfig, "No config was given")))?;
+        let signed = request::build_send_mail(config, &message, &ctx).map_err(|e| js_error(&e))?;
+        let mut out = String::with_capacity(signed.url.len() + 1 + signed.body.len());
+        out.push_str(&signed.url);
+        out.push('\n');
+        out.push_str(&signed.body);
+        Ok(out)
+    })
 }
 
-fn request_object(req: &SignedRequest) -> JsValue {
-    let headers = Object::new();
-    let _ = Reflect::set(&headers, &"Content-Type".into(), &SignedRequest::CONTENT_TYPE.into());
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"url".into(), &req.url.as_str().into());
-    let _ = Reflect::set(&out, &"method".into(), &SignedRequest::METHOD.into());
-    let _ = Reflect::set(&out, &"headers".into(), &headers);
-    let _ = Reflect::set(&out, &"body".into(), &req.body.as_str().into());
-    out.into()
-}
-
-/// Turns DirectMail's HTTP reply into `{EnvId, RequestId}`, or throws a typed error.
-#[wasm_bindgen(js_name = parseSendMailReply)]
-pub fn parse_send_mail_reply(status: u16, body: &str) -> JsResult {
-    let json = js_sys::JSON::parse(body).ok().and_then(|v| serde_wasm_bindgen::from_value::<Value>(v).ok());
-    let result = response::parse_reply(status, body, json.as_ref()).map_err(|e| js_error(&e))?;
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"EnvId".into(), &result.env_id.as_str().into());
-    let _ = Reflect::set(&out, &"RequestId".into(), &result.request_id.as_str().into());
-    Ok(out.into())
+/// Turns DirectMail's HTTP status and body into `{EnvId, RequestId}` (JSON), or throws.
+#[wasm_bindgen(js_name = parseReply)]
+pub fn parse_reply(status: u16, body: &str) -> Result<String, JsValue> {
+    response::parse_reply(status, body).map(|r| r.to_json()).map_err(|e| js_error(&e))
 }

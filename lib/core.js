@@ -1,0 +1,93 @@
+// The core API over the wasm: values cross as JSON text (one native JSON.stringify instead of one
+// boundary crossing per property), and the validated config is reused while its text is unchanged.
+import { codedError } from './errors.js';
+import { wasm } from './wasm.js';
+
+const HEADERS = Object.freeze({ 'Content-Type': 'application/x-www-form-urlencoded' });
+
+/** An error naming one field, as the core's own errors do. */
+const invalid = (code, path, message) => codedError(code, `${path}: ${message}`, { issues: [{ path, message }] });
+
+/** JSON text for a value, or a typed error naming it (BigInt, cycles). */
+function toJson(value, code, path, replacer) {
+  try {
+    return JSON.stringify(value, replacer) ?? 'null';
+  } catch (error) {
+    throw invalid(code, path, `cannot be read as JSON (${error.message})`);
+  }
+}
+
+/**
+ * Payload values as connector-kit's String(value) sees them. JSON.stringify already writes finite
+ * numbers as String(n) does; members that are undefined stay present (they render as ''), and
+ * non-finite numbers, BigInts and Dates become their String() form.
+ */
+function payloadReplacer(key, value) {
+  const raw = this[key];
+  if (raw === undefined) return null;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : String(raw);
+  if (typeof raw === 'bigint' || raw instanceof Date) return String(raw);
+  return value;
+}
+
+const requireString = (value, path) => {
+  if (typeof value !== 'string') throw invalid('invalid_request_parameters', path, `expected string, got ${value === null ? 'null' : typeof value}`);
+  return value;
+};
+
+let currentJson;
+let current;
+
+/** The config's JSON text, the cache key of its validated form. */
+export const configJson = (config) => toJson(config, 'invalid_config', '(config)');
+
+/** Makes the config with this JSON text current in the core (validating it once), and returns it normalised. */
+export function useConfigJson(json) {
+  if (json !== currentJson) {
+    current = Object.freeze(JSON.parse(wasm().useConfig(json)));
+    currentJson = json;
+  }
+  return current;
+}
+
+/** Validates `config` and makes it current, unless its JSON text is the current one's. */
+export const useConfig = (config) => useConfigJson(configJson(config));
+
+/** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */
+export const validateConfig = (config) => JSON.parse(JSON.stringify(useConfig(config)));
+
+/** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
+export function renderTemplate(template, payload, { html = false } = {}) {
+  requireString(template, 'template');
+  return wasm().renderTemplate(template, toJson(payload, 'invalid_request_parameters', 'payload', payloadReplacer), html === true);
+}
+
+/** Signs any Aliyun RPC request; returns `{canonicalQuery, stringToSign, signature}`. */
+export function signRpcRequest(params, secret, method = 'POST') {
+  const json = toJson(params, 'invalid_request_parameters', 'params');
+  return JSON.parse(wasm().signRpcRequest(json, requireString(secret, 'secret'), requireString(method, 'method')));
+}
+
+/** The message as JSON, with the payload's values prepared as connector-kit reads them. */
+function dataJson(data) {
+  if (data === null || typeof data !== 'object') return toJson(data, 'invalid_request_parameters', '(data)');
+  const code = 'invalid_request_parameters';
+  return `{"to":${toJson(data.to, code, 'to')},"type":${toJson(data.type, code, 'type')},"payload":${toJson(data.payload, code, 'payload', payloadReplacer)}}`;
+}
+
+/** Signs a request for the config with JSON text `json` (made current if another was). */
+export function buildWithConfigJson(json, data, options) {
+  useConfigJson(json);
+  const signed = wasm().buildRequest(dataJson(data), toJson(options ?? null, 'invalid_request_parameters', 'options'));
+  const newline = signed.indexOf('\n');
+  return { url: signed.slice(0, newline), method: 'POST', headers: { ...HEADERS }, body: signed.slice(newline + 1) };
+}
+
+/** The dry run: the signed SingleSendMail request `{url, method, headers, body}`, not sent. */
+export const buildSendMailRequest = (config, data, options) => buildWithConfigJson(configJson(config), data, options);
+
+/** Turns DirectMail's HTTP status and body into `{EnvId, RequestId}`, or throws a typed error. */
+export function parseSendMailReply(status, body) {
+  if (!Number.isInteger(status) || status < 0 || status > 65_535) throw invalid('invalid_request_parameters', 'status', 'expected an HTTP status');
+  return JSON.parse(wasm().parseReply(status, requireString(body, 'body')));
+}
