@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (config, message) = text.split_once('\n').unwrap_or((&text, "{}"));
-    let (Ok(config), Ok(message)) = (serde_json::from_str::<Value>(config), serde_json::from_str::<Value>(message)) else {
+    let (Ok(config), Ok(message)) = (Value::parse(config), Value::parse(message)) else {
         return;
     };
     let (Ok(config), Ok(message)) = (parse_config(&config), parse_message(&message)) else {
