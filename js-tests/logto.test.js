@@ -94,3 +94,12 @@ test('errors are the host connector-kit ConnectorError, as Logto maps only those
     return true;
   });
 });
+
+test("type is connector-kit's ConnectorType.Email, and connector-kit loads only for errors", async () => {
+  const createConnector = await loadLikeLogto(packageRoot);
+  const connector = await createConnector({ getConfig: async () => ({}) });
+  assert.equal(connector.type, ConnectorType.Email);
+  const { readFileSync: read } = await import('node:fs');
+  const source = read(join(packageRoot, 'lib', 'connector.js'), 'utf8');
+  assert.doesNotMatch(source, /^import .*@logto\/connector-kit/m, 'no static import of connector-kit');
+});

@@ -1,13 +1,17 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
-import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
-
+// connector-kit (the host's copy) is imported only when an error must be thrown: a send that
+// succeeds never loads it, which keeps a cold start to milliseconds.
 import { sendMail } from './api.js';
 import { useConfig, validateConfig } from './core.js';
 import { isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
 
+/** connector-kit's `ConnectorType.Email`. */
+const EMAIL = 'Email';
+
 /** Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. */
-function toConnectorError(error) {
+async function toConnectorError(error) {
+  const { ConnectorError, ConnectorErrorCodes } = await import('@logto/connector-kit');
   if (error instanceof ConnectorError) return error;
   if (isCodedError(error)) return new ConnectorError(error.code, error.data);
   const message = error instanceof Error ? error.message : String(error);
@@ -48,8 +52,8 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       const template = await findI18nTemplate(getI18nEmailTemplate, data);
       return await sendMail(config, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
     } catch (error) {
-      throw toConnectorError(error);
+      throw await toConnectorError(error);
     }
   }
-  return { metadata, type: ConnectorType.Email, configGuard, sendMessage };
+  return { metadata, type: EMAIL, configGuard, sendMessage };
 }

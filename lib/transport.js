@@ -67,9 +67,14 @@ async function attempt(request, fetch, timeoutMs) {
   let status;
   let body;
   try {
-    const response = await abortable(fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: timeout }), timeout);
-    status = response.status;
-    body = await abortable(readCapped(response), timeout);
+    // One race covers both the response and its body.
+    [status, body] = await abortable(
+      (async () => {
+        const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: timeout });
+        return [response.status, await readCapped(response)];
+      })(),
+      timeout,
+    );
   } catch (cause) {
     if (cause?.code === 'invalid_response') throw cause;
     const message = timeout.aborted
