@@ -5,8 +5,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+
+import { startEmulator } from '../emulator/index.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const packageName = 'connector-aliyun-dm-wasm';
@@ -41,4 +44,18 @@ export async function freePort() {
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Registers hooks that install the packed package and start an emulator; read them from the result. */
+export function packedWithEmulator() {
+  const env = {};
+  before(async () => {
+    env.packed = installPacked();
+    env.emulator = await startEmulator();
+  });
+  after(async () => {
+    await env.emulator?.close();
+    env.packed?.cleanup();
+  });
+  return env;
 }

@@ -3,30 +3,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { EdgeRuntime } from 'edge-runtime';
 import { build } from 'esbuild';
 
-import { startEmulator, verifySignedBody } from '../emulator/index.js';
+import { verifySignedBody } from '../emulator/index.js';
 import { makeConfig } from './helpers.js';
-import { installPacked } from './packed.js';
+import { packedWithEmulator } from './packed.js';
 
-let packed;
-let emulator;
-before(async () => {
-  packed = installPacked();
-  emulator = await startEmulator();
-});
-after(async () => {
-  await emulator.close();
-  packed.cleanup();
-});
+const env = packedWithEmulator();
 
 /** Bundles the package's edge-light entry as Vercel does: `?module` imports become a Module binding. */
 async function bundleEdgeEntry() {
   const result = await build({
-    stdin: { contents: "export * from 'connector-aliyun-dm-wasm';", resolveDir: packed.dir },
+    stdin: { contents: "export * from 'connector-aliyun-dm-wasm';", resolveDir: env.packed.dir },
     bundle: true,
     write: false,
     format: 'iife',
@@ -49,7 +40,7 @@ async function bundleEdgeEntry() {
 
 function edgeRuntime(code) {
   // The module is compiled here, in Node's realm: inside the runtime `instanceof` would be false.
-  const wasmModule = new WebAssembly.Module(readFileSync(join(packed.packageDir, 'pkg', 'aliyun_dm_bg.wasm')));
+  const wasmModule = new WebAssembly.Module(readFileSync(join(env.packed.packageDir, 'pkg', 'aliyun_dm_bg.wasm')));
   return new EdgeRuntime({
     codeGeneration: { strings: false, wasm: false },
     extend: (context) => Object.assign(context, { __wasmModule: wasmModule }),
@@ -59,12 +50,12 @@ function edgeRuntime(code) {
 
 test('edge-light entry sends through the emulator with wasm code generation disabled', async () => {
   const runtime = edgeRuntime(await bundleEdgeEntry());
-  const config = makeConfig({ endpoint: emulator.url });
+  const config = makeConfig({ endpoint: env.emulator.url });
   const reply = await runtime.evaluate(`AliyunDm.sendMail(${JSON.stringify(config)}, { to: 'edge@example.com', type: 'SignIn', payload: { code: '9' } }, fetch)`);
-  const mail = emulator.mails.at(-1);
+  const mail = env.emulator.mails.at(-1);
   assert.equal(mail.envId, reply.EnvId);
   assert.equal(mail.htmlBody, '<p>SignIn: 9</p>');
-  assert.ok(verifySignedBody(emulator.requests.at(-1).body, { testid: 'testsecret' }), 'the emulator verifier accepts it');
+  assert.ok(verifySignedBody(env.emulator.requests.at(-1).body, { testid: 'testsecret' }), 'the emulator verifier accepts it');
 });
 
 test('compiling wasm from bytes is indeed forbidden in that runtime', async () => {
@@ -75,7 +66,7 @@ test('compiling wasm from bytes is indeed forbidden in that runtime', async () =
 
 test('a cross-realm module is accepted, not recompiled, by the ./init entry too', async () => {
   const result = await build({
-    stdin: { contents: "export * from 'connector-aliyun-dm-wasm/init';", resolveDir: packed.dir },
+    stdin: { contents: "export * from 'connector-aliyun-dm-wasm/init';", resolveDir: env.packed.dir },
     bundle: true, write: false, format: 'iife', globalName: 'AliyunDm', platform: 'neutral', mainFields: ['module', 'main'],
   });
   const runtime = edgeRuntime(result.outputFiles[0].text);

@@ -1,24 +1,14 @@
 // Node, ESM and CJS, on this machine's Node and on Node 22 (what Logto requires): the packed package
-// is loaded by name through its `exports` and sends through the emulator.
+// is loaded by name through its `exports` and sends through the env.emulator.
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { startEmulator } from '../emulator/index.js';
 import { makeConfig } from './helpers.js';
-import { installPacked, node22, run } from './packed.js';
+import { node22, packedWithEmulator, run } from './packed.js';
 
-let packed;
-let emulator;
-before(async () => {
-  packed = installPacked();
-  emulator = await startEmulator();
-});
-after(async () => {
-  await emulator.close();
-  packed.cleanup();
-});
+const env = packedWithEmulator();
 
 const esm = `
   import createConnector, { sendMail } from 'connector-aliyun-dm-wasm';
@@ -40,24 +30,24 @@ const cjs = `
 for (const [label, nodeBinary] of [['this machine\'s Node', process.execPath], ['Node 22', node22]]) {
   for (const [mode, script, flags] of [['ESM import', esm, ['--input-type=module']], ['CJS require', cjs, ['--input-type=commonjs']]]) {
     test(`${label}, ${mode}: the packed package sends through the emulator`, async () => {
-      const config = JSON.stringify(makeConfig({ endpoint: emulator.url }));
-      const { stdout } = await run(nodeBinary, [...flags, '-e', script, config], { cwd: packed.dir });
+      const config = JSON.stringify(makeConfig({ endpoint: env.emulator.url }));
+      const { stdout } = await run(nodeBinary, [...flags, '-e', script, config], { cwd: env.packed.dir });
       const [first, second, version] = JSON.parse(stdout);
-      const delivered = emulator.mails.map((mail) => mail.envId);
+      const delivered = env.emulator.mails.map((mail) => mail.envId);
       assert.ok(delivered.includes(first) && delivered.includes(second), 'both mails reached the emulator');
       if (nodeBinary === node22) assert.match(version, /^v22\./);
     });
   }
 }
 
-/** Env for the README's examples, pointed at the emulator. */
-const exampleEnv = () => ({ ...process.env, ALIYUN_ACCESS_KEY_ID: 'testid', ALIYUN_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: emulator.url });
+/** Env for the README's examples, pointed at the env.emulator. */
+const exampleEnv = () => ({ ...process.env, ALIYUN_ACCESS_KEY_ID: 'testid', ALIYUN_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: env.emulator.url });
 
 for (const example of ['node-esm.mjs', 'node-cjs.cjs']) {
   test(`the README's examples/${example} runs as written on Node 22`, async () => {
-    copyFileSync(new URL(`../examples/${example}`, import.meta.url), join(packed.dir, example));
-    const { stdout } = await run(node22, [example, `${example}@example.com`, '2468'], { cwd: packed.dir, env: exampleEnv() });
-    const mail = emulator.mails.at(-1);
+    copyFileSync(new URL(`../examples/${example}`, import.meta.url), join(env.packed.dir, example));
+    const { stdout } = await run(node22, [example, `${example}@example.com`, '2468'], { cwd: env.packed.dir, env: exampleEnv() });
+    const mail = env.emulator.mails.at(-1);
     assert.deepEqual(mail.to, [`${example}@example.com`]);
     assert.equal(mail.subject, 'Your code is 2468');
     assert.match(stdout, new RegExp(mail.envId));

@@ -29,11 +29,30 @@ export interface AliyunDmConfig {
   endpoint?: string;
   /** Must hold Register, SignIn, ForgotPassword and Generic. */
   templates: Template[];
+  /** With STS temporary credentials: sent as `SecurityToken`. */
+  securityToken?: string;
+  /** `html` (default: HtmlBody, values HTML-escaped) or `text` (TextBody). */
+  contentType?: 'html' | 'text';
+  /** A DirectMail email tag: 1–128 letters, digits, `_` or `-`. */
+  tagName?: string;
+  clickTrace?: boolean;
+  /** Replies go to the reply-to address set for the sender in the DM console. */
+  replyToAddress?: boolean;
+  replyAddress?: string;
+  replyAddressAlias?: string;
+  /** Per-request timeout, 100–120000 ms; default 10000. */
+  timeoutMs?: number;
+  /** 0–3; only throttling and connections that never opened are retried. */
+  retries?: number;
 }
 
 /** A validated config with defaults filled in. */
 export interface NormalizedConfig extends AliyunDmConfig {
   regionId: RegionId;
+  contentType: 'html' | 'text';
+  replyToAddress: boolean;
+  timeoutMs: number;
+  retries: number;
 }
 
 /** Values placeholders can read: `{{code}}`, `{{user.name}}`, `{{list.0}}`. */
@@ -60,6 +79,8 @@ export interface EmailTemplate {
   content: string;
   /** Rendered and sent as `FromAlias`. */
   sendFrom?: string;
+  /** `text/plain` sends TextBody. */
+  contentType?: 'text/html' | 'text/plain';
 }
 
 /** Options of the dry run; nonce and timestamp default to fresh ones. */
@@ -113,6 +134,12 @@ export interface AliyunDmError extends Error {
     Recommend?: string;
     status?: number;
     body?: string;
+    /** What the operator can do about it. */
+    hint?: string;
+    /** For network failures and timeouts. */
+    cause?: string;
+    url?: string;
+    timedOut?: boolean;
     [key: string]: unknown;
   };
 }
@@ -144,5 +171,5 @@ export function sendMail(
   config: AliyunDmConfig,
   data: SendMessageData,
   fetch: FetchLike,
-  options?: BuildOptions & { timeoutMs?: number },
+  options?: BuildOptions & { timeoutMs?: number; retries?: number },
 ): Promise<SendResult>;

@@ -20,7 +20,10 @@ export async function usage(): Promise<SendResult> {
   const { url, body } = buildSendMailRequest(config, { to: 'a@b.c', type: 'SignIn', payload: { code: '1' } }, { nonce: 'n' });
   console.log(region, html, signature, url, body);
   try {
-    return await sendMail(config, { to: 'a@b.c', type: 'SignIn', payload: {} }, fetch, { timeoutMs: 5000 });
+    const tuned: AliyunDmConfig = { ...config, contentType: 'text', tagName: 'signup', retries: 2, securityToken: 'sts' };
+    const retries: number = validateConfig(tuned).retries;
+    console.log(retries);
+    return await sendMail(tuned, { to: 'a@b.c', type: 'SignIn', payload: {} }, fetch, { timeoutMs: 5000, retries: 1 });
   } catch (error) {
     const typed = error as AliyunDmError;
     console.log(typed.code, typed.data.Code);
