@@ -103,3 +103,8 @@ test("type is connector-kit's ConnectorType.Email, and connector-kit loads only 
   const source = read(join(packageRoot, 'lib', 'connector.js'), 'utf8');
   assert.doesNotMatch(source, /^import .*@logto\/connector-kit/m, 'no static import of connector-kit');
 });
+
+test('the package root exports exactly the documented API', async () => {
+  const root = await import(join(packageRoot, 'lib/index.js'));
+  assert.deepEqual(Object.keys(root).sort(), ['buildSendMailRequest', 'configGuard', 'default', 'metadata', 'parseSendMailReply', 'renderTemplate', 'sendMail', 'signRpcRequest', 'validateConfig']);
+});

@@ -1,10 +1,10 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
 // connector-kit (the host's copy) is imported only when an error must be thrown: a send that
 // succeeds never loads it, which keeps a cold start to milliseconds.
-import { sendMail } from './api.js';
-import { useConfig, validateConfig } from './core.js';
+import { configJson, useConfigJson, validateConfig } from './core.js';
 import { isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
+import { sendMailWithConfigJson } from './send.js';
 
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';
@@ -48,9 +48,10 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     try {
       const config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      useConfig(config);
+      const json = configJson(config);
+      useConfigJson(json);
       const template = await findI18nTemplate(getI18nEmailTemplate, data);
-      return await sendMail(config, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
+      return await sendMailWithConfigJson(json, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
     } catch (error) {
       throw await toConnectorError(error);
     }
