@@ -54,6 +54,11 @@ function ensureWasmTarget() {
   }
 }
 
+/** `npm test` lints with clippy (the core's no-panic rules are clippy lints). */
+function ensureClippy() {
+  if (capture('cargo', ['clippy', '--version']) === undefined) run('rustup', ['component', 'add', 'clippy']);
+}
+
 /** The CLI must match the crate's `wasm-bindgen = "=X"` exactly, or the glue will not load. */
 function ensureWasmBindgen() {
   const pinned = /^wasm-bindgen\s*=\s*"=([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1];
@@ -100,5 +105,6 @@ function ensureNode22() {
 ensureNodeModules();
 ensureNode22();
 ensureWasmTarget();
+ensureClippy();
 ensureWasmBindgen();
 build();
