@@ -75,3 +75,10 @@ test('documented difference: only own payload keys are read, never Object.protot
   assert.equal(renderTemplate('{{toString}} {{constructor.name}}', {}), '{{toString}} {{constructor.name}}');
   assert.match(replaceSendMessageHandlebars('{{toString}}', {}), /function toString/, 'connector-kit reads the prototype');
 });
+
+test('non-JSON payload values render as String(value) does: NaN, Infinity, BigInt, Date, undefined', () => {
+  const date = new Date(0);
+  const payload = { a: Number.NaN, b: -Infinity, c: 10n, d: date, e: undefined, f: [1, undefined, Number.NaN] };
+  const template = '{{a}}|{{b}}|{{c}}|{{d}}|{{e}}|{{f}}';
+  assert.equal(renderTemplate(template, payload), replaceSendMessageHandlebars(template, payload));
+});
