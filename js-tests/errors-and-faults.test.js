@@ -144,9 +144,11 @@ test('injected fetch faults each give a typed error', async () => {
 });
 
 test('bad per-call options are named', async () => {
-  const error = await thrown(() => sendMail(makeConfig(), message, fetch, { timeoutMs: -1 }));
-  assert.equal(error.code, 'invalid_request_parameters');
-  assert.deepEqual(error.data.issues.map((i) => i.path), ['options.timeoutMs']);
+  for (const [options, path] of [[{ timeoutMs: -1 }, 'options.timeoutMs'], [{ timeoutMs: '5' }, 'options.timeoutMs'], [{ retries: 4 }, 'options.retries']]) {
+    const error = await thrown(() => sendMail(makeConfig(), message, fetch, options));
+    assert.equal(error.code, 'invalid_request_parameters');
+    assert.deepEqual(error.data.issues.map((i) => i.path), [path]);
+  }
 });
 
 test('no unhandled rejection happened in any of the above', async () => {

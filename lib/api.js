@@ -5,4 +5,4 @@ import { sendMailWithConfigJson } from './send.js';
 export { buildSendMailRequest, parseSendMailReply, renderTemplate, signRpcRequest, validateConfig } from './core.js';
 
 /** Builds, signs and sends one mail with the host's `fetch`; returns `{EnvId, RequestId}`. */
-export const sendMail = async (config, data, fetch, options = {}) => sendMailWithConfigJson(configJson(config), data, fetch, options);
+export const sendMail = async (config, data, fetch, options) => sendMailWithConfigJson(configJson(config), data, fetch, options);

@@ -3,8 +3,6 @@
 import { codedError, describeCause } from './errors.js';
 import { parseSendMailReply } from './core.js';
 
-/** DirectMail answers in well under a second; 10 s leaves room without hanging Logto's request. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Largest reply read: DirectMail's replies are under 1 KB, so anything near this is not one. */
 export const MAX_REPLY_BYTES = 1 << 20;
 const RETRY_BASE_MS = 200;
@@ -98,7 +96,7 @@ async function attempt(request, fetch, timeoutMs) {
  * Sends `build()` (a fresh signed request each time: new nonce and timestamp) with `fetch`, retrying
  * up to `retries` times only after throttling or a connection that never opened.
  */
-export async function sendSigned(build, fetch, { timeoutMs = DEFAULT_TIMEOUT_MS, retries = 0 } = {}) {
+export async function sendSigned(build, fetch, { timeoutMs, retries }) {
   if (typeof fetch !== 'function') {
     throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
   }

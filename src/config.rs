@@ -223,17 +223,19 @@ fn optional_bool(input: &Value, key: &str, issues: &mut Issues) -> Option<bool> 
 }
 
 fn optional_integer(input: &Value, key: &str, min: u32, max: u32, issues: &mut Issues) -> Option<u32> {
-    match input.get_present(key)? {
+    whole_number(input.get_present(key)?, min, max).map_err(|why| issues.push(key, why)).ok()
+}
+
+/// A whole number in `min..=max`, or why it is not one.
+pub fn whole_number(value: &Value, min: u32, max: u32) -> Result<u32, String> {
+    match value {
         // Whole numbers below 1e21 are plain digits in JSON.stringify's output.
-        Value::Number(text) if text.parse::<u32>().is_ok_and(|n| (min..=max).contains(&n)) => text.parse().ok(),
-        Value::Number(_) => {
-            issues.push(key, cat(&["must be a whole number from ", &int(min as usize), " to ", &int(max as usize)]));
-            None
-        }
-        other => {
-            issues.push(key, cat(&["expected number, got ", other.type_name()]));
-            None
-        }
+        Value::Number(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| cat(&["must be a whole number from ", &int(min as usize), " to ", &int(max as usize)])),
+        other => Err(cat(&["expected number, got ", other.type_name()])),
     }
 }
 

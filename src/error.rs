@@ -57,7 +57,8 @@ pub enum ErrorData {
     Message,
     /// `{message, issues: [{path, message}]}`.
     Issues(Vec<Issue>),
-    /// `{errorDescription, Code, RequestId?, HostId?, Recommend?}`, as the reference connector does.
+    /// `{errorDescription, Code, RequestId?, HostId?, Recommend?}` as the reference connector has it,
+    /// plus `status` and `hint`.
     Aliyun(Box<AliyunError>),
     /// `{message, status, body, hint?}` for a reply that is not what the API documents.
     Reply { status: u16, body: String, hint: Option<&'static str> },

@@ -33,8 +33,8 @@ pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize)
     let mut out = String::with_capacity(template.len().min(max_bytes));
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let candidate = &rest[start..];
+        out.push_str(rest.get(..start).unwrap_or(""));
+        let candidate = rest.get(start..).unwrap_or("");
         match match_placeholder(candidate) {
             Some((len, key)) => {
                 substitute(&mut out, candidate.get(..len).unwrap_or(candidate), key, payload, escape);

@@ -116,6 +116,14 @@ fn read_options(options_json: &str) -> Result<BuildOptions, JsValue> {
         None => None,
         Some(s) => Some(config::parse_endpoint(s).map_err(|why| invalid(code, "options.endpoint", why))?),
     };
+    // Per-call overrides of the config's timeoutMs and retries, checked with the same ranges; the JS
+    // layer uses them only after a build has succeeded.
+    let (min, max) = config::TIMEOUT_MS_RANGE;
+    for (key, min, max) in [("timeoutMs", min, max), ("retries", 0, config::MAX_RETRIES)] {
+        if let Some(v) = value.get_present(key) {
+            config::whole_number(v, min, max).map_err(|why| invalid(code, &cat(&["options.", key]), why))?;
+        }
+    }
     let template = match value.get_present("template") {
         None => None,
         Some(t) => Some(request::parse_custom_template(t, "options.template").map_err(|e| js_error(&e))?),
