@@ -34,7 +34,6 @@ export const configGuard = Object.freeze({
 
 /** Logto's i18n template for this message, if the host has one; a failing lookup falls back. */
 async function findI18nTemplate(getI18nEmailTemplate, data) {
-  if (typeof getI18nEmailTemplate !== 'function') return undefined;
   try {
     return (await getI18nEmailTemplate(data?.type, data?.payload?.locale)) ?? undefined;
   } catch {
@@ -50,7 +49,7 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       // As the reference does, a bad config fails before any template lookup.
       const json = configJson(config);
       useConfigJson(json);
-      const template = await findI18nTemplate(getI18nEmailTemplate, data);
+      const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
       return await sendMailWithConfigJson(json, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
     } catch (error) {
       throw await toConnectorError(error);

@@ -46,40 +46,36 @@ async function readCapped(response) {
   return new TextDecoder().decode(bytes);
 }
 
-/** Settles with `promise`, or rejects once `signal` aborts, even if the host's fetch ignores it. */
-function abortable(promise, signal) {
-  let onAbort;
-  const aborted = new Promise((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+/** The HTTP exchange: the reply's status and its body as text. */
+async function exchange(request, fetch, signal) {
+  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal });
+  return [response.status, await readCapped(response)];
 }
 
 /** One attempt: fetch with a timeout, then parse the reply in the core. */
 async function attempt(request, fetch, timeoutMs) {
-  // A ref'd timer, unlike AbortSignal.timeout's in Node, so a hung send cannot let the process exit.
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-  const timeout = controller.signal;
+  let timer;
+  // A ref'd timer, unlike AbortSignal.timeout's in Node, so a hung send cannot let the process exit.
+  // The deadline rejects by itself, so it holds even if the host's fetch ignores the signal.
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = new Error(`timed out after ${timeoutMs} ms`);
+      controller.abort(reason);
+      reject(reason);
+    }, timeoutMs);
+  });
   let status;
   let body;
   try {
     // One race covers both the response and its body.
-    [status, body] = await abortable(
-      (async () => {
-        const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: timeout });
-        return [response.status, await readCapped(response)];
-      })(),
-      timeout,
-    );
+    [status, body] = await Promise.race([exchange(request, fetch, controller.signal), deadline]);
   } catch (cause) {
     if (cause?.code === 'invalid_response') throw cause;
-    const message = timeout.aborted
-      ? `DirectMail did not answer within ${timeoutMs} ms`
-      : `The request to DirectMail failed: ${describeCause(cause)}`;
-    const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut: timeout.aborted });
-    error.retryable = !timeout.aborted && neverConnected(cause);
+    const timedOut = controller.signal.aborted;
+    const message = timedOut ? `DirectMail did not answer within ${timeoutMs} ms` : `The request to DirectMail failed: ${describeCause(cause)}`;
+    const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut });
+    error.retryable = !timedOut && neverConnected(cause);
     throw error;
   } finally {
     clearTimeout(timer);

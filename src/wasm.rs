@@ -131,11 +131,33 @@ fn read_options(options_json: &str) -> Result<BuildOptions, JsValue> {
     Ok((template, nonce, timestamp, endpoint))
 }
 
+/// Random bytes fetched in bulk: one `crypto.getRandomValues` call costs Node microseconds, more
+/// than the rest of a send, and a nonce only has to be unique (it travels in the clear).
+struct RandomPool {
+    bytes: [u8; 4096],
+    next: usize,
+}
+
+thread_local! {
+    static RANDOM: RefCell<RandomPool> = const { RefCell::new(RandomPool { bytes: [0; 4096], next: 4096 }) };
+}
+
 fn fresh_nonce() -> Result<Nonce, JsValue> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|_| js_error(&Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available")))?;
-    Ok(Nonce::uuid_v4(bytes))
+    RANDOM.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if pool.next + 16 > pool.bytes.len() {
+            getrandom::fill(&mut pool.bytes).map_err(|_| {
+                js_error(&Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available"))
+            })?;
+            pool.next = 0;
+        }
+        let mut bytes = [0u8; 16];
+        if let Some(taken) = pool.bytes.get(pool.next..pool.next + 16) {
+            bytes.copy_from_slice(taken);
+        }
+        pool.next += 16;
+        Ok(Nonce::uuid_v4(bytes))
+    })
 }
 
 fn now() -> Result<Timestamp, JsValue> {
