@@ -61,7 +61,7 @@ function ensureClippy() {
 
 /** The CLI must match the crate's `wasm-bindgen = "=X"` exactly, or the glue will not load. */
 function ensureWasmBindgen() {
-  const pinned = /^wasm-bindgen\s*=\s*"=([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1];
+  const pinned = /^wasm-bindgen\s*=\s*(?:\{\s*version\s*=\s*)?"=([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1];
   if (!pinned) throw new Error('Cargo.toml must pin wasm-bindgen as "=X.Y.Z"');
   if (capture('wasm-bindgen', ['--version']) === `wasm-bindgen ${pinned}`) return;
   // Not --locked: the CLI's lockfile pins a webpki-roots release some registry mirrors lack.

@@ -1,11 +1,12 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
+use crate::prelude::*;
 use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
 use crate::value::Value;
 use crate::json::ObjectWriter;
 use crate::text::{cat, int};
-use std::fmt;
+use core::fmt;
 
 /// Usage types Logto needs for its full sign-in flows; the reference requires all four.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];

@@ -1,8 +1,9 @@
 //! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
 
+use crate::prelude::*;
 use crate::json::ObjectWriter;
 use crate::text::{cat, int};
-use std::fmt;
+use core::fmt;
 
 /// The `ConnectorErrorCodes` this connector raises, one-to-one with Logto's strings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +104,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 impl Error {
     /// The JS `data` object of the matching `ConnectorError`, as JSON.

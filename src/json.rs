@@ -2,6 +2,7 @@
 //! costs one native call in JS instead of one boundary crossing per property, and keeps serde and
 //! float formatting out of the wasm.
 
+use crate::prelude::*;
 use crate::value::{Value, MAX_DEPTH};
 
 /// Why a text is not JSON the core accepts.

@@ -3,6 +3,7 @@
 //! Parameters follow DirectMail's SingleSendMail and public-parameter pages (doc-detail 29444,
 //! 29440) as `@logto/connector-aliyun-dm` 1.6 sends them.
 
+use crate::prelude::*;
 use crate::config::{Config, ContentType, Template};
 use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
@@ -150,7 +151,8 @@ impl Timestamp {
         if !(0.0..253_402_300_800_000.0).contains(&ms) {
             return None;
         }
-        let secs = (ms / 1000.0).floor() as i64;
+        // `ms` is not negative here, so truncation is floor (f64::floor needs std).
+        let secs = (ms / 1000.0) as i64;
         let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         let (y, m, d) = civil_from_days(days);
         let two = |n: i64| cat(&[if n < 10 { "0" } else { "" }, &int(n as usize)]);

@@ -1,5 +1,6 @@
 //! The reply to `SingleSendMail`: success, an Aliyun error, or something unexpected.
 
+use crate::prelude::*;
 use crate::error::{AliyunError, Error, ErrorCode, ErrorData};
 use crate::text::{cat, int};
 use crate::value::Value;

@@ -3,11 +3,12 @@
 //! Sources: DirectMail "Request signatures" (doc-detail 29442) and the RPC signature page
 //! (doc-detail 28139).
 
+use crate::prelude::*;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
-use std::cmp::Ordering;
-use std::fmt;
+use core::cmp::Ordering;
+use core::fmt;
 
 /// The HTTP method, which is part of what is signed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,8 @@ pub(crate) fn hex_digit(nibble: u8) -> char {
 
 /// Which bytes percent-encoding keeps: `A-Z a-z 0-9 - _ . ~`. A table, because encoding is the
 /// hottest loop of a send (every parameter, then the whole query again for the string-to-sign).
+// Built at compile time, where an out-of-range index fails the build rather than a send.
+#[allow(clippy::indexing_slicing)]
 const UNRESERVED: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;

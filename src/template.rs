@@ -1,6 +1,7 @@
 //! Template selection and `{{placeholder}}` rendering with connector-kit's semantics
 //! (`replaceSendMessageHandlebars` and `getConfigTemplateByType` in `@logto/connector-kit` 5.x).
 
+use crate::prelude::*;
 use crate::config::Template;
 use crate::value::Value;
 

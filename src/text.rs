@@ -1,5 +1,6 @@
 //! Building strings without `core::fmt`, whose machinery costs kilobytes of wasm per call site.
 
+use crate::prelude::*;
 /// The parts joined end to end.
 pub fn cat(parts: &[&str]) -> String {
     parts.concat()

@@ -1,5 +1,6 @@
 //! A JSON value as the host handed it over, so the core can validate input it does not trust.
 
+use crate::prelude::*;
 /// Deepest nesting accepted; deeper input would risk a stack overflow, which is a trap in wasm.
 pub const MAX_DEPTH: usize = 32;
 

@@ -1,6 +1,7 @@
 //! The JS boundary: JSON text in, strings out, the clock and the RNG read here and nowhere else.
 //! The JS layer (lib/core.js) does the `JSON.stringify` / `JSON.parse` on its side.
 
+use crate::prelude::*;
 use crate::config::{self, Config};
 use crate::error::{Error, ErrorCode, Issue};
 use crate::json::ObjectWriter;
@@ -11,12 +12,41 @@ use crate::value::Value;
 use crate::text::{cat, int};
 use crate::{limits, response};
 use js_sys::Reflect;
-use std::cell::RefCell;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-thread_local! {
-    /// The last valid config, so a send whose config text is unchanged skips parsing and validation.
-    static CURRENT: RefCell<Option<Config>> = const { RefCell::new(None) };
+/// State kept between calls. wasm32 without the `atomics` feature runs exactly one thread, so a
+/// RefCell in a static is sound there; the RefCell still refuses re-entry (see `with`).
+struct Global<T>(RefCell<T>);
+
+// SAFETY: single-threaded target (the compile_error below refuses a build with threads).
+unsafe impl<T> Sync for Global<T> {}
+
+#[cfg(target_feature = "atomics")]
+compile_error!("src/wasm.rs keeps its state in statics that assume a single-threaded wasm");
+
+impl<T> Global<T> {
+    /// Runs `f` on the state; a call made from inside another (a host hook calling back) fails.
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> Result<R, JsValue>) -> Result<R, JsValue> {
+        match self.0.try_borrow_mut() {
+            Ok(mut state) => f(&mut state),
+            Err(_) => Err(js_error(&Error::new(ErrorCode::General, "aliyun-dm was called again while a call was running"))),
+        }
+    }
+}
+
+/// The last valid config, so a send whose config text is unchanged skips parsing and validation.
+static CURRENT: Global<Option<Config>> = Global(RefCell::new(None));
+
+/// std's own allocator on this target, named here because the crate is no_std in wasm.
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// No std, so no unwinding and nothing to print to: a panic would trap. Clippy denies the usual
+/// sources in the core, and every input path returns a typed error instead.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
 }
 
 /// A real JS `Error` with `code` and `data`, which the JS layer rethrows as `ConnectorError`.
@@ -44,7 +74,10 @@ pub fn use_config(config_json: &str) -> Result<String, JsValue> {
     let value = parse(config_json, "(config)", ErrorCode::InvalidConfig)?;
     let config = config::parse_config(&value).map_err(|e| js_error(&e))?;
     let normalized = config.to_json();
-    CURRENT.with(|current| *current.borrow_mut() = Some(config));
+    CURRENT.with(|current| {
+        *current = Some(config);
+        Ok(())
+    })?;
     Ok(normalized)
 }
 
@@ -138,13 +171,10 @@ struct RandomPool {
     next: usize,
 }
 
-thread_local! {
-    static RANDOM: RefCell<RandomPool> = const { RefCell::new(RandomPool { bytes: [0; 4096], next: 4096 }) };
-}
+static RANDOM: Global<RandomPool> = Global(RefCell::new(RandomPool { bytes: [0; 4096], next: 4096 }));
 
 fn fresh_nonce() -> Result<Nonce, JsValue> {
     RANDOM.with(|pool| {
-        let mut pool = pool.borrow_mut();
         if pool.next + 16 > pool.bytes.len() {
             getrandom::fill(&mut pool.bytes).map_err(|_| {
                 js_error(&Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available"))
@@ -181,7 +211,6 @@ pub fn build_request(data_json: &str, options_json: &str) -> Result<String, JsVa
     };
     let ctx = RequestContext { custom_template: template.as_ref(), nonce: &nonce, timestamp: &timestamp, endpoint: endpoint.as_deref() };
     CURRENT.with(|current| {
-        let current = current.borrow();
         let config = current.as_ref().ok_or_else(|| js_error(&Error::new(ErrorCode::InvalidConfig, "No config was given")))?;
         let signed = request::build_send_mail(config, &message, &ctx).map_err(|e| js_error(&e))?;
         let mut out = String::with_capacity(signed.url.len() + 1 + signed.body.len());
