@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench`: this package against @logto/connector-aliyun-dm 1.6 in one run. Prints a table
-// and writes bench/results.json. Medians throughout: these machines are noisy.
+// `npm run bench`: this package against @logto/connector-aliyun-dm 1.6 in one run. Prints a table,
+// writes bench/results.json and the README's benchmark block. Medians throughout: these machines
+// are noisy. Times are taken on Node 22, which Logto requires, and on this machine's own Node.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 import { build } from 'esbuild';
+
+import { printable, withReadmeBlock } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -21,6 +24,11 @@ const gzip = (buf) => gzipSync(buf, { level: 9 }).length;
 const brotli = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const log = (line) => console.error(`[bench] ${line}`);
+
+/** Logto requires Node ^22.14; setup installs Node 22 from npm beside this machine's Node. */
+const node22 = join(root, '.cache', 'node-22.23.3', 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+const nodes = [...new Set([node22, process.execPath])];
+const versionOf = (exec) => execFileSync(exec, ['--version'], { encoding: 'utf8' }).trim();
 
 // --- Sizes -------------------------------------------------------------------------------------
 function sizes() {
@@ -92,19 +100,19 @@ const referenceColdStart = `
   await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } });
   console.log(performance.now() - t0);`;
 
-function coldStart(script) {
+function coldStart(exec, script) {
   const times = [];
   for (let i = 0; i < COLD_RUNS; i += 1) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFIG: readFileSync(configPath, 'utf8') } });
+    const out = execFileSync(exec, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFIG: readFileSync(configPath, 'utf8') } });
     times.push(Number(out.trim()));
   }
   return { medianMs: median(times), runs: COLD_RUNS };
 }
 
 // --- CPU per message, and memory ---------------------------------------------------------------
-const cpuScript = (which) => `
+const cpuScript = (which, memorySends) => `
   const messages = ${CPU_MESSAGES};
-  const memorySends = ${which === 'ours' ? MEMORY_SENDS : 0};
+  const memorySends = ${memorySends};
   const config = JSON.parse(process.env.CONFIG);
   const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
   let connector;
@@ -134,8 +142,8 @@ const cpuScript = (which) => `
   for (let i = 0; i < memorySends; i += 1) await connector.sendMessage(data);
   console.log(JSON.stringify({ cpuUs: perMessageUs[Math.floor(perMessageUs.length / 2)], memoryBefore, memoryAfter: memory(), memorySends }));`;
 
-function cpu(which) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', cpuScript(which)], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFIG: readFileSync(configPath, 'utf8') }, maxBuffer: 1 << 20 });
+function cpu(exec, which, memorySends = 0) {
+  const out = execFileSync(exec, ['--input-type=module', '-e', cpuScript(which, memorySends)], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFIG: readFileSync(configPath, 'utf8') }, maxBuffer: 1 << 20 });
   return JSON.parse(out.trim());
 }
 
@@ -159,42 +167,39 @@ const glue = {};
 for (const [name, [entry, conditions]] of Object.entries(entries)) glue[name] = await glueSize(entry, conditions);
 const reference = await referenceSize();
 const tarball = tarballSize();
-log(`cold start, ${COLD_RUNS} processes each`);
-const coldOurs = coldStart(ourColdStart);
-const coldReference = coldStart(referenceColdStart);
-log(`CPU per sendMessage, ${CPU_MESSAGES} messages each; then ${MEMORY_SENDS} sends for memory`);
-const cpuReference = cpu('reference');
-const cpuOurs = cpu('ours');
+const runtimes = [];
+let memory;
+for (const exec of nodes) {
+  const node = versionOf(exec);
+  log(`${node}: cold start, ${COLD_RUNS} processes each`);
+  const coldOurs = coldStart(exec, ourColdStart);
+  const coldReference = coldStart(exec, referenceColdStart);
+  log(`${node}: CPU per sendMessage, ${CPU_MESSAGES} messages each${memory ? '' : `; then ${MEMORY_SENDS} sends for memory`}`);
+  const cpuReference = cpu(exec, 'reference');
+  const cpuOurs = cpu(exec, 'ours', memory ? 0 : MEMORY_SENDS);
+  memory ??= { node, sends: cpuOurs.memorySends, wasmBytesBefore: cpuOurs.memoryBefore, wasmBytesAfter: cpuOurs.memoryAfter };
+  runtimes.push({
+    node,
+    coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS },
+    cpuPerMessageUs: { ours: cpuOurs.cpuUs, reference: cpuReference.cpuUs, ratio: cpuReference.cpuUs / cpuOurs.cpuUs, messages: CPU_MESSAGES },
+  });
+}
 log('native lower bound (cargo bench)');
 const native = nativeBound();
+for (const run of runtimes) run.oursOverNativeCached = run.cpuPerMessageUs.ours / native.cachedConfigUs;
 
 const results = {
-  node: process.version,
+  referenceVersion: JSON.parse(readFileSync(join(root, 'node_modules/@logto/connector-aliyun-dm/package.json'), 'utf8')).version,
   wasm,
   glue,
   reference: { bundle: reference },
   tarball,
-  coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS },
-  cpuPerMessageUs: { ours: cpuOurs.cpuUs, reference: cpuReference.cpuUs, ratio: cpuReference.cpuUs / cpuOurs.cpuUs, messages: CPU_MESSAGES },
-  native: { ...native, oursOverNativeCached: cpuOurs.cpuUs / native.cachedConfigUs },
-  memory: { sends: cpuOurs.memorySends, wasmBytesBefore: cpuOurs.memoryBefore, wasmBytesAfter: cpuOurs.memoryAfter },
+  runtimes,
+  native,
+  memory,
   workerd: 'not measured: workerd freezes Date.now() and performance.now() inside a request, so its CPU time cannot be read from the worker; wrangler-less workerd reports no per-request CPU',
 };
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-
-const rows = [
-  ['.wasm raw / gzip -9 / brotli', `${kb(wasm.raw)} / ${kb(wasm.gzip)} / ${kb(wasm.brotli)}`, `no wasm; its JS bundle ${kb(reference.minified)} / ${kb(reference.gzip)} / ${kb(reference.brotli)}`],
-  ...Object.entries(glue).map(([name, g]) => [`JS glue ${name}, minified / gzip`, `${kb(g.minified)} / ${kb(g.gzip)}`, '']),
-  ['tarball packed / unpacked', `${kb(tarball.packed)} / ${kb(tarball.unpacked)}`, ''],
-  [`Node cold start, import → first signed request (median of ${COLD_RUNS})`, `${coldOurs.medianMs.toFixed(1)} ms`, `${coldReference.medianMs.toFixed(1)} ms (${results.coldStartMs.ratio.toFixed(1)}× slower)`],
-  [`CPU per sendMessage (median batch, ${CPU_MESSAGES} msgs)`, `${cpuOurs.cpuUs.toFixed(1)} µs`, `${cpuReference.cpuUs.toFixed(1)} µs (${results.cpuPerMessageUs.ratio.toFixed(1)}× slower)`],
-  ['native core per message: full / config cached', `${native.fullUs.toFixed(1)} µs / ${native.cachedConfigUs.toFixed(1)} µs`, `ours is ${results.native.oursOverNativeCached.toFixed(1)}× the cached native`],
-  [`wasm memory before / after ${MEMORY_SENDS} sends`, `${kb(cpuOurs.memoryBefore)} / ${kb(cpuOurs.memoryAfter)}`, ''],
-  ['workerd CPU per request', 'not measured', 'timers are frozen inside a Worker'],
-];
-const w0 = Math.max(...rows.map((r) => r[0].length));
-const w1 = Math.max(...rows.map((r) => r[1].length));
-console.log(`\n${'measure'.padEnd(w0)} | ${'this package'.padEnd(w1)} | @logto/connector-aliyun-dm 1.6.1`);
-console.log(`${'-'.repeat(w0)}-|-${'-'.repeat(w1)}-|-${'-'.repeat(34)}`);
-for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c}`);
-console.log(`\nNode ${process.version}; written to bench/results.json`);
+const readmePath = join(root, 'README.md');
+writeFileSync(readmePath, withReadmeBlock(readFileSync(readmePath, 'utf8'), results));
+console.log(`\n${printable(results)}\n\nWritten to bench/results.json and README.md`);

@@ -11,6 +11,7 @@ use crate::sign::{self, percent_encode_into, Method, Signed};
 use crate::template::{self, Escape};
 use crate::text::{cat, int};
 use crate::value::Value;
+use alloc::borrow::Cow;
 
 /// Largest rendered subject or alias before the API's own limits apply, in bytes.
 pub const MAX_HEADER_BYTES: usize = 4096;
@@ -155,8 +156,17 @@ impl Timestamp {
         let secs = (ms / 1000.0) as i64;
         let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         let (y, m, d) = civil_from_days(days);
-        let two = |n: i64| cat(&[if n < 10 { "0" } else { "" }, &int(n as usize)]);
-        Some(Timestamp(cat(&[&int(y as usize), "-", &two(m), "-", &two(d), "T", &two(rem / 3600), ":", &two(rem / 60 % 60), ":", &two(rem % 60), "Z"])))
+        // Written into one fixed buffer: this runs on every send.
+        let mut text = *b"0000-00-00T00:00:00Z";
+        let fields = [(0, 4, y), (5, 2, m), (8, 2, d), (11, 2, rem / 3600), (14, 2, rem / 60 % 60), (17, 2, rem % 60)];
+        for (at, width, mut value) in fields {
+            // Every field is non-negative and fits its width (years are 1970..=9999 here).
+            for slot in text.get_mut(at..at + width)?.iter_mut().rev() {
+                *slot = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        Some(Timestamp(String::from_utf8(text.to_vec()).ok()?))
     }
 
     /// A caller-chosen timestamp, which must have the exact `YYYY-MM-DDThh:mm:ssZ` shape.
@@ -198,32 +208,33 @@ pub struct RequestContext<'a> {
 
 /// A signed `SingleSendMail` request, ready for the host's fetch.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignedRequest {
+pub struct SignedRequest<'a> {
     pub url: String,
-    /// Every parameter except `Signature`, in the order they were added.
-    pub params: Vec<(&'static str, String)>,
+    /// Every parameter except `Signature`, sorted by name; values borrow from the config and message.
+    pub params: Vec<(&'static str, Cow<'a, str>)>,
     pub signed: Signed,
     /// The form body: the canonical query plus `Signature`.
     pub body: String,
 }
 
-impl SignedRequest {
+impl SignedRequest<'_> {
     /// The HTTP method: parameters travel in a POST body.
     pub const METHOD: &'static str = "POST";
     /// The body's content type.
     pub const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
 }
 
-fn without_line_breaks(s: String) -> String {
+fn without_line_breaks<'a>(s: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+    let s = s.into();
     if s.contains(['\r', '\n']) {
-        s.replace(['\r', '\n'], "")
+        Cow::Owned(s.replace(['\r', '\n'], ""))
     } else {
         s
     }
 }
 
 /// Picks and renders the template, sets every parameter and signs the request.
-pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext) -> Result<SignedRequest, Error> {
+pub fn build_send_mail<'a>(config: &'a Config, message: &'a Message, ctx: &RequestContext<'a>) -> Result<SignedRequest<'a>, Error> {
     let chosen = match ctx.custom_template {
         Some(custom) => (custom.subject.as_str(), custom.content.as_str()),
         None => template::select(&config.templates, &message.usage_type)
@@ -254,8 +265,8 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
     let body = render(body_param, chosen.1, escape, MAX_BODY_BYTES)?;
     // The i18n template's non-empty sendFrom wins, as in the reference; an empty alias is never sent.
     let from_alias = match ctx.custom_template.and_then(|c| c.send_from.as_deref()).filter(|s| !s.is_empty()) {
-        Some(send_from) => Some(render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?),
-        None => config.from_alias.clone(),
+        Some(send_from) => Some(Cow::Owned(render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?)),
+        None => config.from_alias.as_deref().map(Cow::Borrowed),
     }
     .map(without_line_breaks)
     .filter(|alias| !alias.is_empty());
@@ -265,38 +276,40 @@ pub fn build_send_mail(config: &Config, message: &Message, ctx: &RequestContext)
             return Err(invalid("FromAlias", cat(&["has ", &int(alias_chars), " characters; DirectMail takes fewer than ", &int(MAX_FROM_ALIAS_CHARS + 1)])));
         }
     }
+    let (html_body, text_body) = match content_type {
+        ContentType::Html => (Some(body), None),
+        ContentType::Text => (None, Some(body)),
+    };
 
-    let mut params: Vec<(&'static str, String)> = vec![
-        ("Action", "SingleSendMail".into()),
-        ("Format", "json".into()),
-        ("SignatureMethod", "HMAC-SHA1".into()),
-        ("SignatureVersion", "1.0".into()),
-        ("Version", "2015-11-23".into()),
-        ("AccessKeyId", config.access_key_id.clone()),
-        ("RegionId", config.region.id().into()),
-        ("AccountName", config.account_name.clone()),
-        ("ReplyToAddress", if config.reply_to_address { "true" } else { "false" }.into()),
-        ("AddressType", "1".into()),
-        ("ToAddress", message.to.clone()),
+    // Listed in the order the signature sorts them, so its sort has nothing to move.
+    let listed: [(&'static str, Option<Cow<'a, str>>); 22] = [
+        ("AccessKeyId", Some(Cow::Borrowed(&config.access_key_id))),
+        ("AccountName", Some(Cow::Borrowed(&config.account_name))),
+        ("Action", Some(Cow::Borrowed("SingleSendMail"))),
+        ("AddressType", Some(Cow::Borrowed("1"))),
+        ("ClickTrace", config.click_trace.map(|on| Cow::Borrowed(if on { "1" } else { "0" }))),
+        ("Format", Some(Cow::Borrowed("json"))),
+        ("FromAlias", from_alias),
+        ("HtmlBody", html_body.map(Cow::Owned)),
+        ("RegionId", Some(Cow::Borrowed(config.region.id()))),
+        ("ReplyAddress", config.reply_address.as_deref().map(Cow::Borrowed)),
+        ("ReplyAddressAlias", config.reply_address_alias.as_deref().map(without_line_breaks)),
+        ("ReplyToAddress", Some(Cow::Borrowed(if config.reply_to_address { "true" } else { "false" }))),
+        ("SecurityToken", config.security_token.as_ref().map(|t| Cow::Borrowed(t.expose()))),
+        ("SignatureMethod", Some(Cow::Borrowed("HMAC-SHA1"))),
+        ("SignatureNonce", Some(Cow::Borrowed(ctx.nonce.as_str()))),
+        ("SignatureVersion", Some(Cow::Borrowed("1.0"))),
+        ("Subject", Some(subject)),
+        ("TagName", config.tag_name.as_deref().map(Cow::Borrowed)),
+        ("TextBody", text_body.map(Cow::Owned)),
+        ("Timestamp", Some(Cow::Borrowed(ctx.timestamp.as_str()))),
+        ("ToAddress", Some(Cow::Borrowed(&message.to))),
+        ("Version", Some(Cow::Borrowed("2015-11-23"))),
     ];
-    if let Some(alias) = from_alias {
-        params.push(("FromAlias", alias));
-    }
-    params.push(("Subject", subject));
-    params.push((body_param, body));
-    let optional = [
-        ("TagName", config.tag_name.clone()),
-        ("ClickTrace", config.click_trace.map(|on| if on { "1" } else { "0" }.to_owned())),
-        ("ReplyAddress", config.reply_address.clone()),
-        ("ReplyAddressAlias", config.reply_address_alias.clone().map(without_line_breaks)),
-        ("SecurityToken", config.security_token.as_ref().map(|t| t.expose().to_owned())),
-    ];
-    params.extend(optional.into_iter().filter_map(|(name, value)| Some((name, value?))));
-    params.push(("SignatureNonce", ctx.nonce.as_str().into()));
-    params.push(("Timestamp", ctx.timestamp.as_str().into()));
+    let params: Vec<(&'static str, Cow<'a, str>)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
 
     let signed = sign::sign(
-        params.iter().map(|(k, v)| (*k, v.as_str())),
+        params.iter().map(|(k, v)| (*k, v.as_ref())),
         Method::Post,
         config.access_key_secret.expose(),
     );
@@ -340,17 +353,21 @@ mod tests {
     #[test]
     fn sets_every_parameter_and_signs_the_body() {
         let (n, t) = (Nonce::parse("n-1").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
-        let req = build_send_mail(&config(), &message("SignIn"), &fixed(&n, &t)).unwrap();
+        let cfg = config();
+        let msg = message("SignIn");
+        let req = build_send_mail(&cfg, &msg, &fixed(&n, &t)).unwrap();
         assert_eq!(req.url, "https://dm.aliyuncs.com/");
         let names: Vec<&str> = req.params.iter().map(|(k, _)| *k).collect();
         assert_eq!(
             names,
             [
-                "Action", "Format", "SignatureMethod", "SignatureVersion", "Version", "AccessKeyId", "RegionId",
-                "AccountName", "ReplyToAddress", "AddressType", "ToAddress", "FromAlias", "Subject", "HtmlBody",
-                "SignatureNonce", "Timestamp"
+                "AccessKeyId", "AccountName", "Action", "AddressType", "Format", "FromAlias", "HtmlBody", "RegionId",
+                "ReplyToAddress", "SignatureMethod", "SignatureNonce", "SignatureVersion", "Subject", "Timestamp",
+                "ToAddress", "Version"
             ]
         );
+        // Listed already sorted, so the signature's sort moves nothing.
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
         assert!(req.body.starts_with("AccessKeyId=testid&AccountName=noreply%40mail.example.com&Action=SingleSendMail"));
         assert!(req.body.contains("&HtmlBody=%3Cp%3EYour%20code%20is%20123456%3C%2Fp%3E&"));
         assert!(req.body.ends_with(&format!("&Signature={}", crate::sign::percent_encode(req.signed.signature.as_str()))));
@@ -361,8 +378,10 @@ mod tests {
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let custom = CustomTemplate { subject: "S".into(), content: "C {{code}}".into(), send_from: Some("Foo {{code}}".into()), content_type: None };
         let ctx = RequestContext { custom_template: Some(&custom), ..fixed(&n, &t) };
-        let req = build_send_mail(&config(), &message("SignIn"), &ctx).unwrap();
-        let get = |k: &str| req.params.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        let cfg = config();
+        let msg = message("SignIn");
+        let req = build_send_mail(&cfg, &msg, &ctx).unwrap();
+        let get = |k: &str| req.params.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_ref());
         assert_eq!((get("Subject"), get("HtmlBody"), get("FromAlias")), (Some("S"), Some("C 123456"), Some("Foo 123456")));
     }
 
@@ -371,12 +390,13 @@ mod tests {
         let mut c = config();
         c.from_alias = Some(String::new());
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
-        let req = build_send_mail(&c, &message("Generic"), &fixed(&n, &t)).unwrap();
+        let msg = message("Generic");
+        let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
         assert!(req.params.iter().all(|(k, _)| *k != "FromAlias"));
     }
 
     fn get<'a>(req: &'a SignedRequest, name: &str) -> Option<&'a str> {
-        req.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        req.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_ref())
     }
 
     #[test]
@@ -421,7 +441,8 @@ mod tests {
         c.reply_address = Some("help@example.com".into());
         c.reply_address_alias = Some("Help".into());
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
-        let req = build_send_mail(&c, &message("SignIn"), &fixed(&n, &t)).unwrap();
+        let msg = message("SignIn");
+        let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
         for (k, v) in [("SecurityToken", "tok"), ("TagName", "signup"), ("ClickTrace", "1"), ("ReplyToAddress", "true"), ("ReplyAddress", "help@example.com"), ("ReplyAddressAlias", "Help")] {
             assert_eq!(get(&req, k), Some(v), "{k}");
         }
@@ -441,6 +462,7 @@ mod tests {
         assert_eq!(Timestamp::from_unix_millis(0.0).unwrap().as_str(), "1970-01-01T00:00:00Z");
         assert_eq!(Timestamp::from_unix_millis(1_476_944_876_999.0).unwrap().as_str(), "2016-10-20T06:27:56Z");
         assert_eq!(Timestamp::from_unix_millis(951_782_400_000.0).unwrap().as_str(), "2000-02-29T00:00:00Z");
+        assert_eq!(Timestamp::from_unix_millis(253_402_300_799_999.0).unwrap().as_str(), "9999-12-31T23:59:59Z");
         assert!(Timestamp::from_unix_millis(-1.0).is_none());
         assert!(Timestamp::from_unix_millis(f64::NAN).is_none());
         assert!(Timestamp::parse("2016-10-20 06:27:56Z").is_none());

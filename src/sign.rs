@@ -252,6 +252,13 @@ mod tests {
     }
 
     #[test]
+    fn the_string_to_sign_encodes_the_canonical_query_once_more() {
+        let q = CanonicalQuery::new([("Subject", "a b%&=é<>"), ("To", "x@y.z"), ("", ""), ("~", "*")]);
+        let sts = StringToSign::new(Method::Post, &q);
+        assert_eq!(sts.as_str(), format!("POST&%2F&{}", percent_encode(q.as_str())));
+    }
+
+    #[test]
     fn get_and_post_sign_differently() {
         let params = [("A", "1")];
         assert_ne!(sign(params, Method::Get, "s").signature, sign(params, Method::Post, "s").signature);

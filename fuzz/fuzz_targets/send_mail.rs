@@ -1,4 +1,5 @@
-//! The whole build from any config and message JSON: never panics, never signs an empty alias.
+//! The whole build from any config and message JSON: never panics, never signs an empty alias, and
+//! lists the parameters already in the order the signature sorts them.
 #![no_main]
 use aliyun_dm::{build_send_mail, parse_config, parse_message, Nonce, RequestContext, Timestamp, Value};
 use libfuzzer_sys::fuzz_target;
@@ -19,5 +20,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(request) = build_send_mail(&config, &message, &ctx) {
         assert!(request.params.iter().all(|(k, v)| *k != "FromAlias" || !v.is_empty()));
         assert!(request.body.is_ascii());
+        assert!(request.params.windows(2).all(|w| w[0].0 < w[1].0));
     }
 });
