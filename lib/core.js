@@ -69,11 +69,8 @@ export function signRpcRequest(params, secret, method = 'POST') {
 }
 
 /** Whether `payload` is a plain object of strings only, which the replacer would leave as it is. */
-function plainStrings(payload) {
-  if (payload === null || typeof payload !== 'object' || Object.getPrototypeOf(payload) !== Object.prototype) return false;
-  for (const key in payload) if (typeof payload[key] !== 'string') return false;
-  return true;
-}
+const plainStrings = (payload) =>
+  Object.getPrototypeOf(payload ?? 0) === Object.prototype && Object.values(payload).every((value) => typeof value === 'string');
 
 /** The message as JSON, with the payload's values prepared as connector-kit reads them. */
 function dataJson(data) {

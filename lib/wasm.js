@@ -1,5 +1,9 @@
 // Holds the wasm instance; each runtime entry says once how to get the compiled module.
-import * as glue from '../pkg/aliyun_dm.js';
+// Named imports, not a namespace: bundlers then drop the glue's unused async loaders.
+import { buildRequest, initSync, parseReply, renderTemplate, signRpcRequest, useConfig } from '../pkg/aliyun_dm.js';
+
+/** The glue's wrappers over the wasm exports: what the core API calls. */
+const glue = Object.freeze({ buildRequest, parseReply, renderTemplate, signRpcRequest, useConfig });
 
 let load;
 let ready = false;
@@ -14,7 +18,7 @@ export function setWasmSource(loader) {
 export function instantiateWith(module) {
   if (!ready) {
     // initSync returns the raw instance exports; the glue's wrappers are what we call.
-    ({ memory } = glue.initSync({ module }));
+    ({ memory } = initSync({ module }));
     ready = true;
   }
   return glue;
