@@ -164,8 +164,8 @@ fn read_options(options_json: &str) -> Result<BuildOptions, JsValue> {
     Ok((template, nonce, timestamp, endpoint))
 }
 
-/// Random bytes fetched in bulk: one `crypto.getRandomValues` call costs Node microseconds, more
-/// than the rest of a send, and a nonce only has to be unique (it travels in the clear).
+/// Random bytes fetched in bulk: each `crypto.getRandomValues` call costs Node microseconds (on
+/// Node 20, more than half of a build), and a nonce only has to be unique (it travels in the clear).
 struct RandomPool {
     bytes: [u8; 4096],
     next: usize,
