@@ -22,7 +22,6 @@ const MEMORY_SENDS = Number(args.memory ?? 1_000_000);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const gzip = (buf) => gzipSync(buf, { level: 9 }).length;
 const brotli = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const log = (line) => console.error(`[bench] ${line}`);
 
 /** Logto requires Node ^22.14; setup installs Node 22 from npm beside this machine's Node. */

@@ -32,7 +32,7 @@ export const configGuard = Object.freeze({
   },
 });
 
-/** Logto's i18n template for this message, if the host has one; a failing lookup falls back. */
+/** Logto's i18n template for this message, if it has one; a failing lookup falls back. */
 async function findI18nTemplate(getI18nEmailTemplate, data) {
   try {
     return (await getI18nEmailTemplate(data?.type, data?.payload?.locale)) ?? undefined;

@@ -1,8 +1,8 @@
 //! Aliyun DirectMail `SingleSendMail` for Logto: config validation, templates, RPC signing and
 //! reply parsing, as a pure core; `wasm` is the thin JS boundary.
 
-// No std in the wasm: the core needs only `alloc`, and std's panic and formatting machinery was
-// the largest part of the binary. Native builds (tests, benches, fuzzing) keep std.
+// No std in the wasm: the core needs only `alloc`, and without std the binary carries none of its
+// panic-hook and formatting machinery. Native builds (tests, benches, fuzzing) keep std.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 // A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]

@@ -207,7 +207,7 @@ pub struct RequestContext<'a> {
 }
 
 /// A signed `SingleSendMail` request, ready for the host's fetch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest<'a> {
     pub url: String,
     /// Every parameter except `Signature`, sorted by name; values borrow from the config and message.
@@ -215,6 +215,19 @@ pub struct SignedRequest<'a> {
     pub signed: Signed,
     /// The form body: the canonical query plus `Signature`.
     pub body: String,
+}
+
+/// Shows the URL and the parameters, but never the security token (a secret), so neither the body
+/// nor the signing stages, which both carry it.
+impl core::fmt::Debug for SignedRequest<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        let params: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(name, value)| (*name, if *name == "SecurityToken" { "<redacted>" } else { value.as_ref() }))
+            .collect();
+        f.debug_struct("SignedRequest").field("url", &self.url).field("params", &params).finish_non_exhaustive()
+    }
 }
 
 impl SignedRequest<'_> {
@@ -446,6 +459,19 @@ mod tests {
         for (k, v) in [("SecurityToken", "tok"), ("TagName", "signup"), ("ClickTrace", "1"), ("ReplyToAddress", "true"), ("ReplyAddress", "help@example.com"), ("ReplyAddressAlias", "Help")] {
             assert_eq!(get(&req, k), Some(v), "{k}");
         }
+    }
+
+    #[test]
+    fn the_security_token_never_shows_in_debug() {
+        let mut c = config();
+        c.security_token = Some(crate::config::Secret::new("sts-token-value"));
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let msg = message("SignIn");
+        let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
+        assert!(req.body.contains("sts-token-value"));
+        let debug = format!("{req:?}");
+        assert!(!debug.contains("sts-token-value") && !debug.contains("testsecret"), "{debug}");
+        assert!(debug.contains("SecurityToken") && debug.contains("ToAddress"), "{debug}");
     }
 
     #[test]
