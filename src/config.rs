@@ -350,9 +350,10 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
     } else {
         return Err("must start with https:// (or http:// for a loopback address)".into());
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // Every byte is now printable ASCII, so any byte index is a char boundary.
+    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
     let (authority, path) = (rest.get(..authority_end).unwrap_or(rest), rest.get(authority_end..).unwrap_or(""));
-    if authority.contains('@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err("must not contain credentials".into());
     }
     let (host, port) = split_host_port(authority).ok_or("has an invalid host or port")?;
@@ -365,7 +366,7 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
     if !https && !is_loopback(host) {
         return Err("must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into());
     }
-    if path.contains(['?', '#']) {
+    if path.bytes().any(|b| matches!(b, b'?' | b'#')) {
         return Err("must not have a query or fragment".into());
     }
     let mut normalized = url.to_owned();
@@ -380,30 +381,40 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
 }
 
+/// `s` split at the first `byte` (an ASCII one, so both halves are on char boundaries).
+fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == byte)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 /// Splits `host[:port]` or `[v6][:port]`.
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']')?;
+        let (host, after) = split_at_byte(v6, b']')?;
         return match after.strip_prefix(':') {
             Some(port) => Some((host, Some(port))),
             None if after.is_empty() => Some((host, None)),
             None => None,
         };
     }
-    match authority.split_once(':') {
+    match split_at_byte(authority, b':') {
         Some((host, port)) => Some((host, Some(port))),
         None => Some((authority, None)),
     }
 }
 
+/// `localhost`, `::1`, or a dotted-decimal address in 127.0.0.0/8.
 fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "::1" {
         return true;
     }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets.first() == Some(&"127")
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+    let is_octet = |o: &[u8]| {
+        (1..=3).contains(&o.len())
+            && o.iter().all(u8::is_ascii_digit)
+            && o.iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0')) <= 255
+    };
+    let mut octets = host.as_bytes().split(|&b| b == b'.');
+    octets.next() == Some(b"127".as_slice()) && octets.clone().count() == 3 && octets.all(is_octet)
 }
 
 impl Config {
@@ -552,6 +563,7 @@ mod tests {
         assert_eq!(parse_endpoint("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080/");
         assert!(parse_endpoint("http://[::1]:80/x").is_ok());
         assert!(parse_endpoint("http://localhost:1").is_ok());
+        assert!(parse_endpoint("http://127.255.0.9/").is_ok());
         for bad in [
             "http://example.com/",
             "http://127.0.0.1@evil.com/",
@@ -562,6 +574,10 @@ mod tests {
             "https://h/?q",
             "https://h /",
             "http://[::1/",
+            "http://127.0.0.256/",
+            "http://127.+0.0.1/",
+            "http://127.0.1/",
+            "http://127..0.1/",
         ] {
             assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
         }

@@ -239,8 +239,8 @@ impl SignedRequest<'_> {
 
 fn without_line_breaks<'a>(s: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
     let s = s.into();
-    if s.contains(['\r', '\n']) {
-        Cow::Owned(s.replace(['\r', '\n'], ""))
+    if s.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
+        Cow::Owned(s.chars().filter(|c| !matches!(c, '\r' | '\n')).collect())
     } else {
         s
     }

@@ -32,42 +32,52 @@ pub struct TooLarge;
 /// path renders as the empty string; anything else as JS `String(value)` would.
 pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, TooLarge> {
     let mut out = String::with_capacity(template.len().min(max_bytes));
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(rest.get(..start).unwrap_or(""));
-        let candidate = rest.get(start..).unwrap_or("");
-        match match_placeholder(candidate) {
-            Some((len, key)) => {
-                substitute(&mut out, candidate.get(..len).unwrap_or(candidate), key, payload, escape);
-                rest = candidate.get(len..).unwrap_or("");
-            }
-            None => {
-                // Like the regex, retry one character further on.
-                out.push('{');
-                rest = candidate.get(1..).unwrap_or("");
-            }
-        }
+    // Template text before `copied` is in `out`; the search for `{{` resumes at `from`.
+    let (mut copied, mut from) = (0, 0);
+    while let Some(open) = find_open(template.as_bytes(), from) {
+        let Some((end, key)) = match_placeholder(template, open) else {
+            // Like the regex, retry one character further on.
+            from = open + 1;
+            continue;
+        };
+        out.push_str(template.get(copied..open).unwrap_or(""));
+        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape);
+        (copied, from) = (end, end);
         if out.len() > max_bytes {
             return Err(TooLarge);
         }
     }
-    out.push_str(rest);
+    out.push_str(template.get(copied..).unwrap_or(""));
     if out.len() > max_bytes {
         return Err(TooLarge);
     }
     Ok(out)
 }
 
-/// Matches `{{\s*([\w.]+)\s*}}` at the start of `s`: the match's length and the key.
-fn match_placeholder(s: &str) -> Option<(usize, &str)> {
-    let inner = s.strip_prefix("{{")?.trim_start_matches(is_js_space);
-    let key_len = inner.bytes().take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.').count();
+/// The index of the next `{{` at or after `from`.
+fn find_open(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    rest.windows(2).position(|pair| pair == b"{{").map(|i| from + i)
+}
+
+/// Matches `{{\s*([\w.]+)\s*}}` at byte `open` of `s`: where the match ends, and the key.
+fn match_placeholder(s: &str, open: usize) -> Option<(usize, &str)> {
+    let key_start = skip_js_space(s, open + 2);
+    let key_len = s.as_bytes().get(key_start..)?.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.').count();
     if key_len == 0 {
         return None;
     }
-    let (key, after) = (inner.get(..key_len)?, inner.get(key_len..)?);
-    let after = after.trim_start_matches(is_js_space).strip_prefix("}}")?;
-    Some((s.len() - after.len(), key))
+    let key = s.get(key_start..key_start + key_len)?;
+    let close = skip_js_space(s, key_start + key_len);
+    (s.as_bytes().get(close..close + 2)? == b"}}").then_some((close + 2, key))
+}
+
+/// The first index at or after `i` that is not JS whitespace.
+fn skip_js_space(s: &str, mut i: usize) -> usize {
+    while let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()).filter(|&c| is_js_space(c)) {
+        i += c.len_utf8();
+    }
+    i
 }
 
 /// JS regex `\s`: ECMAScript WhiteSpace and LineTerminator (unlike Rust, not U+0085; plus U+FEFF).
@@ -79,8 +89,13 @@ fn is_js_space(c: char) -> bool {
     )
 }
 
+/// The dot-separated parts of a key. Keys are ASCII (`[\w.]+`), so no part can fail the check.
+fn key_parts(key: &str) -> impl Iterator<Item = &str> {
+    key.as_bytes().split(|&b| b == b'.').map(|part| core::str::from_utf8(part).unwrap_or(""))
+}
+
 fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) {
-    let root = key.split('.').next().unwrap_or("");
+    let root = key_parts(key).next().unwrap_or("");
     // connector-kit uses `root in payload`; JSON payloads have no prototype, so own keys decide.
     if root.is_empty() || payload.get(root).is_none() {
         out.push_str(placeholder);
@@ -103,7 +118,7 @@ enum Resolved<'a> {
 /// connector-kit's `getValue`: walk the dotted path, yielding undefined once off an object.
 fn resolve<'a>(payload: &'a Value, path: &str) -> Resolved<'a> {
     let mut current = Resolved::Value(payload);
-    for part in path.split('.') {
+    for part in key_parts(path) {
         current = match current {
             Resolved::Value(object @ Value::Object(_)) => object.get(part).map_or(Resolved::Missing, Resolved::Value),
             Resolved::Value(Value::Array(items)) => {
@@ -154,16 +169,23 @@ pub fn write_js_string(out: &mut String, value: &Value, escape: Escape) {
 }
 
 fn push_html_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copies the runs between special characters whole; they are ASCII, so every cut is on a
+    // char boundary.
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(s.get(copied..i).unwrap_or(""));
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(s.get(copied..).unwrap_or(""));
 }
 
 #[cfg(test)]
