@@ -20,6 +20,8 @@ mod prelude {
 
 pub mod config;
 pub mod error;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod heap;
 pub mod json;
 pub mod limits;
 pub mod request;

@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::config::{Config, ContentType, Template};
 use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
-use crate::sign::{self, percent_encode_into, Method, Signed};
+use crate::sign::{percent_encode, CanonicalQuery, Method, Signature};
 use crate::template::{self, Escape};
 use crate::text::{cat, int};
 use crate::value::Value;
@@ -212,7 +212,7 @@ pub struct SignedRequest<'a> {
     pub url: String,
     /// Every parameter except `Signature`, sorted by name; values borrow from the config and message.
     pub params: Vec<(&'static str, Cow<'a, str>)>,
-    pub signed: Signed,
+    pub signature: Signature,
     /// The form body: the canonical query plus `Signature`.
     pub body: String,
 }
@@ -321,17 +321,15 @@ pub fn build_send_mail<'a>(config: &'a Config, message: &'a Message, ctx: &Reque
     ];
     let params: Vec<(&'static str, Cow<'a, str>)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
 
-    let signed = sign::sign(
-        params.iter().map(|(k, v)| (*k, v.as_ref())),
-        Method::Post,
-        config.access_key_secret.expose(),
-    );
-    let mut body = String::with_capacity(signed.canonical_query.as_str().len() + 40);
-    body.push_str(signed.canonical_query.as_str());
+    let query = CanonicalQuery::new(params.iter().map(|(k, v)| (*k, v.as_ref())));
+    let signature = Signature::of_query(config.access_key_secret.expose(), Method::Post, &query);
+    let encoded_signature = percent_encode(signature.as_str());
+    let mut body = query.into_string();
+    body.reserve_exact("&Signature=".len() + encoded_signature.len());
     body.push_str("&Signature=");
-    percent_encode_into(&mut body, signed.signature.as_str());
+    body.push_str(&encoded_signature);
     let url = ctx.endpoint.unwrap_or(config.endpoint()).to_owned();
-    Ok(SignedRequest { url, params, signed, body })
+    Ok(SignedRequest { url, params, signature, body })
 }
 
 #[cfg(test)]
@@ -383,7 +381,7 @@ mod tests {
         assert!(names.windows(2).all(|w| w[0] < w[1]));
         assert!(req.body.starts_with("AccessKeyId=testid&AccountName=noreply%40mail.example.com&Action=SingleSendMail"));
         assert!(req.body.contains("&HtmlBody=%3Cp%3EYour%20code%20is%20123456%3C%2Fp%3E&"));
-        assert!(req.body.ends_with(&format!("&Signature={}", crate::sign::percent_encode(req.signed.signature.as_str()))));
+        assert!(req.body.ends_with(&format!("&Signature={}", crate::sign::percent_encode(req.signature.as_str()))));
     }
 
     #[test]

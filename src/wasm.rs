@@ -11,7 +11,9 @@ use crate::template::{self, Escape};
 use crate::value::Value;
 use crate::text::{cat, int};
 use crate::{limits, response};
+use crate::heap::{Pages, SizeClassHeap};
 use js_sys::Reflect;
+use core::alloc::{GlobalAlloc, Layout};
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -38,9 +40,42 @@ impl<T> Global<T> {
 /// The last valid config, so a send whose config text is unchanged skips parsing and validation.
 static CURRENT: Global<Option<Config>> = Global(RefCell::new(None));
 
-/// std's own allocator on this target, named here because the crate is no_std in wasm.
+/// The module's linear memory, grown a 64 KiB page at a time.
+struct LinearMemory;
+
+impl Pages for LinearMemory {
+    fn grow(&self, bytes: usize) -> Option<(*mut u8, usize)> {
+        const PAGE: usize = 65536;
+        let pages = bytes.div_ceil(PAGE);
+        let old = core::arch::wasm32::memory_grow(0, pages);
+        // Linear memory starts at address 0, so the old size in bytes is where the new pages begin.
+        (old != usize::MAX).then(|| ((old * PAGE) as *mut u8, pages * PAGE))
+    }
+}
+
+/// The allocator (see src/heap.rs), in a static: the crate is no_std in wasm, so it must name one.
+struct WasmHeap(SizeClassHeap<LinearMemory>);
+
+// SAFETY: single-threaded target (the compile_error above refuses a build with threads).
+unsafe impl Sync for WasmHeap {}
+
+// SAFETY: forwards to SizeClassHeap, whose own impl states what it guarantees.
+unsafe impl GlobalAlloc for WasmHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { self.0.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { self.0.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        unsafe { self.0.realloc(ptr, layout, new_size) }
+    }
+}
+
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: WasmHeap = WasmHeap(SizeClassHeap::new(LinearMemory));
 
 /// No std, so no unwinding and nothing to print to: a panic would trap. Clippy denies the usual
 /// sources in the core, and every input path returns a typed error instead.
