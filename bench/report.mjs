@@ -60,6 +60,7 @@ export function tableRows(results) {
   for (const run of results.runtimes) {
     rows.push(
       [`Node ${run.node}: cold start, import → first signed request (${run.coldStartMs.runs} fresh processes)`, ms(run.coldStartMs.ours), `${ms(run.coldStartMs.reference)} (${times(run.coldStartMs.ratio)} ours)`],
+      [`Node ${run.node}: of which Node's own floor: importing an empty module, then the first \`crypto.getRandomValues\``, ms(run.coldStartMs.nodeFloor), ''],
       [`Node ${run.node}: CPU per \`sendMessage\`, network stubbed (${count(run.cpuPerMessageUs.messages)} messages)`, us(run.cpuPerMessageUs.ours), `${us(run.cpuPerMessageUs.reference)} (${times(run.cpuPerMessageUs.ratio)} ours)`],
       [`Node ${run.node}: \`sendMessage\` over the native core with the config cached`, times(run.oursOverNativeCached), ''],
     );

@@ -99,6 +99,14 @@ const referenceColdStart = `
   await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } });
   console.log(performance.now() - t0);`;
 
+// Node's own share of any cold start like ours: its dynamic import of a module (an empty one), and
+// the first crypto.getRandomValues, which loads Node's Web Crypto (any signed request needs a nonce).
+const floorColdStart = `
+  const t0 = performance.now();
+  await import(${JSON.stringify(join(root, 'bench', 'floor.mjs'))});
+  globalThis.crypto.getRandomValues(new Uint8Array(16));
+  console.log(performance.now() - t0);`;
+
 function coldStart(exec, script) {
   const times = [];
   for (let i = 0; i < COLD_RUNS; i += 1) {
@@ -173,13 +181,14 @@ for (const exec of nodes) {
   log(`${node}: cold start, ${COLD_RUNS} processes each`);
   const coldOurs = coldStart(exec, ourColdStart);
   const coldReference = coldStart(exec, referenceColdStart);
+  const coldFloor = coldStart(exec, floorColdStart);
   log(`${node}: CPU per sendMessage, ${CPU_MESSAGES} messages each${memory ? '' : `; then ${MEMORY_SENDS} sends for memory`}`);
   const cpuReference = cpu(exec, 'reference');
   const cpuOurs = cpu(exec, 'ours', memory ? 0 : MEMORY_SENDS);
   memory ??= { node, sends: cpuOurs.memorySends, wasmBytesBefore: cpuOurs.memoryBefore, wasmBytesAfter: cpuOurs.memoryAfter };
   runtimes.push({
     node,
-    coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS },
+    coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS, nodeFloor: coldFloor.medianMs },
     cpuPerMessageUs: { ours: cpuOurs.cpuUs, reference: cpuReference.cpuUs, ratio: cpuReference.cpuUs / cpuOurs.cpuUs, messages: CPU_MESSAGES },
   });
 }

@@ -3,7 +3,7 @@
 import { codedError } from './errors.js';
 import { wasm } from './wasm.js';
 
-const HEADERS = Object.freeze({ 'Content-Type': 'application/x-www-form-urlencoded' });
+const CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 /** An error naming one field, as the core's own errors do. */
 const invalid = (code, path, message) => codedError(code, `${path}: ${message}`, { issues: [{ path, message }] });
@@ -45,8 +45,9 @@ export const configJson = (config) => toJson(config, 'invalid_config', '(config)
 export function useConfigJson(json) {
   if (json !== currentJson) {
     current = Object.freeze(JSON.parse(wasm().useConfig(json)));
-    currentJson = json;
   }
+  // Keeping this very string makes the send's later checks an identity test, not a text compare.
+  currentJson = json;
   return current;
 }
 
@@ -69,8 +70,13 @@ export function signRpcRequest(params, secret, method = 'POST') {
 }
 
 /** Whether `payload` is a plain object of strings only, which the replacer would leave as it is. */
-const plainStrings = (payload) =>
-  Object.getPrototypeOf(payload ?? 0) === Object.prototype && Object.values(payload).every((value) => typeof value === 'string');
+function plainStrings(payload) {
+  if (Object.getPrototypeOf(payload ?? 0) !== Object.prototype) return false;
+  for (const key in payload) {
+    if (typeof payload[key] !== 'string') return false;
+  }
+  return true;
+}
 
 /** The message as JSON, with the payload's values prepared as connector-kit reads them. */
 function dataJson(data) {
@@ -86,7 +92,7 @@ export function buildWithConfigJson(json, data, options) {
   useConfigJson(json);
   const signed = wasm().buildRequest(dataJson(data), options == null ? 'null' : toJson(options, 'invalid_request_parameters', 'options'));
   const newline = signed.indexOf('\n');
-  return { url: signed.slice(0, newline), method: 'POST', headers: { ...HEADERS }, body: signed.slice(newline + 1) };
+  return { url: signed.slice(0, newline), method: 'POST', headers: { 'Content-Type': CONTENT_TYPE }, body: signed.slice(newline + 1) };
 }
 
 /** The dry run: the signed SingleSendMail request `{url, method, headers, body}`, not sent. */
