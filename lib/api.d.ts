@@ -160,7 +160,7 @@ export type FetchLike = (
 export function validateConfig(config: unknown): NormalizedConfig;
 /** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
 export function renderTemplate(template: string, payload: Record<string, unknown>, options?: { html?: boolean }): string;
-/** Signs any Aliyun RPC request and returns every stage. */
+/** Signs any Aliyun RPC request (up to 1,000 parameters) and returns every stage. */
 export function signRpcRequest(params: Record<string, string>, secret: string, method?: 'GET' | 'POST'): SignedStages;
 /** The dry run: the signed SingleSendMail request, not sent. */
 export function buildSendMailRequest(config: AliyunDmConfig, data: SendMessageData, options?: BuildOptions): SignedRequest;

@@ -121,6 +121,9 @@ fn name_order(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// The most parameters `signRpcRequest` signs: the sort below is quadratic at worst.
+pub const MAX_PARAMS: usize = 1_000;
+
 /// A stable insertion sort by [`name_order`]. Requests list about 20 parameters, already sorted,
 /// where this is linear; the library sort costs about 4 KB of wasm and is slower at this size.
 fn sort_by_name(pairs: &mut [(&str, &str)]) {

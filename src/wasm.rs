@@ -137,6 +137,9 @@ pub fn sign_rpc_request(params_json: &str, secret: &str, method: &str) -> Result
     let Value::Object(entries) = parse(params_json, "params", code)? else {
         return Err(invalid(code, "params", "expected an object of strings".into()));
     };
+    if entries.len() > sign::MAX_PARAMS {
+        return Err(invalid(code, "params", cat(&["has ", &int(entries.len()), " parameters; at most ", &int(sign::MAX_PARAMS), " are signed"])));
+    }
     let mut pairs = Vec::with_capacity(entries.len());
     for (name, value) in &entries {
         match value {
