@@ -217,8 +217,8 @@ pub struct SignedRequest<'a> {
     pub body: String,
 }
 
-/// Shows the URL and the parameters, but never the security token (a secret), so neither the body
-/// nor the signing stages, which both carry it.
+/// Shows the URL and the parameters, but never the security token (a secret), so not the body,
+/// which carries it.
 impl core::fmt::Debug for SignedRequest<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
         let params: Vec<(&str, &str)> = self
