@@ -250,28 +250,18 @@ impl Parser<'_> {
 /// Appends `s` as a JSON string literal.
 pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    let mut run_start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escaped = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1F => "",
-            _ => continue,
-        };
-        out.push_str(s.get(run_start..i).unwrap_or(""));
-        if escaped.is_empty() {
+    crate::text::push_escaped(out, s, |b| matches!(b, b'"' | b'\\' | 0..=0x1F), |out, b| match b {
+        b'"' => out.push_str("\\\""),
+        b'\\' => out.push_str("\\\\"),
+        b'\n' => out.push_str("\\n"),
+        b'\r' => out.push_str("\\r"),
+        b'\t' => out.push_str("\\t"),
+        _ => {
             out.push_str("\\u00");
             out.push(crate::sign::hex_digit(b >> 4));
             out.push(crate::sign::hex_digit(b & 0xF));
-        } else {
-            out.push_str(escaped);
         }
-        run_start = i + 1;
-    }
-    out.push_str(s.get(run_start..).unwrap_or(""));
+    });
     out.push('"');
 }
 

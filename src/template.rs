@@ -169,23 +169,15 @@ pub fn write_js_string(out: &mut String, value: &Value, escape: Escape) {
 }
 
 fn push_html_escaped(out: &mut String, s: &str) {
-    // Copies the runs between special characters whole; they are ASCII, so every cut is on a
-    // char boundary.
-    let mut copied = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
+    crate::text::push_escaped(out, s, |b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''), |out, b| {
+        out.push_str(match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(s.get(copied..i).unwrap_or(""));
-        out.push_str(entity);
-        copied = i + 1;
-    }
-    out.push_str(s.get(copied..).unwrap_or(""));
+            _ => "&#39;",
+        });
+    });
 }
 
 #[cfg(test)]
