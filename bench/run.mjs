@@ -125,8 +125,8 @@ const cpuScript = (which, memorySends) => `
   let connector;
   let memory = () => 0;
   if (${JSON.stringify(which)} === 'ours') {
-    const { default: createConnector } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
-    ({ wasmMemoryBytes: memory } = await import(${JSON.stringify(join(root, 'lib', 'wasm.js'))}));
+    const { default: createConnector, wasmMemoryBytes } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
+    memory = wasmMemoryBytes;
     const reply = { status: 200, text: async () => '{"EnvId":"1","RequestId":"r"}' };
     connector = await createConnector({ getConfig: async () => config, fetch: async () => reply });
   } else {

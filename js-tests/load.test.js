@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { startEmulator } from '../emulator/index.js';
-import createConnector from '../lib/index.js';
-import { wasmMemoryBytes } from '../lib/wasm.js';
+import createConnector, { wasmMemoryBytes } from '../lib/index.js';
 import { makeConfig } from './helpers.js';
 
 const TOTAL = 10_000;

@@ -100,11 +100,19 @@ test("type is connector-kit's ConnectorType.Email, and connector-kit loads only 
   const connector = await createConnector({ getConfig: async () => ({}) });
   assert.equal(connector.type, ConnectorType.Email);
   const { readFileSync: read } = await import('node:fs');
-  const source = read(join(packageRoot, 'lib', 'connector.js'), 'utf8');
+  const source = read(join(packageRoot, 'lib', 'index.js'), 'utf8');
   assert.doesNotMatch(source, /^import .*@logto\/connector-kit/m, 'no static import of connector-kit');
+});
+
+test('lib/index.js is one self-contained module: it statically imports nothing', async () => {
+  const { readFileSync: read } = await import('node:fs');
+  const source = read(join(packageRoot, 'lib', 'index.js'), 'utf8');
+  // Each extra ES module file, builtins included, adds to every cold start.
+  assert.doesNotMatch(source, /^\s*(import|export)\b[^(]*\bfrom\s*['"]/m);
+  assert.match(source, /await import\("@logto\/connector-kit"\)/);
 });
 
 test('the package root exports exactly the documented API', async () => {
   const root = await import(join(packageRoot, 'lib/index.js'));
-  assert.deepEqual(Object.keys(root).sort(), ['buildSendMailRequest', 'configGuard', 'default', 'metadata', 'parseSendMailReply', 'renderTemplate', 'sendMail', 'signRpcRequest', 'validateConfig']);
+  assert.deepEqual(Object.keys(root).sort(), ['buildSendMailRequest', 'configGuard', 'default', 'metadata', 'parseSendMailReply', 'renderTemplate', 'sendMail', 'signRpcRequest', 'validateConfig', 'wasmMemoryBytes']);
 });

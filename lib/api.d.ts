@@ -166,6 +166,8 @@ export function signRpcRequest(params: Record<string, string>, secret: string, m
 export function buildSendMailRequest(config: AliyunDmConfig, data: SendMessageData, options?: BuildOptions): SignedRequest;
 /** Turns DirectMail's HTTP status and body into a result, or throws a typed error. */
 export function parseSendMailReply(status: number, body: string): SendResult;
+/** The wasm linear memory's size in bytes (0 before first use); it grows with the largest message, never shrinks. */
+export function wasmMemoryBytes(): number;
 /** Builds, signs and sends one mail with the host's fetch. */
 export function sendMail(
   config: AliyunDmConfig,

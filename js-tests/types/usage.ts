@@ -1,5 +1,5 @@
 // Compiled by `tsc --noEmit` in types.test.js: the declarations must accept real usage and reject misuse.
-import createConnector, { buildSendMailRequest, renderTemplate, sendMail, signRpcRequest, validateConfig } from 'connector-aliyun-dm-wasm';
+import createConnector, { buildSendMailRequest, renderTemplate, sendMail, signRpcRequest, validateConfig, wasmMemoryBytes } from 'connector-aliyun-dm-wasm';
 import type { AliyunDmConfig, AliyunDmError, SendResult } from 'connector-aliyun-dm-wasm';
 
 const config: AliyunDmConfig = {
@@ -15,10 +15,11 @@ export async function usage(): Promise<SendResult> {
   const parsed = connector.configGuard.safeParse(config);
   if (!parsed.success) console.log(parsed.error.issues[0]?.path);
   const region: string = validateConfig(config).regionId;
+  const bytes: number = wasmMemoryBytes();
   const html: string = renderTemplate('{{code}}', { code: '1' }, { html: true });
   const signature: string = signRpcRequest({ Action: 'X' }, 'secret', 'GET').signature;
   const { url, body } = buildSendMailRequest(config, { to: 'a@b.c', type: 'SignIn', payload: { code: '1' } }, { nonce: 'n' });
-  console.log(region, html, signature, url, body);
+  console.log(region, bytes, html, signature, url, body);
   try {
     const tuned: AliyunDmConfig = { ...config, contentType: 'text', tagName: 'signup', retries: 2, securityToken: 'sts' };
     const retries: number = validateConfig(tuned).retries;
