@@ -37,14 +37,53 @@ const requireString = (value, path) => {
 
 let currentJson;
 let current;
+/** Whether a value serialises to currentJson, tested without serialising it. */
+let isCurrentJson = () => false;
 
-/** The config's JSON text, the cache key of its validated form. */
-export const configJson = (config) => toJson(config, 'invalid_config', '(config)');
+/**
+ * A test of whether a value would serialise to the same JSON text as `data` (a JSON.parse result),
+ * built once per config so that a send reads its config instead of stringifying it. It answers
+ * false whenever unsure: class instances, `toJSON`, keys in another order, or members that
+ * JSON.stringify would drop or change. Strings compare by content, so a host that reads its
+ * config afresh for each send is recognised too.
+ */
+function jsonMatcher(data) {
+  if (typeof data !== 'object' || data === null) return (value) => value === data;
+  const plain = (value, proto) => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === proto && typeof value.toJSON !== 'function';
+  if (Array.isArray(data)) {
+    const items = data.map(jsonMatcher);
+    return (value) => plain(value, Array.prototype) && value.length === items.length && items.every((matches, i) => matches(value[i]));
+  }
+  const keys = Object.keys(data);
+  const members = keys.map((key) => jsonMatcher(data[key]));
+  return (value) => {
+    if (!plain(value, Object.prototype)) return false;
+    // for-in gives the own keys in JSON.stringify's order, then inherited ones, which JSON skips:
+    // when the last key matched is own, every key matched is.
+    let i = 0;
+    for (const key in value) {
+      if (key !== keys[i] || !members[i](value[key])) return false;
+      i += 1;
+    }
+    return i === keys.length && (i === 0 || Object.hasOwn(value, keys[i - 1]));
+  };
+}
+
+/** The config's JSON text, the cache key of its validated form; not re-serialised while unchanged. */
+export function configJson(config) {
+  try {
+    if (isCurrentJson(config)) return currentJson;
+  } catch {
+    // A getter threw: JSON.stringify below meets it again and reports it.
+  }
+  return toJson(config, 'invalid_config', '(config)');
+}
 
 /** Makes the config with this JSON text current in the core (validating it once), and returns it normalised. */
 export function useConfigJson(json) {
   if (json !== currentJson) {
     current = Object.freeze(JSON.parse(wasm().useConfig(json)));
+    isCurrentJson = jsonMatcher(JSON.parse(json));
   }
   // Keeping this very string makes the send's later checks an identity test, not a text compare.
   currentJson = json;
