@@ -5,6 +5,7 @@ use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
 use crate::value::Value;
 use crate::json::ObjectWriter;
+use crate::sign::SigningKey;
 use crate::text::{cat, int};
 use core::fmt;
 
@@ -114,7 +115,7 @@ pub struct Template {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub access_key_id: String,
-    pub access_key_secret: Secret,
+    pub access_key_secret: SigningKey,
     pub account_name: String,
     pub from_alias: Option<String>,
     pub region: Region,
@@ -195,7 +196,7 @@ pub fn parse_config(input: &Value) -> Result<Config, Error> {
     let retries = optional_integer(input, "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
     issues.finish(ErrorCode::InvalidConfig, || Config {
         access_key_id,
-        access_key_secret: Secret(access_key_secret),
+        access_key_secret: SigningKey::new(access_key_secret),
         account_name,
         from_alias,
         region,

@@ -322,7 +322,7 @@ pub fn build_send_mail<'a>(config: &'a Config, message: &'a Message, ctx: &Reque
     let params: Vec<(&'static str, Cow<'a, str>)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
 
     let query = CanonicalQuery::new(params.iter().map(|(k, v)| (*k, v.as_ref())));
-    let signature = Signature::of_query(config.access_key_secret.expose(), Method::Post, &query);
+    let signature = Signature::of_query(&config.access_key_secret, Method::Post, &query);
     let encoded_signature = percent_encode(signature.as_str());
     let mut body = query.into_string();
     body.reserve_exact("&Signature=".len() + encoded_signature.len());
