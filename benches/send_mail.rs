@@ -12,7 +12,7 @@ fn main() {
     let timestamp = Timestamp::parse("2026-01-01T00:00:00Z");
     let send = |i: u64| {
         let config = parse_config(&Value::parse(black_box(&config_json)).ok()?).ok()?;
-        let message = parse_message(&Value::parse(black_box(data_json)).ok()?).ok()?;
+        let message = parse_message(Value::parse(black_box(data_json)).ok()?).ok()?;
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&i.to_le_bytes());
         let nonce = Nonce::uuid_v4(bytes);
@@ -24,7 +24,7 @@ fn main() {
     // The JS path validates the config once and reuses it; measure that path too.
     let config = parse_config(&Value::parse(&config_json).unwrap_or(Value::Null)).ok();
     let send_cached = |i: u64| {
-        let message = parse_message(&Value::parse(black_box(data_json)).ok()?).ok()?;
+        let message = parse_message(Value::parse(black_box(data_json)).ok()?).ok()?;
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&i.to_le_bytes());
         let nonce = Nonce::uuid_v4(bytes);

@@ -24,15 +24,16 @@ pub struct Message {
     pub payload: Value,
 }
 
-/// Validates `sendMessage`'s data, naming each bad field under `invalid_request_parameters`.
-pub fn parse_message(input: &Value) -> Result<Message, Error> {
-    if !matches!(input, Value::Object(_)) {
+/// Validates `sendMessage`'s data, naming each bad field under `invalid_request_parameters`. It
+/// takes the value, so the message keeps its strings and payload without copying them.
+pub fn parse_message(input: Value) -> Result<Message, Error> {
+    let Value::Object(mut members) = input else {
         let issue = Issue { path: "(data)".into(), message: cat(&["expected an object, got ", input.type_name()]) };
         return Err(Error::with_issues(ErrorCode::InvalidRequestParameters, vec![issue]));
-    }
+    };
     let mut issues = Issues::default();
-    let mut text = |key: &str| match input.get_present(key) {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+    let mut text = |key: &str| match take_present(&mut members, key) {
+        Some(Value::String(s)) if !s.is_empty() => s,
         Some(Value::String(_)) => {
             issues.push(key, "must not be empty");
             String::new()
@@ -48,24 +49,33 @@ pub fn parse_message(input: &Value) -> Result<Message, Error> {
     };
     let to = text("to");
     let usage_type = text("type");
-    let recipients: Vec<&str> = to.split(',').collect();
-    if recipients.len() > MAX_RECIPIENTS {
-        issues.push("to", cat(&["has ", &int(recipients.len()), " recipients; DirectMail takes at most ", &int(MAX_RECIPIENTS)]));
-    } else if !to.is_empty() && recipients.iter().any(|r| r.trim().is_empty()) {
+    let recipients = to.split(',').count();
+    if recipients > MAX_RECIPIENTS {
+        issues.push("to", cat(&["has ", &int(recipients), " recipients; DirectMail takes at most ", &int(MAX_RECIPIENTS)]));
+    } else if !to.is_empty() && to.split(',').any(|r| r.trim().is_empty()) {
         issues.push("to", "has an empty recipient");
     }
     if to.chars().any(char::is_control) {
         issues.push("to", "must not contain control characters");
     }
-    let payload = match input.get_present("payload") {
+    let payload = match take_present(&mut members, "payload") {
         None => Value::Object(Vec::new()),
-        Some(p @ Value::Object(_)) => p.clone(),
+        Some(p @ Value::Object(_)) => p,
         Some(other) => {
             issues.push("payload", cat(&["expected object, got ", other.type_name()]));
             Value::Null
         }
     };
     issues.finish(ErrorCode::InvalidRequestParameters, || Message { to, usage_type, payload })
+}
+
+/// Moves out the first member named `key`, as `Value::get_present` would find it (`null` is absent).
+fn take_present(members: &mut [(String, Value)], key: &str) -> Option<Value> {
+    let (_, value) = members.iter_mut().find(|(k, _)| k == key)?;
+    match core::mem::replace(value, Value::Null) {
+        Value::Null => None,
+        taken => Some(taken),
+    }
 }
 
 /// A template from Logto's `getI18nEmailTemplate`, which wins over the config's.
@@ -354,7 +364,7 @@ mod tests {
     }
 
     fn message(kind: &str) -> Message {
-        parse_message(&json(&format!(r#"{{"to":"a@b.c","type":"{kind}","payload":{{"code":"123456"}}}}"#))).unwrap()
+        parse_message(json(&format!(r#"{{"to":"a@b.c","type":"{kind}","payload":{{"code":"123456"}}}}"#))).unwrap()
     }
 
     fn fixed<'a>(nonce: &'a Nonce, ts: &'a Timestamp) -> RequestContext<'a> {
@@ -414,7 +424,7 @@ mod tests {
     fn html_values_are_escaped_and_headers_lose_line_breaks() {
         let mut c = config();
         c.templates[0].subject = "Hi {{code}}\r\nBcc: x@y.z".into();
-        let m = parse_message(&json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"<b>&\n"}}"#)).unwrap();
+        let m = parse_message(json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"<b>&\n"}}"#)).unwrap();
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
         assert_eq!(get(&req, "Subject"), Some("Hi <b>&Bcc: x@y.z"));
@@ -428,7 +438,7 @@ mod tests {
     fn limits_are_checked_before_sending() {
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let long = |field: &str, c: &Config, code: &str| {
-            let m = parse_message(&json(&format!(r#"{{"to":"a@b.c","type":"SignIn","payload":{{"code":"{code}"}}}}"#))).unwrap();
+            let m = parse_message(json(&format!(r#"{{"to":"a@b.c","type":"SignIn","payload":{{"code":"{code}"}}}}"#))).unwrap();
             let e = build_send_mail(c, &m, &fixed(&n, &t)).unwrap_err();
             assert_eq!(e.paths(), [field], "{e}");
         };
@@ -437,9 +447,9 @@ mod tests {
         c.from_alias = Some("fifteen chars!!".into());
         long("FromAlias", &c, "1");
         let to = vec!["a@b.c"; 101].join(",");
-        let e = parse_message(&json(&format!(r#"{{"to":"{to}","type":"SignIn"}}"#))).unwrap_err();
+        let e = parse_message(json(&format!(r#"{{"to":"{to}","type":"SignIn"}}"#))).unwrap_err();
         assert_eq!(e.paths(), ["to"]);
-        assert!(parse_message(&json(&format!(r#"{{"to":"{}","type":"SignIn"}}"#, vec!["a@b.c"; 100].join(",")))).is_ok());
+        assert!(parse_message(json(&format!(r#"{{"to":"{}","type":"SignIn"}}"#, vec!["a@b.c"; 100].join(",")))).is_ok());
     }
 
     #[test]
@@ -474,7 +484,7 @@ mod tests {
 
     #[test]
     fn message_errors_name_the_field() {
-        let e = parse_message(&json(r#"{"to":"","type":3,"payload":"x"}"#)).unwrap_err();
+        let e = parse_message(json(r#"{"to":"","type":3,"payload":"x"}"#)).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidRequestParameters);
         assert_eq!(e.paths(), ["to", "type", "payload"]);
     }

@@ -237,7 +237,7 @@ fn now() -> Result<Timestamp, JsValue> {
 /// `url + "\n" + body` (a URL never holds a line break).
 #[wasm_bindgen(js_name = buildRequest)]
 pub fn build_request(data_json: &str, options_json: &str) -> Result<String, JsValue> {
-    let message = request::parse_message(&parse(data_json, "(data)", ErrorCode::InvalidRequestParameters)?).map_err(|e| js_error(&e))?;
+    let message = request::parse_message(parse(data_json, "(data)", ErrorCode::InvalidRequestParameters)?).map_err(|e| js_error(&e))?;
     let (template, nonce, timestamp, endpoint) = read_options(options_json)?;
     let nonce = match nonce {
         Some(n) => n,

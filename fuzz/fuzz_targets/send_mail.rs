@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(config), Ok(message)) = (Value::parse(config), Value::parse(message)) else {
         return;
     };
-    let (Ok(config), Ok(message)) = (parse_config(&config), parse_message(&message)) else {
+    let (Ok(config), Ok(message)) = (parse_config(&config), parse_message(message)) else {
         return;
     };
     let (Some(nonce), Some(timestamp)) = (Nonce::parse("n"), Timestamp::parse("2024-01-01T00:00:00Z")) else {
