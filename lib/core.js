@@ -52,7 +52,13 @@ function jsonMatcher(data) {
   const plain = (value, proto) => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === proto && typeof value.toJSON !== 'function';
   if (Array.isArray(data)) {
     const items = data.map(jsonMatcher);
-    return (value) => plain(value, Array.prototype) && value.length === items.length && items.every((matches, i) => matches(value[i]));
+    return (value) => {
+      if (!plain(value, Array.prototype) || value.length !== items.length) return false;
+      for (let i = 0; i < items.length; i += 1) {
+        if (!items[i](value[i])) return false;
+      }
+      return true;
+    };
   }
   const keys = Object.keys(data);
   const members = keys.map((key) => jsonMatcher(data[key]));
@@ -120,10 +126,11 @@ function plainStrings(payload) {
 /** The message as JSON, with the payload's values prepared as connector-kit reads them. */
 function dataJson(data) {
   if (data === null || typeof data !== 'object') return toJson(data, 'invalid_request_parameters', '(data)');
+  const { to, type, payload } = data;
+  // The usual message (strings, and a payload such as {code} or {link}) is one plain stringify.
+  if (typeof to === 'string' && typeof type === 'string' && plainStrings(payload)) return JSON.stringify({ to, type, payload });
   const code = 'invalid_request_parameters';
-  // The usual payload ({code} or {link}) skips the replacer, which costs a call per value.
-  const payload = plainStrings(data.payload) ? JSON.stringify(data.payload) : toJson(data.payload, code, 'payload', payloadReplacer);
-  return `{"to":${toJson(data.to, code, 'to')},"type":${toJson(data.type, code, 'type')},"payload":${payload}}`;
+  return `{"to":${toJson(to, code, 'to')},"type":${toJson(type, code, 'type')},"payload":${toJson(payload, code, 'payload', payloadReplacer)}}`;
 }
 
 /** Signs a request for the config with JSON text `json` (made current if another was). */
