@@ -92,7 +92,7 @@ function build() {
 
 /**
  * Bundles lib/node.js and the modules it imports (the glue among them) into lib/index.js, the file
- * Logto imports: in a Node cold start each ES module file costs about 0.35 ms.
+ * Logto imports: a Node cold start pays for each ES module file it loads.
  */
 async function bundleNodeEntry() {
   const { build: esbuild } = await import('esbuild');
