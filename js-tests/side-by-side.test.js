@@ -110,6 +110,14 @@ const reply = fc.oneof(
   fc.record({ status: fc.integer({ min: 400, max: 599 }), body: aliyunError.map((e) => JSON.stringify(e)) }),
   fc.record({ status: fc.integer({ min: 400, max: 599 }), body: fc.oneof(fc.string(), fc.constant('<html>502</html>'), fc.json()) }),
   fc.record({ status: fc.constant(200), body: fc.oneof(fc.string(), fc.json(), fc.constant('{"EnvId":"e","RequestId":"r","X":1}')) }),
+  // Successes with any ids, U+0000 included (the core hands those over as JSON, the rest split).
+  fc.record({
+    status: fc.constant(200),
+    body: fc.oneof(
+      fc.record({ EnvId: fc.string({ unit: 'binary' }), RequestId: fc.string({ unit: 'binary' }) }).map((ids) => JSON.stringify(ids)),
+      fc.constantFrom('{"EnvId":"a\\u0000b","RequestId":"r"}', '{"EnvId":"e","RequestId":"\\u0000"}', '{"EnvId":"","RequestId":""}'),
+    ),
+  }),
 );
 
 /** The reference's code, refined by this package's documented mapping table (README, "Errors"). */

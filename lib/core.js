@@ -147,5 +147,8 @@ export const buildSendMailRequest = (config, data, options) => buildWithConfigJs
 /** Turns DirectMail's HTTP status and body into `{EnvId, RequestId}`, or throws a typed error. */
 export function parseSendMailReply(status, body) {
   if (!Number.isInteger(status) || status < 0 || status > 65_535) throw invalid('invalid_request_parameters', 'status', 'expected an HTTP status');
-  return JSON.parse(wasm().parseReply(status, requireString(body, 'body')));
+  const result = wasm().parseReply(status, requireString(body, 'body'));
+  // `EnvId \0 RequestId`, or JSON when either holds U+0000 (which JSON escapes).
+  const cut = result.indexOf('\0');
+  return cut < 0 ? JSON.parse(result) : { EnvId: result.slice(0, cut), RequestId: result.slice(cut + 1) };
 }

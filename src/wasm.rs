@@ -259,8 +259,14 @@ pub fn build_request(data_json: &str, options_json: &str) -> Result<String, JsVa
     })
 }
 
-/// Turns DirectMail's HTTP status and body into `{EnvId, RequestId}` (JSON), or throws.
+/// Turns DirectMail's HTTP status and body into a result, or throws. The result is
+/// `EnvId + "\0" + RequestId`, which the JS layer splits without a JSON.parse, unless either holds
+/// U+0000: then it is the JSON object `{EnvId, RequestId}`, where U+0000 is escaped.
 #[wasm_bindgen(js_name = parseReply)]
 pub fn parse_reply(status: u16, body: &str) -> Result<String, JsValue> {
-    response::parse_reply(status, body).map(|r| r.to_json()).map_err(|e| js_error(&e))
+    let result = response::parse_reply(status, body).map_err(|e| js_error(&e))?;
+    if result.env_id.contains('\0') || result.request_id.contains('\0') {
+        return Ok(result.to_json());
+    }
+    Ok(cat(&[&result.env_id, "\0", &result.request_id]))
 }
