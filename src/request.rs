@@ -26,13 +26,15 @@ pub struct Message {
 
 /// Validates `sendMessage`'s data, naming each bad field under `invalid_request_parameters`. It
 /// takes the value, so the message keeps its strings and payload without copying them.
-pub fn parse_message(input: Value) -> Result<Message, Error> {
-    let Value::Object(mut members) = input else {
+pub fn parse_message(mut input: Value) -> Result<Message, Error> {
+    if !matches!(input, Value::Object(_)) {
         let issue = Issue { path: "(data)".into(), message: cat(&["expected an object, got ", input.type_name()]) };
         return Err(Error::with_issues(ErrorCode::InvalidRequestParameters, vec![issue]));
-    };
+    }
     let mut issues = Issues::default();
-    let mut text = |key: &str| match take_present(&mut members, key) {
+    // As `get_present` reads them: `null` counts as absent.
+    let mut take_present = |key: &str| input.take(key).filter(|v| !matches!(v, Value::Null));
+    let mut text = |key: &str| match take_present(key) {
         Some(Value::String(s)) if !s.is_empty() => s,
         Some(Value::String(_)) => {
             issues.push(key, "must not be empty");
@@ -58,7 +60,7 @@ pub fn parse_message(input: Value) -> Result<Message, Error> {
     if to.chars().any(char::is_control) {
         issues.push("to", "must not contain control characters");
     }
-    let payload = match take_present(&mut members, "payload") {
+    let payload = match take_present("payload") {
         None => Value::Object(Vec::new()),
         Some(p @ Value::Object(_)) => p,
         Some(other) => {
@@ -67,15 +69,6 @@ pub fn parse_message(input: Value) -> Result<Message, Error> {
         }
     };
     issues.finish(ErrorCode::InvalidRequestParameters, || Message { to, usage_type, payload })
-}
-
-/// Moves out the first member named `key`, as `Value::get_present` would find it (`null` is absent).
-fn take_present(members: &mut [(String, Value)], key: &str) -> Option<Value> {
-    let (_, value) = members.iter_mut().find(|(k, _)| k == key)?;
-    match core::mem::replace(value, Value::Null) {
-        Value::Null => None,
-        taken => Some(taken),
-    }
 }
 
 /// A template from Logto's `getI18nEmailTemplate`, which wins over the config's.

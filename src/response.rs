@@ -58,14 +58,13 @@ pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
 /// Turns a reply (HTTP status and body text) into a result or a typed error.
 pub fn parse_reply(status: u16, body: &str) -> Result<SendResult, Error> {
     let parsed = Value::parse(body).ok();
-    let json = parsed.as_ref();
     if (200..300).contains(&status) {
-        return match json.and_then(success) {
+        return match parsed.and_then(success) {
             Some(result) => Ok(result),
             None => Err(unexpected(status, body, "The reply is not DirectMail's {EnvId, RequestId}")),
         };
     }
-    match json.and_then(|j| aliyun_error(j, status)) {
+    match parsed.as_ref().and_then(|j| aliyun_error(j, status)) {
         Some(error) => Err(Error {
             code: error.code_mapped(),
             message: cat(&[&error.code, ": ", &error.message]),
@@ -87,11 +86,13 @@ impl AliyunError {
     }
 }
 
-fn success(json: &Value) -> Option<SendResult> {
-    Some(SendResult {
-        env_id: json.get("EnvId")?.as_str()?.to_owned(),
-        request_id: json.get("RequestId")?.as_str()?.to_owned(),
-    })
+/// The ids, moved out of the parsed reply.
+fn success(mut json: Value) -> Option<SendResult> {
+    let mut id = |key: &str| match json.take(key)? {
+        Value::String(s) => Some(s),
+        _ => None,
+    };
+    Some(SendResult { env_id: id("EnvId")?, request_id: id("RequestId")? })
 }
 
 /// `{Code, Message, RequestId?, HostId?, Recommend?}`; an optional key, if present, must be a string.

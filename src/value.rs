@@ -35,6 +35,14 @@ impl Value {
         self.get(key).filter(|v| !matches!(v, Value::Null))
     }
 
+    /// Moves out the member `key` of an object (the one `get` finds), leaving `null` in its place.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        match self {
+            Value::Object(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| core::mem::replace(v, Value::Null)),
+            _ => None,
+        }
+    }
+
     /// The string inside, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
