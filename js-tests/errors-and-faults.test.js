@@ -128,6 +128,8 @@ test('a server that never answers times out, and is not retried (it may have sen
 test('injected fetch faults each give a typed error', async () => {
   const cases = [
     ['rejects', async () => { throw new TypeError('network down'); }, 'general', /network down/],
+    ['throws instead of returning a promise', () => { throw new TypeError('sync failure'); }, 'general', /sync failure/],
+    ['rejects with a value that cannot be printed', async () => { throw { toString() { throw new Error('no'); } }; }, 'general', /cannot be printed/],
     ['hangs and ignores the abort signal', () => new Promise(() => {}), 'general', /did not answer within 200 ms/],
     ['answers a body that never ends', async () => new Response(new ReadableStream({ start() {} }), { status: 200 }), 'general', /did not answer/],
     ['answers 10 MB', async () => new Response('x'.repeat(10 * 1024 * 1024), { status: 200 }), 'invalid_response', /larger than/],

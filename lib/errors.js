@@ -24,9 +24,14 @@ export const isCodedError = (error) =>
 
 /** A short description of a thrown value that is not ours, such as a network failure. */
 export function describeCause(cause) {
-  if (cause instanceof Error) {
-    const inner = cause.cause instanceof Error ? ` (${cause.cause.message})` : '';
-    return `${cause.name}: ${cause.message}${inner}`;
+  try {
+    if (cause instanceof Error) {
+      const inner = cause.cause instanceof Error ? ` (${cause.cause.message})` : '';
+      return `${cause.name}: ${cause.message}${inner}`;
+    }
+    return String(cause);
+  } catch {
+    // A getter or toString that throws: the failure is still reported, without its description.
+    return 'a value that cannot be printed';
   }
-  return String(cause);
 }

@@ -46,46 +46,66 @@ async function readCapped(response) {
   return new TextDecoder().decode(bytes);
 }
 
-/** The HTTP exchange: the reply's status and its body as text. */
-async function exchange(request, fetch, signal) {
-  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal });
-  return [response.status, await readCapped(response)];
+/** A failed exchange as a typed error, retryable only if the connection never opened. */
+function exchangeFailure(cause, request, timeoutMs, timedOut) {
+  if (cause?.code === 'invalid_response') return cause;
+  const message = timedOut ? `DirectMail did not answer within ${timeoutMs} ms` : `The request to DirectMail failed: ${describeCause(cause)}`;
+  const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut });
+  error.retryable = !timedOut && neverConnected(cause);
+  return error;
 }
 
-/** One attempt: fetch with a timeout, then parse the reply in the core. */
-async function attempt(request, fetch, timeoutMs) {
-  const controller = new AbortController();
-  let timer;
-  // A ref'd timer, unlike AbortSignal.timeout's in Node, so a hung send cannot let the process exit.
-  // The deadline rejects by itself, so it holds even if the host's fetch ignores the signal.
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      const reason = new Error(`timed out after ${timeoutMs} ms`);
-      controller.abort(reason);
-      reject(reason);
-    }, timeoutMs);
-  });
-  let status;
-  let body;
-  try {
-    // One race covers both the response and its body.
-    [status, body] = await Promise.race([exchange(request, fetch, controller.signal), deadline]);
-  } catch (cause) {
-    if (cause?.code === 'invalid_response') throw cause;
-    const timedOut = controller.signal.aborted;
-    const message = timedOut ? `DirectMail did not answer within ${timeoutMs} ms` : `The request to DirectMail failed: ${describeCause(cause)}`;
-    const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut });
-    error.retryable = !timedOut && neverConnected(cause);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+/** The reply parsed in the core; of its errors, only throttling is worth a retry. */
+function parseReply(status, body) {
   try {
     return parseSendMailReply(status, body);
   } catch (error) {
     error.retryable = error.code === 'rate_limit_exceeded';
     throw error;
   }
+}
+
+/**
+ * One attempt: fetch, read the reply, parse it in the core. The timer is ref'd, unlike
+ * AbortSignal.timeout's in Node, so a hung send cannot let the process exit; it aborts the fetch
+ * and rejects by itself, so it holds even if the host's fetch ignores the signal. One promise,
+ * settled by whichever comes first, costs a send less than racing a deadline promise.
+ */
+function attempt(request, fetch, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const controller = new AbortController();
+    let settled = false;
+    /** Settles once, with what `outcome` returns or throws; later outcomes are dropped. */
+    const settle = (outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        resolve(outcome());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const fail = (cause, timedOut = false) =>
+      settle(() => {
+        throw exchangeFailure(cause, request, timeoutMs, timedOut);
+      });
+    const timer = setTimeout(() => {
+      const reason = new Error(`timed out after ${timeoutMs} ms`);
+      controller.abort(reason);
+      fail(reason, true);
+    }, timeoutMs);
+    let response;
+    try {
+      response = fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: controller.signal });
+    } catch (cause) {
+      fail(cause);
+      return;
+    }
+    Promise.resolve(response)
+      .then((reply) => readCapped(reply).then((body) => settle(() => parseReply(reply.status, body))))
+      .catch((cause) => fail(cause));
+  });
 }
 
 /**
