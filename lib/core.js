@@ -137,8 +137,9 @@ function dataJson(data) {
 export function buildWithConfigJson(json, data, options) {
   useConfigJson(json);
   const signed = wasm().buildRequest(dataJson(data), options == null ? 'null' : toJson(options, 'invalid_request_parameters', 'options'));
-  const newline = signed.indexOf('\n');
-  return { url: signed.slice(0, newline), method: 'POST', headers: { 'Content-Type': CONTENT_TYPE }, body: signed.slice(newline + 1) };
+  // `body \n url`: the URL is the short tail.
+  const newline = signed.lastIndexOf('\n');
+  return { url: signed.slice(newline + 1), method: 'POST', headers: { 'Content-Type': CONTENT_TYPE }, body: signed.slice(0, newline) };
 }
 
 /** The dry run: the signed SingleSendMail request `{url, method, headers, body}`, not sent. */

@@ -234,7 +234,8 @@ fn now() -> Result<Timestamp, JsValue> {
 }
 
 /// Builds and signs SingleSendMail for a message (JSON) with the current config; returns
-/// `url + "\n" + body` (a URL never holds a line break).
+/// `body + "\n" + url` (neither holds a line break). The body comes first because its buffer was
+/// sized for the worst case, so the URL is appended without a copy of the body.
 #[wasm_bindgen(js_name = buildRequest)]
 pub fn build_request(data_json: &str, options_json: &str) -> Result<String, JsValue> {
     let message = request::parse_message(parse(data_json, "(data)", ErrorCode::InvalidRequestParameters)?).map_err(|e| js_error(&e))?;
@@ -251,10 +252,9 @@ pub fn build_request(data_json: &str, options_json: &str) -> Result<String, JsVa
     CURRENT.with(|current| {
         let config = current.as_ref().ok_or_else(|| js_error(&Error::new(ErrorCode::InvalidConfig, "No config was given")))?;
         let signed = request::build_send_mail(config, &message, &ctx).map_err(|e| js_error(&e))?;
-        let mut out = String::with_capacity(signed.url.len() + 1 + signed.body.len());
-        out.push_str(&signed.url);
+        let mut out = signed.body;
         out.push('\n');
-        out.push_str(&signed.body);
+        out.push_str(&signed.url);
         Ok(out)
     })
 }
