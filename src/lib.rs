@@ -26,7 +26,6 @@ pub mod json;
 pub mod limits;
 pub mod request;
 pub mod response;
-pub mod sign;
 pub mod template;
 pub mod text;
 pub mod value;
@@ -34,6 +33,8 @@ pub mod value;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+/// The Aliyun RPC signer, its own crate so it builds at opt-level 3.
+pub use aliyun_rpc_sign as sign;
 pub use config::{parse_config, Config};
 pub use error::{Error, ErrorCode};
 pub use request::{build_send_mail, parse_message, Message, Nonce, RequestContext, SignedRequest, Timestamp};

@@ -3,7 +3,15 @@
 //! Sources: DirectMail "Request signatures" (doc-detail 29442) and the RPC signature page
 //! (doc-detail 28139).
 
-use crate::prelude::*;
+#![cfg_attr(not(test), no_std)]
+// A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+extern crate alloc;
+
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
@@ -39,7 +47,7 @@ impl Method {
 }
 
 /// The uppercase hex digit for a nibble (0..=15).
-pub(crate) fn hex_digit(nibble: u8) -> char {
+pub fn hex_digit(nibble: u8) -> char {
     char::from(if nibble < 10 { b'0' + nibble } else { b'A' + nibble - 10 })
 }
 
