@@ -63,3 +63,19 @@ impl Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn take_moves_a_member_out_and_leaves_null() {
+        let mut v = Value::parse(r#"{"a":"x","b":null}"#).unwrap();
+        assert_eq!(v.take("a"), Some(Value::String("x".into())));
+        assert_eq!(v.get("a"), Some(&Value::Null));
+        assert_eq!(v.get_present("a"), None);
+        assert_eq!(v.take("b"), Some(Value::Null));
+        assert_eq!(v.take("missing"), None);
+        assert_eq!(Value::String("s".into()).take("a"), None);
+    }
+}
