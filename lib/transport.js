@@ -49,8 +49,9 @@ async function readCapped(response) {
 /** A failed exchange as a typed error, retryable only if the connection never opened. */
 function exchangeFailure(cause, request, timeoutMs, timedOut) {
   if (cause?.code === 'invalid_response') return cause;
-  const message = timedOut ? `DirectMail did not answer within ${timeoutMs} ms` : `The request to DirectMail failed: ${describeCause(cause)}`;
-  const error = codedError('general', message, { url: request.url, cause: describeCause(cause), timedOut });
+  const described = describeCause(cause);
+  const message = timedOut ? `DirectMail did not answer within ${timeoutMs} ms` : `The request to DirectMail failed: ${described}`;
+  const error = codedError('general', message, { url: request.url, cause: described, timedOut });
   error.retryable = !timedOut && neverConnected(cause);
   return error;
 }
