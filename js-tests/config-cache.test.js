@@ -1,6 +1,6 @@
-// The validated config is reused while the config is unchanged, and every change is seen. The
-// oracle is a second instance of the core (the unbundled modules behind lib/node.js) made to
-// validate each config afresh.
+// A config's DirectMail object is reused while the config's content is unchanged, and every change
+// is seen. The oracle is a second instance of the core (the unbundled modules behind lib/node.js)
+// whose DirectMail class is given each config afresh, with no cache in between.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -8,6 +8,8 @@ import fc from 'fast-check';
 
 import createConnector, { buildSendMailRequest } from '../lib/index.js';
 import * as oracle from '../lib/node.js';
+import { plainMessage } from '../lib/plain.js';
+import { wasm } from '../lib/wasm.js';
 
 const pinned = { nonce: 'n-1', timestamp: '2026-01-01T00:00:00Z' };
 const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456', name: '<Ada>' } };
@@ -19,8 +21,6 @@ const baseConfig = () => ({
   fromAlias: 'Example',
   templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => template(usageType)),
 });
-/** A valid config unlike any the property makes, so the oracle's next build validates anew. */
-const other = { ...baseConfig(), accessKeyId: 'other' };
 
 /** A build's result, or its error's code and message. */
 function outcome(build) {
@@ -32,13 +32,27 @@ function outcome(build) {
 }
 
 const cached = (config) => outcome(() => buildSendMailRequest(config, data, pinned));
+/** A build by a DirectMail object made for this call alone, from the config as JSON reads it. */
 function fresh(config) {
-  oracle.validateConfig(other);
-  return outcome(() => oracle.buildSendMailRequest(config, data, pinned));
+  return outcome(() => {
+    let plain;
+    try {
+      plain = JSON.parse(JSON.stringify(config));
+    } catch (error) {
+      throw Object.assign(new Error(`(config): cannot be read (${error.name}: ${error.message})`), { code: 'invalid_config' });
+    }
+    const mail = new (wasm().DirectMail)(plain);
+    try {
+      return mail.build(plainMessage(data), pinned);
+    } finally {
+      mail.free();
+    }
+  });
 }
 
 test('the oracle is a separate instance of the core', () => {
   assert.notEqual(oracle.buildSendMailRequest, buildSendMailRequest);
+  oracle.validateConfig(baseConfig()); // initialises the oracle's wasm
   assert.deepEqual(fresh(baseConfig()), cached(baseConfig()));
 });
 
@@ -159,6 +173,7 @@ test('a config getter that throws is an invalid_config error, and the next send 
   assert.ok(cached(config).request);
   const throwing = baseConfig();
   Object.defineProperty(throwing, 'fromAlias', { enumerable: true, get: () => { throw new Error('boom'); } });
-  assert.deepEqual(cached(throwing), { code: 'invalid_config', message: '(config): cannot be read as JSON (boom)' });
+  assert.deepEqual(cached(throwing), { code: 'invalid_config', message: '(config): cannot be read (Error: boom)' });
+  assert.deepEqual(fresh(throwing), cached(throwing));
   assert.ok(cached(config).request);
 });

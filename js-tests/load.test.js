@@ -18,8 +18,12 @@ test(`${TOTAL} sends at concurrency ${CONCURRENCY}: all verified, unique nonces,
     const config = makeConfig({ endpoint: emulator.url });
     const connector = await createConnector({ getConfig: async () => config });
     const send = (i) => connector.sendMessage({ to: `user${i}@example.com`, type: 'SignIn', payload: { code: String(i).padStart(6, '0') } });
-    // Warm up, then take memory as the baseline.
-    for (let i = 0; i < 200; i += 1) await send(-1 - i);
+    // Warm up at the same concurrency (sends in flight each hold their request), then take memory
+    // as the baseline: it must not grow with the number of sends.
+    let warm = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (warm < 20 * CONCURRENCY) await send(-1 - warm++);
+    }));
     const baseline = wasmMemoryBytes();
     emulator.mails.length = 0;
     emulator.requests.length = 0;

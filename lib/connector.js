@@ -1,10 +1,11 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
 // connector-kit (the host's copy) is imported only when an error must be thrown: a send that
 // succeeds never loads it, which keeps a cold start to milliseconds.
-import { configJson, useConfigJson, validateConfig } from './core.js';
-import { isCodedError } from './errors.js';
+import { directMailFor, validateConfig } from './core.js';
+import { codedError, isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
-import { sendMailWithConfigJson } from './send.js';
+import { plainMessage, plainOptions } from './plain.js';
+import { sendWith } from './transport.js';
 
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';
@@ -47,10 +48,11 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     try {
       const config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      const json = configJson(config);
-      useConfigJson(json);
+      const mail = directMailFor(config);
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
-      return await sendMailWithConfigJson(json, data, fetch ?? globalThis.fetch, template ? { template } : undefined);
+      const send = fetch ?? globalThis.fetch;
+      if (typeof send !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+      return await sendWith(mail, plainMessage(data), plainOptions(template ? { template } : undefined), send);
     } catch (error) {
       throw await toConnectorError(error);
     }

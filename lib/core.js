@@ -1,33 +1,32 @@
-// The core API over the wasm: values cross as JSON text (one native JSON.stringify instead of one
-// boundary crossing per property), and the validated config is reused while its text is unchanged.
+// The core API over the wasm. A config becomes a DirectMail object (validated once, keeping its
+// HMAC key), found again by the config's JSON text: a config edited in place, or read afresh for
+// every send, gets the object its content calls for. Values reach the wasm as plain copies.
 import { codedError } from './errors.js';
+import { invalid, jsonText, plainMessage, plainOptions } from './plain.js';
+import { sendWith } from './transport.js';
 import { wasm } from './wasm.js';
 
-const CONTENT_TYPE = 'application/x-www-form-urlencoded';
-
-/** An error naming one field, as the core's own errors do. */
-const invalid = (code, path, message) => codedError(code, `${path}: ${message}`, { issues: [{ path, message }] });
-
-/** JSON text for a value, or a typed error naming it (BigInt, cycles). */
-function toJson(value, code, path, replacer) {
-  try {
-    return JSON.stringify(value, replacer) ?? 'null';
-  } catch (error) {
-    throw invalid(code, path, `cannot be read as JSON (${error.message})`);
-  }
-}
+/** How many configs keep their DirectMail object; a Logto instance or a worker uses one or two. */
+const CACHED_CONFIGS = 16;
+/** Config JSON text → DirectMail, least recently used first. */
+const mails = new Map();
 
 /**
- * Payload values as connector-kit's String(value) sees them. JSON.stringify already writes finite
- * numbers as String(n) does; members that are undefined stay present (they render as ''), and
- * non-finite numbers, BigInts and Dates become their String() form.
+ * The DirectMail object for `config`, made (and validated) on first use. An object dropped from
+ * the cache is freed by the glue's FinalizationRegistry once no send in flight holds it, so a
+ * reentrant call that evicts it cannot pull it from under a send.
  */
-function payloadReplacer(key, value) {
-  const raw = this[key];
-  if (raw === undefined) return null;
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : String(raw);
-  if (typeof raw === 'bigint' || raw instanceof Date) return String(raw);
-  return value;
+export function directMailFor(config) {
+  const text = jsonText(config, '(config)', 'invalid_config');
+  let mail = mails.get(text);
+  if (mail) {
+    mails.delete(text);
+  } else {
+    mail = new (wasm().DirectMail)(JSON.parse(text));
+    if (mails.size >= CACHED_CONFIGS) mails.delete(mails.keys().next().value);
+  }
+  mails.set(text, mail);
+  return mail;
 }
 
 const requireString = (value, path) => {
@@ -35,121 +34,35 @@ const requireString = (value, path) => {
   return value;
 };
 
-let currentJson;
-let current;
-/** Whether a value serialises to currentJson, tested without serialising it. */
-let isCurrentJson = () => false;
-
-/**
- * A test of whether a value would serialise to the same JSON text as `data` (a JSON.parse result),
- * built once per config so that a send reads its config instead of stringifying it. It answers
- * false whenever unsure: class instances, `toJSON`, keys in another order, or members that
- * JSON.stringify would drop or change. Strings compare by content, so a host that reads its
- * config afresh for each send is recognised too.
- */
-function jsonMatcher(data) {
-  if (typeof data !== 'object' || data === null) return (value) => value === data;
-  const plain = (value, proto) => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === proto && typeof value.toJSON !== 'function';
-  if (Array.isArray(data)) {
-    const items = data.map(jsonMatcher);
-    return (value) => {
-      if (!plain(value, Array.prototype) || value.length !== items.length) return false;
-      for (let i = 0; i < items.length; i += 1) {
-        if (!items[i](value[i])) return false;
-      }
-      return true;
-    };
-  }
-  const keys = Object.keys(data);
-  const members = keys.map((key) => jsonMatcher(data[key]));
-  return (value) => {
-    if (!plain(value, Object.prototype)) return false;
-    // for-in gives the own keys in JSON.stringify's order, then inherited ones, which JSON skips:
-    // when the last key matched is own, every key matched is.
-    let i = 0;
-    for (const key in value) {
-      if (key !== keys[i] || !members[i](value[key])) return false;
-      i += 1;
-    }
-    return i === keys.length && (i === 0 || Object.hasOwn(value, keys[i - 1]));
-  };
-}
-
-/** The config's JSON text, the cache key of its validated form; not re-serialised while unchanged. */
-export function configJson(config) {
-  try {
-    if (isCurrentJson(config)) return currentJson;
-  } catch {
-    // A getter threw: JSON.stringify below meets it again and reports it.
-  }
-  return toJson(config, 'invalid_config', '(config)');
-}
-
-/** Makes the config with this JSON text current in the core (validating it once), and returns it normalised. */
-export function useConfigJson(json) {
-  if (json !== currentJson) {
-    current = Object.freeze(JSON.parse(wasm().useConfig(json)));
-    isCurrentJson = jsonMatcher(JSON.parse(json));
-  }
-  // Keeping this very string makes the send's later checks an identity test, not a text compare.
-  currentJson = json;
-  return current;
-}
-
-/** Validates `config` and makes it current, unless its JSON text is the current one's. */
-export const useConfig = (config) => useConfigJson(configJson(config));
-
 /** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */
-export const validateConfig = (config) => JSON.parse(JSON.stringify(useConfig(config)));
+export const validateConfig = (config) => directMailFor(config).normalized();
 
 /** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
 export function renderTemplate(template, payload, { html = false } = {}) {
   requireString(template, 'template');
-  return wasm().renderTemplate(template, toJson(payload, 'invalid_request_parameters', 'payload', payloadReplacer), html === true);
+  const plain = JSON.parse(jsonText(payload, 'payload', 'invalid_request_parameters', { asString: true }));
+  return wasm().renderTemplate(template, plain, html === true);
 }
 
 /** Signs any Aliyun RPC request; returns `{canonicalQuery, stringToSign, signature}`. */
 export function signRpcRequest(params, secret, method = 'POST') {
-  const json = toJson(params, 'invalid_request_parameters', 'params');
-  return JSON.parse(wasm().signRpcRequest(json, requireString(secret, 'secret'), requireString(method, 'method')));
-}
-
-/** Whether `payload` is a plain object of strings only, which the replacer would leave as it is. */
-function plainStrings(payload) {
-  if (Object.getPrototypeOf(payload ?? 0) !== Object.prototype) return false;
-  for (const key in payload) {
-    if (typeof payload[key] !== 'string') return false;
-  }
-  return true;
-}
-
-/** The message as JSON, with the payload's values prepared as connector-kit reads them. */
-function dataJson(data) {
-  if (data === null || typeof data !== 'object') return toJson(data, 'invalid_request_parameters', '(data)');
-  const { to, type, payload } = data;
-  // The usual message (strings, and a payload such as {code} or {link}) is one plain stringify.
-  if (typeof to === 'string' && typeof type === 'string' && plainStrings(payload)) return JSON.stringify({ to, type, payload });
-  const code = 'invalid_request_parameters';
-  return `{"to":${toJson(to, code, 'to')},"type":${toJson(type, code, 'type')},"payload":${toJson(payload, code, 'payload', payloadReplacer)}}`;
-}
-
-/** Signs a request for the config with JSON text `json` (made current if another was). */
-export function buildWithConfigJson(json, data, options) {
-  useConfigJson(json);
-  const signed = wasm().buildRequest(dataJson(data), options == null ? 'null' : toJson(options, 'invalid_request_parameters', 'options'));
-  // `body \n url`: the URL is the short tail.
-  const newline = signed.lastIndexOf('\n');
-  return { url: signed.slice(newline + 1), method: 'POST', headers: { 'Content-Type': CONTENT_TYPE }, body: signed.slice(0, newline) };
+  const plain = JSON.parse(jsonText(params, 'params', 'invalid_request_parameters'));
+  return wasm().signRpcRequest(plain, requireString(secret, 'secret'), requireString(method, 'method'));
 }
 
 /** The dry run: the signed SingleSendMail request `{url, method, headers, body}`, not sent. */
-export const buildSendMailRequest = (config, data, options) => buildWithConfigJson(configJson(config), data, options);
+export const buildSendMailRequest = (config, data, options) =>
+  directMailFor(config).build(plainMessage(data), plainOptions(options));
 
 /** Turns DirectMail's HTTP status and body into `{EnvId, RequestId}`, or throws a typed error. */
 export function parseSendMailReply(status, body) {
   if (!Number.isInteger(status) || status < 0 || status > 65_535) throw invalid('invalid_request_parameters', 'status', 'expected an HTTP status');
-  const result = wasm().parseReply(status, requireString(body, 'body'));
-  // `EnvId \0 RequestId`, or JSON when either holds U+0000 (which JSON escapes).
-  const cut = result.indexOf('\0');
-  return cut < 0 ? JSON.parse(result) : { EnvId: result.slice(0, cut), RequestId: result.slice(cut + 1) };
+  return wasm().parseReply(status, requireString(body, 'body'));
+}
+
+/** Builds, signs and sends one mail with the host's `fetch`; returns `{EnvId, RequestId}`. */
+export async function sendMail(config, data, fetch, options) {
+  const mail = directMailFor(config);
+  if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+  return sendWith(mail, plainMessage(data), plainOptions(options), fetch);
 }

@@ -1,9 +1,9 @@
 // Holds the wasm instance; each runtime entry says once how to get the compiled module.
 // Named imports, not a namespace: bundlers then drop the glue's unused async loaders.
-import { buildRequest, initSync, parseReply, renderTemplate, signRpcRequest, useConfig } from '../pkg/aliyun_dm.js';
+import { DirectMail, initSync, parseReply, renderTemplate, signRpcRequest } from '../pkg/aliyun_dm.js';
 
-/** The glue's wrappers over the wasm exports: what the core API calls. */
-const glue = Object.freeze({ buildRequest, parseReply, renderTemplate, signRpcRequest, useConfig });
+/** The glue's class and wrappers over the wasm exports: what the core API calls. */
+const glue = Object.freeze({ DirectMail, parseReply, renderTemplate, signRpcRequest });
 
 let load;
 let ready = false;

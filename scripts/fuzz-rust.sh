@@ -10,7 +10,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $version" ]; then
   cargo install --force cargo-fuzz --version "=$version"
 fi
-for target in json config render sign reply send_mail; do
+for target in config render sign reply send_mail; do
   mkdir -p "fuzz/corpus/$target"
   echo "== fuzz $target for ${seconds}s"
   log="$(mktemp)"

@@ -61,8 +61,9 @@ function ensureClippy() {
 
 /** The CLI must match the crate's `wasm-bindgen = "=X"` exactly, or the glue will not load. */
 function ensureWasmBindgen() {
-  const pinned = /^wasm-bindgen\s*=\s*(?:\{\s*version\s*=\s*)?"=([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1];
-  if (!pinned) throw new Error('Cargo.toml must pin wasm-bindgen as "=X.Y.Z"');
+  const manifest = join(root, 'crates', 'aliyun-dm-wasm', 'Cargo.toml');
+  const pinned = /^wasm-bindgen\s*=\s*(?:\{\s*version\s*=\s*)?"=([^"]+)"/m.exec(readFileSync(manifest, 'utf8'))?.[1];
+  if (!pinned) throw new Error(`${manifest} must pin wasm-bindgen as "=X.Y.Z"`);
   if (capture('wasm-bindgen', ['--version']) === `wasm-bindgen ${pinned}`) return;
   // Not --locked: the CLI's lockfile pins a webpki-roots release some registry mirrors lack.
   // --force: we only get here when the binary is missing or another version, which cargo's own
@@ -71,8 +72,9 @@ function ensureWasmBindgen() {
 }
 
 function build() {
-  run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown']);
-  const raw = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'aliyun_dm.wasm');
+  // The binding crate is a cdylib only, so this release build gets LTO.
+  run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '-p', 'aliyun-dm-wasm']);
+  const raw = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'aliyun_dm_wasm.wasm');
   const pkg = join(root, 'pkg');
   const stampPath = join(pkg, '.build-stamp');
   const inputs = [readFileSync(raw), readFileSync(join(root, 'scripts', 'patch-glue.mjs')), readFileSync(join(root, 'scripts', 'setup.mjs'))];

@@ -1,13 +1,11 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
-use crate::prelude::*;
-use crate::error::{Error, ErrorCode, Issue, Issues};
+use crate::error::{Error, ErrorCode, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
-use crate::value::Value;
-use crate::json::ObjectWriter;
 use crate::sign::SigningKey;
-use crate::text::{cat, int};
-use core::fmt;
+use crate::value::Value;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// Usage types Logto needs for its full sign-in flows; the reference requires all four.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
@@ -104,7 +102,8 @@ impl fmt::Debug for Secret {
 }
 
 /// A mail template: subject and HTML content with `{{placeholders}}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Template {
     pub usage_type: String,
     pub subject: String,
@@ -142,58 +141,109 @@ impl Config {
     }
 }
 
-/// Validates `input`, collecting every problem with its path under `invalid_config`.
-pub fn parse_config(input: &Value) -> Result<Config, Error> {
-    if !matches!(input, Value::Object(_)) {
-        let issue = Issue { path: "(config)".into(), message: cat(&["expected an object, got ", input.type_name()]) };
-        return Err(Error::with_issues(ErrorCode::InvalidConfig, vec![issue]));
-    }
+/// The config as it arrives: every field loose, so validation can name each problem at once.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawConfig {
+    pub access_key_id: Option<Value>,
+    pub access_key_secret: Option<Value>,
+    pub account_name: Option<Value>,
+    pub from_alias: Option<Value>,
+    pub region_id: Option<Value>,
+    pub templates: Option<Value>,
+    pub endpoint: Option<Value>,
+    pub security_token: Option<Value>,
+    pub tag_name: Option<Value>,
+    pub click_trace: Option<Value>,
+    pub reply_to_address: Option<Value>,
+    pub reply_address: Option<Value>,
+    pub reply_address_alias: Option<Value>,
+    pub content_type: Option<Value>,
+    pub timeout_ms: Option<Value>,
+    pub retries: Option<Value>,
+}
+
+/// `null` counts as absent, as it does for the optional fields of the reference's zod schema.
+pub(crate) fn present(value: Option<&Value>) -> Option<&Value> {
+    value.filter(|v| !matches!(v, Value::Null))
+}
+
+/// Validates `raw`, collecting every problem with its path under `invalid_config`.
+pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
     let mut issues = Issues::default();
-    let access_key_id = required_string(input, "accessKeyId", &mut issues);
-    let access_key_secret = required_string(input, "accessKeySecret", &mut issues);
-    let account_name = required_string(input, "accountName", &mut issues);
-    let from_alias = optional_string(input, "fromAlias", &mut issues);
-    let region = match optional_string(input, "regionId", &mut issues) {
+    fn field(v: &Option<Value>) -> Option<&Value> {
+        present(v.as_ref())
+    }
+    let access_key_id = required_string(field(&raw.access_key_id), "accessKeyId", &mut issues);
+    let access_key_secret = required_string(
+        field(&raw.access_key_secret),
+        "accessKeySecret",
+        &mut issues,
+    );
+    let account_name = required_string(field(&raw.account_name), "accountName", &mut issues);
+    let from_alias = optional_string(field(&raw.from_alias), "fromAlias", &mut issues);
+    let region = match optional_string(field(&raw.region_id), "regionId", &mut issues) {
         None => Region::CnHangzhou,
         Some(id) => Region::from_id(&id).unwrap_or_else(|| {
             let ids: Vec<&str> = Region::ALL.iter().map(|r| r.id()).collect();
-            issues.push("regionId", cat(&["must be one of ", &ids.join(", ")]));
+            issues.push("regionId", format!("must be one of {}", ids.join(", ")));
             Region::CnHangzhou
         }),
     };
-    let endpoint = optional_string(input, "endpoint", &mut issues).and_then(|e| {
-        parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok()
+    let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues).and_then(|e| {
+        parse_endpoint(&e)
+            .map_err(|why| issues.push("endpoint", why))
+            .ok()
     });
-    if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
-        issues.push("fromAlias", cat(&["must be shorter than ", &int(MAX_FROM_ALIAS_CHARS + 1), " characters"]));
+    if from_alias
+        .as_deref()
+        .is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS)
+    {
+        issues.push(
+            "fromAlias",
+            format!(
+                "must be shorter than {} characters",
+                MAX_FROM_ALIAS_CHARS + 1
+            ),
+        );
     }
-    let templates = parse_templates(input.get_present("templates"), &mut issues);
-    let security_token = match input.get_present("securityToken") {
-        None => None,
-        Some(v) => string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues).map(Secret),
-    };
-    let tag_name = optional_string(input, "tagName", &mut issues);
+    let templates = parse_templates(field(&raw.templates), &mut issues);
+    let security_token = field(&raw.security_token)
+        .and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues))
+        .map(Secret);
+    let tag_name = optional_string(field(&raw.tag_name), "tagName", &mut issues);
     if tag_name.as_deref().is_some_and(|t| !limits::is_tag_name(t)) {
         issues.push("tagName", "must be 1 to 128 letters, digits, _ or -");
     }
-    let click_trace = optional_bool(input, "clickTrace", &mut issues);
-    let reply_to_address = optional_bool(input, "replyToAddress", &mut issues).unwrap_or(false);
-    let reply_address = optional_string(input, "replyAddress", &mut issues);
-    if reply_address.as_deref().is_some_and(|a| !limits::is_mail_address(a)) {
+    let click_trace = optional_bool(field(&raw.click_trace), "clickTrace", &mut issues);
+    let reply_to_address =
+        optional_bool(field(&raw.reply_to_address), "replyToAddress", &mut issues).unwrap_or(false);
+    let reply_address = optional_string(field(&raw.reply_address), "replyAddress", &mut issues);
+    if reply_address
+        .as_deref()
+        .is_some_and(|a| !limits::is_mail_address(a))
+    {
         issues.push("replyAddress", "must be one mail address");
     }
-    let reply_address_alias = optional_string(input, "replyAddressAlias", &mut issues);
-    let content_type = match optional_string(input, "contentType", &mut issues).as_deref() {
-        None | Some("html") => ContentType::Html,
-        Some("text") => ContentType::Text,
-        Some(_) => {
-            issues.push("contentType", "must be html or text");
-            ContentType::Html
-        }
-    };
+    let reply_address_alias = optional_string(
+        field(&raw.reply_address_alias),
+        "replyAddressAlias",
+        &mut issues,
+    );
+    let content_type =
+        match optional_string(field(&raw.content_type), "contentType", &mut issues).as_deref() {
+            None | Some("html") => ContentType::Html,
+            Some("text") => ContentType::Text,
+            Some(_) => {
+                issues.push("contentType", "must be html or text");
+                ContentType::Html
+            }
+        };
     let (min, max) = TIMEOUT_MS_RANGE;
-    let timeout_ms = optional_integer(input, "timeoutMs", min, max, &mut issues).unwrap_or(DEFAULT_TIMEOUT_MS);
-    let retries = optional_integer(input, "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
+    let timeout_ms = optional_integer(field(&raw.timeout_ms), "timeoutMs", min, max, &mut issues)
+        .unwrap_or(DEFAULT_TIMEOUT_MS);
+    let retries =
+        optional_integer(field(&raw.retries), "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
     issues.finish(ErrorCode::InvalidConfig, || Config {
         access_key_id,
         access_key_secret: SigningKey::new(access_key_secret),
@@ -214,49 +264,57 @@ pub fn parse_config(input: &Value) -> Result<Config, Error> {
     })
 }
 
-fn optional_bool(input: &Value, key: &str, issues: &mut Issues) -> Option<bool> {
-    match input.get_present(key)? {
+fn optional_bool(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<bool> {
+    match value? {
         Value::Bool(b) => Some(*b),
         other => {
-            issues.push(key, cat(&["expected boolean, got ", other.type_name()]));
+            issues.push(key, format!("expected boolean, got {}", other.type_name()));
             None
         }
     }
 }
 
-fn optional_integer(input: &Value, key: &str, min: u32, max: u32, issues: &mut Issues) -> Option<u32> {
-    whole_number(input.get_present(key)?, min, max).map_err(|why| issues.push(key, why)).ok()
+/// An optional whole number in `min..=max`, recording why not under `key`.
+pub fn optional_integer(
+    value: Option<&Value>,
+    key: &str,
+    min: u32,
+    max: u32,
+    issues: &mut Issues,
+) -> Option<u32> {
+    whole_number(value?, min, max)
+        .map_err(|why| issues.push(key, why))
+        .ok()
 }
 
 /// A whole number in `min..=max`, or why it is not one.
 pub fn whole_number(value: &Value, min: u32, max: u32) -> Result<u32, String> {
     match value {
-        // Whole numbers below 1e21 are plain digits in JSON.stringify's output.
-        Value::Number(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (min..=max).contains(n))
-            .ok_or_else(|| cat(&["must be a whole number from ", &int(min as usize), " to ", &int(max as usize)])),
-        other => Err(cat(&["expected number, got ", other.type_name()])),
+        Value::Number(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(n) => {
+            Ok(*n as u32)
+        }
+        Value::Number(_) => Err(format!("must be a whole number from {min} to {max}")),
+        other => Err(format!("expected number, got {}", other.type_name())),
     }
 }
 
-fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) -> Option<String> {
+/// A string of at most `max` bytes, recording why not under `path`.
+pub fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) -> Option<String> {
     match value {
         Value::String(s) if s.len() > max => {
-            issues.push(path, cat(&["must be at most ", &int(max), " bytes"]));
+            issues.push(path, format!("must be at most {max} bytes"));
             None
         }
         Value::String(s) => Some(s.clone()),
         other => {
-            issues.push(path, cat(&["expected string, got ", other.type_name()]));
+            issues.push(path, format!("expected string, got {}", other.type_name()));
             None
         }
     }
 }
 
-fn required_string(input: &Value, key: &str, issues: &mut Issues) -> String {
-    match input.get_present(key) {
+fn required_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> String {
+    match value {
         None => {
             issues.push(key, "is required");
             String::new()
@@ -271,8 +329,8 @@ fn required_string(input: &Value, key: &str, issues: &mut Issues) -> String {
     }
 }
 
-fn optional_string(input: &Value, key: &str, issues: &mut Issues) -> Option<String> {
-    input.get_present(key).and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
+fn optional_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<String> {
+    value.and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
 }
 
 fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> {
@@ -283,18 +341,24 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
         }
         Some(Value::Array(items)) => items,
         Some(other) => {
-            issues.push("templates", cat(&["expected array, got ", other.type_name()]));
+            issues.push(
+                "templates",
+                format!("expected array, got {}", other.type_name()),
+            );
             return Vec::new();
         }
     };
     if items.len() > MAX_TEMPLATES {
-        issues.push("templates", cat(&["must hold at most ", &int(MAX_TEMPLATES), " templates"]));
+        issues.push(
+            "templates",
+            format!("must hold at most {MAX_TEMPLATES} templates"),
+        );
         return Vec::new();
     }
     let mut templates = Vec::with_capacity(items.len());
     let mut complete = true;
     for (i, item) in items.iter().enumerate() {
-        match parse_template(item, &cat(&["templates[", &int(i), "]"]), issues) {
+        match parse_template(item, &format!("templates[{i}]"), issues) {
             Some(t) => templates.push(t),
             None => complete = false,
         }
@@ -308,7 +372,10 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
         if !missing.is_empty() {
             issues.push(
                 "templates",
-                cat(&["Template with UsageType (", &missing.join(", "), ") should be provided!"]),
+                format!(
+                    "Template with UsageType ({}) should be provided!",
+                    missing.join(", ")
+                ),
             );
         }
     }
@@ -317,12 +384,12 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
 
 fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Template> {
     if !matches!(item, Value::Object(_)) {
-        issues.push(path, cat(&["expected object, got ", item.type_name()]));
+        issues.push(path, format!("expected object, got {}", item.type_name()));
         return None;
     }
     let mut field = |key: &str, max: usize| -> Option<String> {
-        let field_path = cat(&[path, ".", key]);
-        match item.get_present(key) {
+        let field_path = format!("{path}.{key}");
+        match present(item.get(key)) {
             None => {
                 issues.push(field_path, "is required");
                 None
@@ -333,13 +400,17 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
     let usage_type = field("usageType", MAX_FIELD_BYTES);
     let subject = field("subject", MAX_TEMPLATE_BYTES);
     let content = field("content", MAX_TEMPLATE_BYTES);
-    Some(Template { usage_type: usage_type?, subject: subject?, content: content? })
+    Some(Template {
+        usage_type: usage_type?,
+        subject: subject?,
+        content: content?,
+    })
 }
 
 /// Checks an endpoint override: https anywhere, plain http only to loopback (a local emulator).
 pub fn parse_endpoint(url: &str) -> Result<String, String> {
     if url.len() > MAX_FIELD_BYTES {
-        return Err(cat(&["must be at most ", &int(MAX_FIELD_BYTES), " bytes"]));
+        return Err(format!("must be at most {MAX_FIELD_BYTES} bytes"));
     }
     if url.bytes().any(|b| b <= b' ' || b == 0x7F || b >= 0x80) {
         return Err("must be an absolute URL without spaces or control characters".into());
@@ -352,8 +423,14 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
         return Err("must start with https:// (or http:// for a loopback address)".into());
     };
     // Every byte is now printable ASCII, so any byte index is a char boundary.
-    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-    let (authority, path) = (rest.get(..authority_end).unwrap_or(rest), rest.get(authority_end..).unwrap_or(""));
+    let authority_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let (authority, path) = (
+        rest.get(..authority_end).unwrap_or(rest),
+        rest.get(authority_end..).unwrap_or(""),
+    );
     if authority.bytes().any(|b| b == b'@') {
         return Err("must not contain credentials".into());
     }
@@ -365,7 +442,9 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
         return Err("has an invalid port".into());
     }
     if !https && !is_loopback(host) {
-        return Err("must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into());
+        return Err(
+            "must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into(),
+        );
     }
     if path.bytes().any(|b| matches!(b, b'?' | b'#')) {
         return Err("must not have a query or fragment".into());
@@ -379,7 +458,9 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
 }
 
 /// `s` split at the first `byte` (an ASCII one, so both halves are on char boundaries).
@@ -418,61 +499,72 @@ fn is_loopback(host: &str) -> bool {
     octets.next() == Some(b"127".as_slice()) && octets.clone().count() == 3 && octets.all(is_octet)
 }
 
-impl Config {
-    /// The normalised config as JSON: defaults filled in, absent options left out.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256);
-        let mut object = ObjectWriter::new(&mut out);
-        object
-            .string("accessKeyId", &self.access_key_id)
-            .string("accessKeySecret", self.access_key_secret.expose())
-            .string("accountName", &self.account_name)
-            .optional("fromAlias", self.from_alias.as_deref())
-            .string("regionId", self.region.id())
-            .raw("templates", &templates_json(&self.templates))
-            .optional("endpoint", self.endpoint.as_deref())
-            .optional("securityToken", self.security_token.as_ref().map(Secret::expose))
-            .optional("tagName", self.tag_name.as_deref())
-            .optional("replyAddress", self.reply_address.as_deref())
-            .optional("replyAddressAlias", self.reply_address_alias.as_deref());
-        if let Some(click_trace) = self.click_trace {
-            object.raw("clickTrace", if click_trace { "true" } else { "false" });
-        }
-        object
-            .raw("replyToAddress", if self.reply_to_address { "true" } else { "false" })
-            .string("contentType", match self.content_type {
-                ContentType::Html => "html",
-                ContentType::Text => "text",
-            })
-            .raw("timeoutMs", &int(self.timeout_ms as usize))
-            .raw("retries", &int(self.retries as usize))
-            .finish();
-        out
-    }
+/// The normalised config as the JS API returns it: defaults filled in, absent options left out.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NormalizedConfig<'a> {
+    access_key_id: &'a str,
+    access_key_secret: &'a str,
+    account_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_alias: Option<&'a str>,
+    region_id: &'static str,
+    templates: &'a [Template],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    endpoint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    security_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_address_alias: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    click_trace: Option<bool>,
+    reply_to_address: bool,
+    content_type: &'static str,
+    timeout_ms: u32,
+    retries: u32,
 }
 
-fn templates_json(templates: &[Template]) -> String {
-    let mut out = String::from("[");
-    for (i, t) in templates.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+impl Config {
+    /// The normalised config, for `validateConfig` and Logto's `configGuard`.
+    pub fn normalized(&self) -> NormalizedConfig<'_> {
+        NormalizedConfig {
+            access_key_id: &self.access_key_id,
+            access_key_secret: self.access_key_secret.expose(),
+            account_name: &self.account_name,
+            from_alias: self.from_alias.as_deref(),
+            region_id: self.region.id(),
+            templates: &self.templates,
+            endpoint: self.endpoint.as_deref(),
+            security_token: self.security_token.as_ref().map(Secret::expose),
+            tag_name: self.tag_name.as_deref(),
+            reply_address: self.reply_address.as_deref(),
+            reply_address_alias: self.reply_address_alias.as_deref(),
+            click_trace: self.click_trace,
+            reply_to_address: self.reply_to_address,
+            content_type: match self.content_type {
+                ContentType::Html => "html",
+                ContentType::Text => "text",
+            },
+            timeout_ms: self.timeout_ms,
+            retries: self.retries,
         }
-        ObjectWriter::new(&mut out).string("usageType", &t.usage_type).string("subject", &t.subject).string("content", &t.content).finish();
     }
-    out.push(']');
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    pub(crate) fn json(s: &str) -> Value {
-        Value::parse(s).unwrap()
+    pub(crate) fn raw(s: &str) -> RawConfig {
+        serde_json::from_str(s).unwrap()
     }
 
-    fn valid() -> Value {
-        json(
+    fn valid() -> RawConfig {
+        raw(
             r#"{"accessKeyId":"id","accessKeySecret":"topsecret","accountName":"a@b.c",
             "templates":[{"usageType":"SignIn","subject":"s","content":"c"},
             {"usageType":"Register","subject":"s","content":"c"},
@@ -491,7 +583,7 @@ mod tests {
 
     #[test]
     fn collects_every_problem_with_its_path() {
-        let e = parse_config(&json(
+        let e = parse_config(&raw(
             r#"{"accessKeyId":1,"accountName":"","regionId":"cn-shanghai",
             "templates":[{"usageType":"SignIn","subject":2}]}"#,
         ))
@@ -499,13 +591,20 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidConfig);
         assert_eq!(
             e.paths(),
-            ["accessKeyId", "accessKeySecret", "accountName", "regionId", "templates[0].subject", "templates[0].content"]
+            [
+                "accessKeyId",
+                "accessKeySecret",
+                "accountName",
+                "regionId",
+                "templates[0].subject",
+                "templates[0].content"
+            ]
         );
     }
 
     #[test]
     fn names_missing_usage_types_like_the_reference() {
-        let e = parse_config(&json(
+        let e = parse_config(&raw(
             r#"{"accessKeyId":"i","accessKeySecret":"s","accountName":"a",
             "templates":[{"usageType":"SignIn","subject":"s","content":"c"}]}"#,
         ))
@@ -519,16 +618,15 @@ mod tests {
     #[test]
     fn the_secret_never_shows_in_debug_or_errors() {
         let mut with_token = valid();
-        if let Value::Object(entries) = &mut with_token {
-            entries.push(("securityToken".into(), Value::String("sts-token-value".into())));
-        }
+        with_token.security_token = Some(Value::String("sts-token-value".into()));
         let c = parse_config(&with_token).unwrap();
         let debug = format!("{c:?}");
-        assert!(!debug.contains("topsecret") && !debug.contains("sts-token-value"), "{debug}");
+        assert!(
+            !debug.contains("topsecret") && !debug.contains("sts-token-value"),
+            "{debug}"
+        );
         let mut bad = valid();
-        if let Value::Object(entries) = &mut bad {
-            entries.push(("regionId".into(), Value::String("topsecret".into())));
-        }
+        bad.region_id = Some(Value::String("topsecret".into()));
         let e = parse_config(&bad).unwrap_err();
         assert!(!format!("{e:?} {e}").contains("topsecret"));
     }
@@ -536,32 +634,42 @@ mod tests {
     #[test]
     fn optional_fields_are_validated_and_named() {
         let mut bad = valid();
-        if let Value::Object(entries) = &mut bad {
-            for (k, v) in [
-                ("fromAlias", Value::String("x".repeat(15))),
-                ("securityToken", Value::Number("1".into())),
-                ("tagName", Value::String("no spaces".into())),
-                ("clickTrace", Value::String("1".into())),
-                ("replyToAddress", Value::Number("1".into())),
-                ("replyAddress", Value::String("nobody".into())),
-                ("contentType", Value::String("markdown".into())),
-                ("timeoutMs", Value::Number("1.5".into())),
-                ("retries", Value::Number("9".into())),
-            ] {
-                entries.push((k.into(), v));
-            }
-        }
+        bad.from_alias = Some(Value::String("x".repeat(15)));
+        bad.security_token = Some(Value::Number(1.0));
+        bad.tag_name = Some(Value::String("no spaces".into()));
+        bad.click_trace = Some(Value::String("1".into()));
+        bad.reply_to_address = Some(Value::Number(1.0));
+        bad.reply_address = Some(Value::String("nobody".into()));
+        bad.content_type = Some(Value::String("markdown".into()));
+        bad.timeout_ms = Some(Value::Number(1.5));
+        bad.retries = Some(Value::Number(9.0));
         let e = parse_config(&bad).unwrap_err();
         assert_eq!(
             e.paths(),
-            ["fromAlias", "securityToken", "tagName", "clickTrace", "replyToAddress", "replyAddress", "contentType", "timeoutMs", "retries"]
+            [
+                "fromAlias",
+                "securityToken",
+                "tagName",
+                "clickTrace",
+                "replyToAddress",
+                "replyAddress",
+                "contentType",
+                "timeoutMs",
+                "retries"
+            ]
         );
     }
 
     #[test]
     fn endpoint_allows_https_or_loopback_http_only() {
-        assert_eq!(parse_endpoint("https://dm.example.com").unwrap(), "https://dm.example.com/");
-        assert_eq!(parse_endpoint("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080/");
+        assert_eq!(
+            parse_endpoint("https://dm.example.com").unwrap(),
+            "https://dm.example.com/"
+        );
+        assert_eq!(
+            parse_endpoint("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080/"
+        );
         assert!(parse_endpoint("http://[::1]:80/x").is_ok());
         assert!(parse_endpoint("http://localhost:1").is_ok());
         assert!(parse_endpoint("http://127.255.0.9/").is_ok());

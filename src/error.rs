@@ -1,9 +1,8 @@
 //! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
 
-use crate::prelude::*;
-use crate::json::ObjectWriter;
-use crate::text::{cat, int};
-use core::fmt;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::fmt;
 
 /// The `ConnectorErrorCodes` this connector raises, one-to-one with Logto's strings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +30,7 @@ impl ErrorCode {
 }
 
 /// One problem in the input, with the path of the field it concerns (`templates[2].usageType`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Issue {
     pub path: String,
     pub message: String,
@@ -62,7 +61,18 @@ pub enum ErrorData {
     /// plus `status` and `hint`.
     Aliyun(Box<AliyunError>),
     /// `{message, status, body, hint?}` for a reply that is not what the API documents.
-    Reply { status: u16, body: String, hint: Option<&'static str> },
+    Reply {
+        status: u16,
+        body: String,
+        hint: Option<&'static str>,
+    },
+    /// `{message, url, cause, timedOut: false}` for an exchange that failed before any reply.
+    Exchange { url: String, cause: String },
+    /// `{message, status, location?}` for a redirect, which is never followed.
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
 }
 
 /// An error with a Logto code, a human message and structured data; it never holds a secret.
@@ -76,17 +86,33 @@ pub struct Error {
 impl Error {
     /// An error whose data is just its message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), data: ErrorData::Message }
+        Error {
+            code,
+            message: message.into(),
+            data: ErrorData::Message,
+        }
     }
 
     /// An error listing every problem found, each naming its field.
     pub fn with_issues(code: ErrorCode, issues: Vec<Issue>) -> Self {
         let message = issues
             .iter()
-            .map(|i| cat(&[&i.path, ": ", &i.message]))
+            .map(|i| format!("{}: {}", i.path, i.message))
             .collect::<Vec<_>>()
             .join("; ");
-        Error { code, message, data: ErrorData::Issues(issues) }
+        Error {
+            code,
+            message,
+            data: ErrorData::Issues(issues),
+        }
+    }
+
+    /// The problems this error lists, each naming its field (none for other kinds of error).
+    pub fn issues(&self) -> &[Issue] {
+        match &self.data {
+            ErrorData::Issues(issues) => issues,
+            _ => &[],
+        }
     }
 
     /// The paths of the fields this error names, for tests and callers.
@@ -104,44 +130,103 @@ impl fmt::Display for Error {
     }
 }
 
-impl core::error::Error for Error {}
+impl std::error::Error for Error {}
 
 impl Error {
-    /// The JS `data` object of the matching `ConnectorError`, as JSON.
-    pub fn data_json(&self) -> String {
-        let mut out = String::with_capacity(128);
-        let mut object = ObjectWriter::new(&mut out);
-        match &self.data {
-            ErrorData::Message => {
-                object.string("message", &self.message);
-            }
+    /// A request that failed before any reply: refused, reset, aborted, or not answered with a Response.
+    pub fn exchange(url: &str, cause: &str) -> Self {
+        Error {
+            code: ErrorCode::General,
+            message: format!("The request to DirectMail failed: {cause}"),
+            data: ErrorData::Exchange {
+                url: url.to_owned(),
+                cause: cause.to_owned(),
+            },
+        }
+    }
+
+    /// A 3xx reply: never followed, since that would resend the signed request elsewhere.
+    pub fn redirect(url: &str, status: u16, location_origin: Option<&str>) -> Self {
+        let to = location_origin
+            .map(|o| format!(" to {o}"))
+            .unwrap_or_default();
+        Error {
+            code: ErrorCode::General,
+            message: format!("{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again"),
+            data: ErrorData::Redirect { status, location: location_origin.map(str::to_owned) },
+        }
+    }
+
+    /// An error naming one field.
+    pub fn invalid(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::with_issues(
+            code,
+            vec![Issue {
+                path: path.into(),
+                message: message.into(),
+            }],
+        )
+    }
+
+    /// The JS `data` object of the matching `ConnectorError`, as a serde value.
+    pub fn data(&self) -> ErrorDataView<'_> {
+        ErrorDataView(self)
+    }
+}
+
+/// Serialises an error's `data`: `{message, issues}`, Aliyun's fields, or the reply excerpt.
+pub struct ErrorDataView<'a>(&'a Error);
+
+impl Serialize for ErrorDataView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let error = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        match &error.data {
+            ErrorData::Message => map.serialize_entry("message", &error.message)?,
             ErrorData::Issues(issues) => {
-                let mut list = String::from("[");
-                for (i, issue) in issues.iter().enumerate() {
-                    if i > 0 {
-                        list.push(',');
-                    }
-                    ObjectWriter::new(&mut list).string("path", &issue.path).string("message", &issue.message).finish();
-                }
-                list.push(']');
-                object.string("message", &self.message).raw("issues", &list);
+                map.serialize_entry("message", &error.message)?;
+                map.serialize_entry("issues", issues)?;
             }
             ErrorData::Aliyun(a) => {
-                object
-                    .string("errorDescription", &a.message)
-                    .string("Code", &a.code)
-                    .optional("RequestId", a.request_id.as_deref())
-                    .optional("HostId", a.host_id.as_deref())
-                    .optional("Recommend", a.recommend.as_deref())
-                    .raw("status", &int(usize::from(a.status)))
-                    .optional("hint", a.hint);
+                map.serialize_entry("errorDescription", &a.message)?;
+                map.serialize_entry("Code", &a.code)?;
+                for (key, value) in [
+                    ("RequestId", &a.request_id),
+                    ("HostId", &a.host_id),
+                    ("Recommend", &a.recommend),
+                ] {
+                    if let Some(value) = value {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.serialize_entry("status", &a.status)?;
+                if let Some(hint) = a.hint {
+                    map.serialize_entry("hint", hint)?;
+                }
+            }
+            ErrorData::Exchange { url, cause } => {
+                map.serialize_entry("message", &error.message)?;
+                map.serialize_entry("url", url)?;
+                map.serialize_entry("cause", cause)?;
+                map.serialize_entry("timedOut", &false)?;
+            }
+            ErrorData::Redirect { status, location } => {
+                map.serialize_entry("message", &error.message)?;
+                map.serialize_entry("status", status)?;
+                if let Some(location) = location {
+                    map.serialize_entry("location", location)?;
+                }
             }
             ErrorData::Reply { status, body, hint } => {
-                object.string("message", &self.message).raw("status", &int(usize::from(*status))).string("body", body).optional("hint", *hint);
+                map.serialize_entry("message", &error.message)?;
+                map.serialize_entry("status", status)?;
+                map.serialize_entry("body", body)?;
+                if let Some(hint) = hint {
+                    map.serialize_entry("hint", hint)?;
+                }
             }
         }
-        object.finish();
-        out
+        map.end()
     }
 }
 
@@ -152,7 +237,10 @@ pub struct Issues(pub Vec<Issue>);
 impl Issues {
     /// Records a problem at `path`.
     pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Issue { path: path.into(), message: message.into() });
+        self.0.push(Issue {
+            path: path.into(),
+            message: message.into(),
+        });
     }
 
     /// `Ok(value)` when nothing was recorded, else an error of `code` listing every issue.

@@ -1,27 +1,42 @@
 //! The reply to `SingleSendMail`: success, an Aliyun error, or something unexpected.
 
-use crate::prelude::*;
 use crate::error::{AliyunError, Error, ErrorCode, ErrorData};
-use crate::text::{cat, int};
 use crate::value::Value;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// How much of an unexpected body an error keeps, in bytes.
 pub const BODY_EXCERPT_BYTES: usize = 512;
 
-/// DirectMail's success reply.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// DirectMail's success reply, `{EnvId, RequestId}` as the official connector returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SendResult {
+    #[serde(rename = "EnvId")]
     pub env_id: String,
+    #[serde(rename = "RequestId")]
     pub request_id: String,
 }
 
-impl SendResult {
-    /// `{"EnvId":…,"RequestId":…}`, as the official connector returns it.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(64);
-        crate::json::ObjectWriter::new(&mut out).string("EnvId", &self.env_id).string("RequestId", &self.request_id).finish();
-        out
-    }
+/// The members of a reply body this connector reads; the rest is never looked at. A member that is
+/// present but `null` is kept as `Some(Value::Null)`, so it fails the string checks as it should.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawReply {
+    #[serde(rename = "EnvId", default, deserialize_with = "kept")]
+    pub env_id: Option<Value>,
+    #[serde(rename = "RequestId", default, deserialize_with = "kept")]
+    pub request_id: Option<Value>,
+    #[serde(rename = "Code", default, deserialize_with = "kept")]
+    pub code: Option<Value>,
+    #[serde(rename = "Message", default, deserialize_with = "kept")]
+    pub message: Option<Value>,
+    #[serde(rename = "HostId", default, deserialize_with = "kept")]
+    pub host_id: Option<Value>,
+    #[serde(rename = "Recommend", default, deserialize_with = "kept")]
+    pub recommend: Option<Value>,
+}
+
+/// A present member, `null` included (serde's `Option` would read `null` as absent).
+fn kept<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 /// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
@@ -44,10 +59,17 @@ const SERVER_ERROR_HINT: &str = "DirectMail had a server error. Retry later.";
 
 /// The Logto code and hint for Aliyun error `code` at HTTP `status`.
 pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
-    let row = ERROR_TABLE.iter().find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
-        Some(prefix) => code == prefix || code.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')),
-        None => code == *pattern,
-    });
+    let row = ERROR_TABLE
+        .iter()
+        .find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
+            Some(prefix) => {
+                code == prefix
+                    || code
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            }
+            None => code == *pattern,
+        });
     match row {
         Some((_, mapped, hint)) => (*mapped, Some(hint)),
         None if status >= 500 => (ErrorCode::General, Some(SERVER_ERROR_HINT)),
@@ -55,70 +77,94 @@ pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
     }
 }
 
-/// Turns a reply (HTTP status and body text) into a result or a typed error.
-pub fn parse_reply(status: u16, body: &str) -> Result<SendResult, Error> {
-    let parsed = Value::parse(body).ok();
+/// Turns a reply into a result or a typed error: its HTTP status, its body's members (`None` when
+/// the body is not a JSON object) and the start of its text, which errors quote.
+pub fn parse_reply(
+    status: u16,
+    reply: Option<RawReply>,
+    body_start: &str,
+) -> Result<SendResult, Error> {
     if (200..300).contains(&status) {
-        return match parsed.and_then(success) {
+        return match reply.and_then(success) {
             Some(result) => Ok(result),
-            None => Err(unexpected(status, body, "The reply is not DirectMail's {EnvId, RequestId}")),
+            None => Err(unexpected(
+                status,
+                body_start,
+                "The reply is not DirectMail's {EnvId, RequestId}".to_owned(),
+            )),
         };
     }
-    match parsed.as_ref().and_then(|j| aliyun_error(j, status)) {
+    match reply.and_then(|r| aliyun_error(r, status)) {
         Some(error) => Err(Error {
-            code: error.code_mapped(),
-            message: cat(&[&error.code, ": ", &error.message]),
+            code: classify(&error.code, error.status).0,
+            message: format!("{}: {}", error.code, error.message),
             data: ErrorData::Aliyun(Box::new(error)),
         }),
         // A server error is an outage, whatever its body says (often an HTML page from a proxy).
         None if status >= 500 => Err(Error {
             code: ErrorCode::General,
-            message: cat(&["DirectMail answered HTTP ", &int(usize::from(status))]),
-            data: ErrorData::Reply { status, body: excerpt(body, BODY_EXCERPT_BYTES).to_owned(), hint: Some(SERVER_ERROR_HINT) },
+            message: format!("DirectMail answered HTTP {status}"),
+            data: ErrorData::Reply {
+                status,
+                body: excerpt(body_start, BODY_EXCERPT_BYTES).to_owned(),
+                hint: Some(SERVER_ERROR_HINT),
+            },
         }),
-        None => Err(unexpected(status, body, &cat(&["HTTP ", &int(usize::from(status)), " with a body that is not an Aliyun error"]))),
+        None => Err(unexpected(
+            status,
+            body_start,
+            format!("HTTP {status} with a body that is not an Aliyun error"),
+        )),
     }
 }
 
-impl AliyunError {
-    fn code_mapped(&self) -> ErrorCode {
-        classify(&self.code, self.status).0
-    }
-}
-
-/// The ids, moved out of the parsed reply.
-fn success(mut json: Value) -> Option<SendResult> {
-    let mut id = |key: &str| match json.take(key)? {
+/// A member that must be a string.
+fn string(value: Option<Value>) -> Option<String> {
+    match value? {
         Value::String(s) => Some(s),
         _ => None,
-    };
-    Some(SendResult { env_id: id("EnvId")?, request_id: id("RequestId")? })
+    }
 }
 
-/// `{Code, Message, RequestId?, HostId?, Recommend?}`; an optional key, if present, must be a string.
-fn aliyun_error(json: &Value, status: u16) -> Option<AliyunError> {
-    let optional = |key: &str| match json.get(key) {
+/// A member that may be absent, but must be a string if present: `None` when it is not.
+fn optional_string(value: Option<Value>) -> Option<Option<String>> {
+    match value {
         None => Some(None),
-        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(Value::String(s)) => Some(Some(s)),
         Some(_) => None,
-    };
-    let code = json.get("Code")?.as_str()?;
-    Some(AliyunError {
-        hint: classify(code, status).1,
-        status,
-        code: code.to_owned(),
-        message: json.get("Message")?.as_str()?.to_owned(),
-        request_id: optional("RequestId")?,
-        host_id: optional("HostId")?,
-        recommend: optional("Recommend")?,
+    }
+}
+
+fn success(reply: RawReply) -> Option<SendResult> {
+    Some(SendResult {
+        env_id: string(reply.env_id)?,
+        request_id: string(reply.request_id)?,
     })
 }
 
-fn unexpected(status: u16, body: &str, message: &str) -> Error {
+/// `{Code, Message, RequestId?, HostId?, Recommend?}`.
+fn aliyun_error(reply: RawReply, status: u16) -> Option<AliyunError> {
+    let code = string(reply.code)?;
+    Some(AliyunError {
+        hint: classify(&code, status).1,
+        status,
+        message: string(reply.message)?,
+        request_id: optional_string(reply.request_id)?,
+        host_id: optional_string(reply.host_id)?,
+        recommend: optional_string(reply.recommend)?,
+        code,
+    })
+}
+
+fn unexpected(status: u16, body_start: &str, message: String) -> Error {
     Error {
         code: ErrorCode::InvalidResponse,
-        message: message.to_owned(),
-        data: ErrorData::Reply { status, body: excerpt(body, BODY_EXCERPT_BYTES).to_owned(), hint: None },
+        message,
+        data: ErrorData::Reply {
+            status,
+            body: excerpt(body_start, BODY_EXCERPT_BYTES).to_owned(),
+            hint: None,
+        },
     }
 }
 
@@ -136,23 +182,39 @@ mod tests {
     use super::*;
 
     fn reply(status: u16, body: &str) -> Result<SendResult, Error> {
-        parse_reply(status, body)
+        parse_reply(status, serde_json::from_str(body).ok(), body)
     }
 
     #[test]
     fn success_is_env_id_and_request_id() {
         let ok = reply(200, r#"{"EnvId":"e","RequestId":"r","Extra":1}"#).unwrap();
-        assert_eq!(ok, SendResult { env_id: "e".into(), request_id: "r".into() });
+        assert_eq!(
+            ok,
+            SendResult {
+                env_id: "e".into(),
+                request_id: "r".into()
+            }
+        );
     }
 
     #[test]
     fn aliyun_errors_keep_their_fields() {
-        let e = reply(400, r#"{"Code":"InvalidToAddress","Message":"bad","RequestId":"r"}"#).unwrap_err();
+        let e = reply(
+            400,
+            r#"{"Code":"InvalidToAddress","Message":"bad","RequestId":"r"}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::General);
         match e.data {
             ErrorData::Aliyun(a) => {
-                assert_eq!((a.code.as_str(), a.message.as_str()), ("InvalidToAddress", "bad"));
-                assert_eq!((a.request_id.as_deref(), a.host_id, a.recommend), (Some("r"), None, None));
+                assert_eq!(
+                    (a.code.as_str(), a.message.as_str()),
+                    ("InvalidToAddress", "bad")
+                );
+                assert_eq!(
+                    (a.request_id.as_deref(), a.host_id, a.recommend),
+                    (Some("r"), None, None)
+                );
             }
             other => panic!("unexpected data {other:?}"),
         }
@@ -172,8 +234,12 @@ mod tests {
         ] {
             assert_eq!(classify(code, status).0, expected, "{code}");
         }
-        assert!(classify("InvalidTimeStamp.Expired", 400).1.is_some_and(|h| h.contains("clock")));
-        assert!(classify("SignatureNonceUsed", 400).1.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
+        assert!(classify("InvalidTimeStamp.Expired", 400)
+            .1
+            .is_some_and(|h| h.contains("clock")));
+        assert!(classify("SignatureNonceUsed", 400)
+            .1
+            .is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
         assert!(classify("ServiceUnavailable", 503).1.is_some());
         assert_eq!(classify("SomethingNew", 400).1, None);
     }
@@ -195,7 +261,20 @@ mod tests {
             (400, r#"{"Code":"X","Message":"m","RequestId":null}"#),
             (400, "[]"),
         ] {
-            assert_eq!(reply(status, body).unwrap_err().code, ErrorCode::InvalidResponse, "{status} {body}");
+            assert_eq!(
+                reply(status, body).unwrap_err().code,
+                ErrorCode::InvalidResponse,
+                "{status} {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_data_keeps_only_the_start_of_the_body() {
+        let long = format!("<html>{}</html>", "x".repeat(2000));
+        match reply(502, &long).unwrap_err().data {
+            ErrorData::Reply { body, .. } => assert_eq!(body.len(), BODY_EXCERPT_BYTES),
+            other => panic!("unexpected data {other:?}"),
         }
     }
 

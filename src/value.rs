@@ -1,44 +1,32 @@
-//! A JSON value as the host handed it over, so the core can validate input it does not trust.
+//! A dynamic value read through serde: a message payload, or a config field before validation.
+//!
+//! serde does the reading (serde-wasm-bindgen from a JS value in wasm, serde_json in native tests);
+//! this module only says what to keep. Objects are `BTreeMap`s, so a lookup by key is logarithmic
+//! and rendering a template stays linear in its size whatever the payload holds.
 
-use crate::prelude::*;
-/// Deepest nesting accepted; deeper input would risk a stack overflow, which is a trap in wasm.
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Deepest nesting accepted; deeper input would risk overflowing the stack, a trap in wasm.
 pub const MAX_DEPTH: usize = 32;
 
-/// A parsed JSON value; objects keep the host's key order.
+/// A JSON-like value as the host handed it over.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
-    /// The number's JSON text, which `JSON.stringify` writes exactly as JS `String(n)` does.
-    Number(String),
+    Number(f64),
     String(String),
     Array(Vec<Value>),
-    Object(Vec<(String, Value)>),
+    Object(BTreeMap<String, Value>),
 }
 
 impl Value {
-    /// Parses JSON text (see [`crate::json::parse`]).
-    pub fn parse(text: &str) -> Result<Value, crate::json::ParseError> {
-        crate::json::parse(text)
-    }
-
     /// The member `key` of an object, or `None` for any other value or a missing key.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// The member `key`, treating `null` (and so `undefined`) as absent.
-    pub fn get_present(&self, key: &str) -> Option<&Value> {
-        self.get(key).filter(|v| !matches!(v, Value::Null))
-    }
-
-    /// Moves out the member `key` of an object (the one `get` finds), leaving `null` in its place.
-    pub fn take(&mut self, key: &str) -> Option<Value> {
-        match self {
-            Value::Object(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| core::mem::replace(v, Value::Null)),
+            Value::Object(entries) => entries.get(key),
             _ => None,
         }
     }
@@ -64,18 +52,196 @@ impl Value {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Depth(0).deserialize(deserializer)
+    }
+}
+
+/// Reads a value `0`-based levels below the root, refusing to go past [`MAX_DEPTH`].
+#[derive(Clone, Copy)]
+struct Depth(usize);
+
+impl Depth {
+    fn below(self) -> Result<Depth, String> {
+        if self.0 >= MAX_DEPTH {
+            Err(format!("is nested deeper than {MAX_DEPTH} levels"))
+        } else {
+            Ok(Depth(self.0 + 1))
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Depth {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Depth {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        // JS numbers are f64; integers past 2^53 were never exact there either.
+        Ok(Value::Number(v as f64))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let below = self.below().map_err(de::Error::custom)?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(below)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let below = self.below().map_err(de::Error::custom)?;
+        let mut entries = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(below)?;
+            // A JS object cannot repeat a key; for JSON text the last one wins, as in JSON.parse.
+            entries.insert(key, value);
+        }
+        Ok(Value::Object(entries))
+    }
+}
+
+/// Writes `n` as JS `String(n)` (Number.prototype.toString) does: the shortest digits that read
+/// back as `n`, in plain notation for exponents from -7 to 20 and in `1.5e+21` form beyond.
+pub fn write_js_number(out: &mut String, n: f64) {
+    if n.is_nan() {
+        return out.push_str("NaN");
+    }
+    if n == 0.0 {
+        // -0 too: String(-0) is "0".
+        return out.push('0');
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    if n.is_infinite() {
+        return out.push_str("Infinity");
+    }
+    // `{:e}` prints the shortest round-trip digits as `d.ddde±x`.
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i64;
+    // The decimal point sits after `point` digits: value = 0.digits × 10^point.
+    let point = exponent.parse::<i64>().unwrap_or(0) + 1;
+    if k <= point && point <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (point - k) as usize));
+    } else if 0 < point && point <= 21 {
+        let (int, frac) = digits.split_at(point as usize);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < point && point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        out.push('e');
+        out.push(if point - 1 < 0 { '-' } else { '+' });
+        out.push_str(&(point - 1).abs().to_string());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn js(n: f64) -> String {
+        let mut out = String::new();
+        write_js_number(&mut out, n);
+        out
+    }
+
     #[test]
-    fn take_moves_a_member_out_and_leaves_null() {
-        let mut v = Value::parse(r#"{"a":"x","b":null}"#).unwrap();
-        assert_eq!(v.take("a"), Some(Value::String("x".into())));
-        assert_eq!(v.get("a"), Some(&Value::Null));
-        assert_eq!(v.get_present("a"), None);
-        assert_eq!(v.take("b"), Some(Value::Null));
-        assert_eq!(v.take("missing"), None);
-        assert_eq!(Value::String("s".into()).take("a"), None);
+    fn numbers_print_as_javascript_prints_them() {
+        for (n, expected) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.0, "1"),
+            (-42.0, "-42"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (123.456, "123.456"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1.5e21, "1.5e+21"),
+            (1e-6, "0.000001"),
+            (1e-7, "1e-7"),
+            (1.25e-7, "1.25e-7"),
+            (9007199254740993.0, "9007199254740992"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ] {
+            assert_eq!(js(n), expected, "{n:e}");
+        }
+    }
+
+    #[test]
+    fn reads_json_through_serde_with_a_depth_limit() {
+        let v: Value = serde_json::from_str(r#"{"b":[1,"x",null,true],"a":{"c":2.5}}"#).unwrap();
+        assert_eq!(
+            v.get("a").and_then(|a| a.get("c")),
+            Some(&Value::Number(2.5))
+        );
+        assert_eq!(v.get("b").map(Value::type_name), Some("array"));
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(serde_json::from_str::<Value>(&deep).is_ok());
+        let deeper = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let error = serde_json::from_str::<Value>(&deeper)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("nested deeper than 32"), "{error}");
     }
 }

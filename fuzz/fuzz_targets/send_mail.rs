@@ -1,13 +1,13 @@
 //! The whole build from any config and message JSON: never panics, never signs an empty alias, and
 //! lists the parameters already in the order the signature sorts them.
 #![no_main]
-use aliyun_dm::{build_send_mail, parse_config, parse_message, Nonce, RequestContext, Timestamp, Value};
+use aliyun_dm::{build_send_mail, parse_config, parse_message, Nonce, RawConfig, RawMessage, RequestContext, Timestamp};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (config, message) = text.split_once('\n').unwrap_or((&text, "{}"));
-    let (Ok(config), Ok(message)) = (Value::parse(config), Value::parse(message)) else {
+    let (Ok(config), Ok(message)) = (serde_json::from_str::<RawConfig>(config), serde_json::from_str::<RawMessage>(message)) else {
         return;
     };
     let (Ok(config), Ok(message)) = (parse_config(&config), parse_message(message)) else {

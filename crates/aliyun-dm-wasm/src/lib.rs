@@ -1,0 +1,272 @@
+//! The wasm binding of the aliyun-dm core. A [`DirectMail`] object is built from one config and
+//! keeps it validated, with its HMAC key; every send goes through it. Values cross through
+//! serde-wasm-bindgen, the signed request goes to the host's fetch, and the clock and the RNG are
+//! read here and nowhere else.
+
+// A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod convert;
+mod exchange;
+
+use aliyun_dm::config::MAX_TEMPLATE_BYTES;
+use aliyun_dm::limits::MAX_BODY_BYTES;
+use aliyun_dm::sign::{self, Method};
+use aliyun_dm::template::{self, Escape};
+use aliyun_dm::{
+    Config, Error, ErrorCode, Message, Nonce, Options, RawConfig, RawMessage, RawOptions,
+    RequestContext, Timestamp, Value,
+};
+use js_sys::{Function, JsString};
+use serde::Serialize;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+/// A DirectMail client for one config: validated once, then used for every send.
+#[wasm_bindgen]
+pub struct DirectMail {
+    /// Shared with sends in flight, which outlive the call that started them.
+    config: Rc<Config>,
+}
+
+/// The message and options of one send, read and validated.
+struct SendInput {
+    message: Message,
+    options: Options,
+}
+
+fn read_send_input(message: JsValue, options: JsValue) -> Result<SendInput, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let message: RawMessage = convert::read_object(message, code, "(data)")?;
+    let message = aliyun_dm::parse_message(message).map_err(|e| convert::error(&e))?;
+    let options: RawOptions = convert::read_optional_object(options, code, "options")?;
+    let options = aliyun_dm::parse_options(options).map_err(|e| convert::error(&e))?;
+    Ok(SendInput { message, options })
+}
+
+/// A fresh UUID v4 nonce from the host's `crypto.getRandomValues`.
+fn fresh_nonce() -> Result<Nonce, JsValue> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| {
+        convert::error(&Error::new(
+            ErrorCode::General,
+            "No secure random source (crypto.getRandomValues) is available",
+        ))
+    })?;
+    Ok(Nonce::uuid_v4(bytes))
+}
+
+fn now() -> Result<Timestamp, JsValue> {
+    Timestamp::from_unix_millis(js_sys::Date::now()).ok_or_else(|| {
+        convert::error(&Error::new(
+            ErrorCode::General,
+            "The system clock is outside 1970..9999",
+        ))
+    })
+}
+
+/// The per-send policy the JS layer applies around each attempt.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Policy {
+    timeout_ms: u32,
+    retries: u32,
+    url: String,
+}
+
+#[wasm_bindgen]
+impl DirectMail {
+    /// Validates `config` (a plain object), throwing `invalid_config` that names every bad field.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<DirectMail, JsValue> {
+        let raw: RawConfig = convert::read_object(config, ErrorCode::InvalidConfig, "(config)")?;
+        let config = aliyun_dm::parse_config(&raw).map_err(|e| convert::error(&e))?;
+        Ok(DirectMail {
+            config: Rc::new(config),
+        })
+    }
+
+    /// The config normalised: defaults filled in, absent options left out.
+    pub fn normalized(&self) -> Result<JsValue, JsValue> {
+        convert::write(&self.config.normalized())
+    }
+
+    /// `{timeoutMs, retries, url}` for a send with these options, which are checked here.
+    pub fn policy(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let raw: RawOptions =
+            convert::read_optional_object(options, ErrorCode::InvalidRequestParameters, "options")?;
+        let options = aliyun_dm::parse_options(raw).map_err(|e| convert::error(&e))?;
+        convert::write(&Policy {
+            timeout_ms: options.timeout_ms.unwrap_or(self.config.timeout_ms),
+            retries: options.retries.unwrap_or(self.config.retries),
+            url: options
+                .endpoint
+                .unwrap_or_else(|| self.config.endpoint().to_owned()),
+        })
+    }
+
+    /// The dry run: the signed request `{url, method, headers, body}`, not sent.
+    pub fn build(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let (url, body) = self.sign(message, options)?;
+        let request = aliyun_dm::request::HttpRequest {
+            url: &url,
+            method: aliyun_dm::SignedRequest::METHOD,
+            headers: aliyun_dm::request::FormHeaders {
+                content_type: aliyun_dm::SignedRequest::CONTENT_TYPE,
+            },
+            body: &body,
+        };
+        convert::write(&request)
+    }
+
+    /// One attempt: signs with a fresh nonce and timestamp, hands the request to `fetch` with
+    /// `signal`, and resolves to `{EnvId, RequestId}` or rejects with a typed error whose
+    /// `retryable` says whether the mail cannot have been sent.
+    pub fn send(
+        &self,
+        message: JsValue,
+        options: JsValue,
+        fetch: Function,
+        signal: Option<AbortSignal>,
+    ) -> js_sys::Promise {
+        let signed = self.sign(message, options);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let (url, body) = signed?;
+            let result = exchange::send(&url, &body, &fetch, signal.as_ref()).await?;
+            convert::write(&result)
+        })
+    }
+
+    /// Reads the message and options, renders and signs: the URL and the form body.
+    fn sign(&self, message: JsValue, options: JsValue) -> Result<(String, String), JsValue> {
+        let SendInput { message, options } = read_send_input(message, options)?;
+        let nonce = match options.nonce {
+            Some(nonce) => nonce,
+            None => fresh_nonce()?,
+        };
+        let timestamp = match options.timestamp {
+            Some(timestamp) => timestamp,
+            None => now()?,
+        };
+        let ctx = RequestContext {
+            custom_template: options.template.as_ref(),
+            nonce: &nonce,
+            timestamp: &timestamp,
+            endpoint: options.endpoint.as_deref(),
+        };
+        let signed = aliyun_dm::build_send_mail(&self.config, &message, &ctx)
+            .map_err(|e| convert::error(&e))?;
+        Ok((signed.url, signed.body))
+    }
+}
+
+/// Renders `{{placeholders}}` from a payload as connector-kit does; `html` escapes the values.
+#[wasm_bindgen(js_name = renderTemplate)]
+pub fn render_template(text: &JsString, payload: JsValue, html: bool) -> Result<String, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let text = convert::read_string(text, MAX_TEMPLATE_BYTES, code, "template")?;
+    let payload: Value = convert::read_value(payload, code, "payload")?;
+    if !matches!(payload, Value::Object(_)) {
+        return Err(convert::error(&Error::invalid(
+            code,
+            "payload",
+            format!("expected an object, got {}", payload.type_name()),
+        )));
+    }
+    let escape = if html { Escape::Html } else { Escape::None };
+    template::render(&text, &payload, escape, MAX_BODY_BYTES).map_err(|_| {
+        convert::error(&Error::invalid(
+            code,
+            "template",
+            format!("renders to more than {MAX_BODY_BYTES} bytes"),
+        ))
+    })
+}
+
+/// Every stage of a signature, for debugging a `SignatureDoesNotMatch`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Stages<'a> {
+    canonical_query: &'a str,
+    string_to_sign: &'a str,
+    signature: &'a str,
+}
+
+/// Signs any Aliyun RPC request (an object of string parameters); returns every stage.
+#[wasm_bindgen(js_name = signRpcRequest)]
+pub fn sign_rpc_request(
+    params: JsValue,
+    secret: &JsString,
+    method: &JsString,
+) -> Result<JsValue, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let method = convert::read_string(method, 8, code, "method")?;
+    let method = Method::parse(&method)
+        .ok_or_else(|| convert::error(&Error::invalid(code, "method", "must be GET or POST")))?;
+    let secret = convert::read_string(secret, aliyun_dm::config::MAX_FIELD_BYTES, code, "secret")?;
+    let Value::Object(entries) = convert::read_value::<Value>(params, code, "params")? else {
+        return Err(convert::error(&Error::invalid(
+            code,
+            "params",
+            "expected an object of strings",
+        )));
+    };
+    if entries.len() > sign::MAX_PARAMS {
+        let message = format!(
+            "has {} parameters; at most {} are signed",
+            entries.len(),
+            sign::MAX_PARAMS
+        );
+        return Err(convert::error(&Error::invalid(code, "params", message)));
+    }
+    let mut pairs = Vec::with_capacity(entries.len());
+    for (name, value) in &entries {
+        match value {
+            // The signature itself is never part of what is signed.
+            _ if name == "Signature" => {}
+            Value::String(s) => pairs.push((name.as_str(), s.as_str())),
+            other => {
+                return Err(convert::error(&Error::invalid(
+                    code,
+                    format!("params.{name}"),
+                    format!("expected string, got {}", other.type_name()),
+                )))
+            }
+        }
+    }
+    let signed = sign::sign(pairs, method, &secret);
+    convert::write(&Stages {
+        canonical_query: signed.canonical_query.as_str(),
+        string_to_sign: signed.string_to_sign.as_str(),
+        signature: signed.signature.as_str(),
+    })
+}
+
+/// Turns DirectMail's HTTP status and body text into `{EnvId, RequestId}`, or throws a typed error.
+/// A body over the reply cap is refused before it is read.
+#[wasm_bindgen(js_name = parseReply)]
+pub fn parse_reply(status: u16, body: &JsString) -> Result<JsValue, JsValue> {
+    if body.length() as usize > exchange::MAX_REPLY_BYTES {
+        let message = format!(
+            "The reply is larger than {} bytes",
+            exchange::MAX_REPLY_BYTES
+        );
+        return Err(convert::error(&Error::invalid(
+            ErrorCode::InvalidRequestParameters,
+            "body",
+            message,
+        )));
+    }
+    let text = String::from(body);
+    let reply = js_sys::JSON::parse(&text)
+        .ok()
+        .and_then(|v| serde_wasm_bindgen::from_value::<aliyun_dm::RawReply>(v).ok());
+    let result = aliyun_dm::parse_reply(status, reply, &text).map_err(|e| convert::error(&e))?;
+    convert::write(&result)
+}
