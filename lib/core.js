@@ -2,7 +2,7 @@
 // HMAC key), found again by the config's JSON text: a config edited in place, or read afresh for
 // every send, gets the object its content calls for. Values reach the wasm as plain copies.
 import { codedError } from './errors.js';
-import { invalid, jsonText, plainMessage, plainOptions } from './plain.js';
+import { invalid, jsonText, MAX_JSON_CHARS, plainMessage, plainOptions } from './plain.js';
 import { sendWith } from './transport.js';
 import { wasm } from './wasm.js';
 
@@ -17,7 +17,7 @@ const mails = new Map();
  * reentrant call that evicts it cannot pull it from under a send.
  */
 export function directMailFor(config) {
-  const text = jsonText(config, '(config)', 'invalid_config');
+  const text = jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
   let mail = mails.get(text);
   if (mail) {
     mails.delete(text);

@@ -19,13 +19,20 @@ export function typeName(value) {
 const isWellFormed = (text) => String.prototype.isWellFormed.call(text);
 
 /**
+ * Most JSON text a value may take, in UTF-16 units, so an oversized input is refused before any of
+ * it is copied into wasm memory, which never shrinks. A config holds templates of up to 1 MiB each;
+ * a message's rendered body is at most 2 MiB.
+ */
+export const MAX_JSON_CHARS = Object.freeze({ config: 16 << 20, other: 4 << 20 });
+
+/**
  * JSON text of `value`, with `root` naming it in errors and `code` their code. JSON cannot carry
  * everything a JS value holds. With `asString` (a template payload), such values become what
  * connector-kit's `String(value)` shows: undefined renders as '', NaN as 'NaN', a Date as its date.
  * Otherwise they are refused, naming their path, and so is a lone UTF-16 surrogate anywhere, which
  * UTF-8 cannot hold and which the copy into wasm would otherwise replace with U+FFFD unseen.
  */
-export function jsonText(value, root, code, { asString = false } = {}) {
+export function jsonText(value, root, code, { asString = false, maxChars = MAX_JSON_CHARS.other } = {}) {
   /** Each object's path, so an error names the exact member. */
   const paths = new WeakMap();
   function replacer(key, current) {
@@ -50,13 +57,16 @@ export function jsonText(value, root, code, { asString = false } = {}) {
     if (typeof current === 'object' && current !== null) paths.set(current, path);
     return current;
   }
+  let text;
   try {
-    return JSON.stringify(value, replacer) ?? 'null';
+    text = JSON.stringify(value, replacer) ?? 'null';
   } catch (error) {
     if (error?.code === code) throw error;
     // A getter, a Proxy trap or a toJSON threw, or the value has a cycle.
     throw invalid(code, root, `cannot be read (${describeCause(error)})`);
   }
+  if (text.length > maxChars) throw invalid(code, root, `is larger than ${maxChars} characters as JSON`);
+  return text;
 }
 
 /** The message `{to, type, payload}` as JSON text: the payload read as templates read it. */
@@ -69,7 +79,9 @@ export function messageText(data) {
   } catch (error) {
     throw invalid(code, '(data)', `cannot be read (${describeCause(error)})`);
   }
-  return `{"to":${jsonText(to, 'to', code)},"type":${jsonText(type, 'type', code)},"payload":${jsonText(payload, 'payload', code, { asString: true })}}`;
+  const text = `{"to":${jsonText(to, 'to', code)},"type":${jsonText(type, 'type', code)},"payload":${jsonText(payload, 'payload', code, { asString: true })}}`;
+  if (text.length > MAX_JSON_CHARS.other) throw invalid(code, '(data)', `is larger than ${MAX_JSON_CHARS.other} characters as JSON`);
+  return text;
 }
 
 /** A plain copy of the message, for the wasm to read. */
