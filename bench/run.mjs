@@ -2,6 +2,7 @@
 // `npm run bench`: this package against @logto/connector-aliyun-dm 1.6 in one run. Prints a table,
 // writes bench/results.json and the README's benchmark block. Medians throughout: these machines
 // are noisy. Times are taken on Node 22, which Logto requires, and on this machine's own Node.
+// Options: --cold=N processes per cold start, --messages=N per CPU run, --memory=N sends.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,30 +82,25 @@ function tarballSize() {
 
 // --- Cold start --------------------------------------------------------------------------------
 const configPath = join(root, 'demo', 'example-config.json');
+// Every runtime's fetch resolves to a real Response, so ours is stubbed with one: reading a real
+// body, and Node loading its fetch implementation for the first Response, are part of a real send.
+// The reference posts through got, whose stub keeps its own shape.
+const replyText = '{"EnvId":"1","RequestId":"r"}';
 const ourColdStart = `
   const t0 = performance.now();
   const { default: createConnector } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
   const config = JSON.parse(process.env.CONFIG);
-  const reply = { status: 200, text: async () => '{"EnvId":"1","RequestId":"r"}' };
-  const connector = await createConnector({ getConfig: async () => config, fetch: async () => reply });
+  const connector = await createConnector({ getConfig: async () => config, fetch: async () => new Response(${JSON.stringify(replyText)}) });
   await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } });
   console.log(performance.now() - t0);`;
 const referenceColdStart = `
   const t0 = performance.now();
   const { got } = await import('got');
-  got.post = async () => ({ body: '{"EnvId":"1","RequestId":"r"}' });
+  got.post = async () => ({ body: ${JSON.stringify(replyText)} });
   const { default: createConnector } = await import('@logto/connector-aliyun-dm');
   const config = JSON.parse(process.env.CONFIG);
   const connector = await createConnector({ getConfig: async () => config });
   await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } });
-  console.log(performance.now() - t0);`;
-
-// Node's own share of any cold start like ours: its dynamic import of a module (an empty one), and
-// the first crypto.getRandomValues, which loads Node's Web Crypto (any signed request needs a nonce).
-const floorColdStart = `
-  const t0 = performance.now();
-  await import(${JSON.stringify(join(root, 'bench', 'floor.mjs'))});
-  globalThis.crypto.getRandomValues(new Uint8Array(16));
   console.log(performance.now() - t0);`;
 
 function coldStart(exec, script) {
@@ -124,14 +120,24 @@ const cpuScript = (which, memorySends) => `
   const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
   let connector;
   let memory = () => 0;
+  const fetch = async () => new Response(${JSON.stringify(replyText)});
   if (${JSON.stringify(which)} === 'ours') {
     const { default: createConnector, wasmMemoryBytes } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
     memory = wasmMemoryBytes;
-    const reply = { status: 200, text: async () => '{"EnvId":"1","RequestId":"r"}' };
-    connector = await createConnector({ getConfig: async () => config, fetch: async () => reply });
+    connector = await createConnector({ getConfig: async () => config, fetch });
+  } else if (${JSON.stringify(which)} === 'floor') {
+    // The floor: the same fetch given a prebuilt request, and the reply read. No client does less.
+    const { buildSendMailRequest } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
+    const { url, method, headers, body } = buildSendMailRequest(config, data);
+    connector = {
+      async sendMessage() {
+        const response = await fetch(url, { method, headers, body, signal: new AbortController().signal, redirect: 'manual' });
+        return JSON.parse(await response.text());
+      },
+    };
   } else {
     const { got } = await import('got');
-    got.post = async () => ({ body: '{"EnvId":"1","RequestId":"r"}' });
+    got.post = async () => ({ body: ${JSON.stringify(replyText)} });
     const { default: createConnector } = await import('@logto/connector-aliyun-dm');
     connector = await createConnector({ getConfig: async () => config });
   }
@@ -160,6 +166,34 @@ function nativeBound() {
   return { fullUs: read('native_ns_per_message'), cachedConfigUs: read('native_cached_config_ns_per_message') };
 }
 
+// --- Scaling: time against input size, for the inputs a caller or a server controls ---------------
+const scalingScript = `
+  const { parseSendMailReply, renderTemplate } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
+  const median = (fn) => {
+    const times = [];
+    for (let i = 0; i < 7; i += 1) {
+      const t0 = performance.now();
+      try { fn(); } catch {}
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[3];
+  };
+  const keys = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => ['key' + i, 'v' + i]));
+  const placeholders = Array.from({ length: 500 }, (_, i) => '<p>{{key' + i * 37 + '}}</p>').join('');
+  const reply = (n) => '{' + Array.from({ length: n }, (_, i) => '"' + i.toString(36) + '":0').join(',') + '}';
+  const rows = [];
+  for (const n of [10_000, 20_000, 40_000, 80_000]) rows.push({ input: 'renderTemplate: payload keys', size: n, ms: median(() => renderTemplate(placeholders, keys(n))) });
+  for (const kb of [128, 256, 512, 1024]) {
+    const template = '<p>{{key7}} {{ key9 }} {{missing}}</p>'.repeat(Math.floor((kb * 1024) / 37));
+    rows.push({ input: 'renderTemplate: template KB', size: kb, ms: median(() => renderTemplate(template, keys(64), { html: true })) });
+  }
+  for (const n of [16_384, 32_768, 65_536, 116_000]) rows.push({ input: 'parseSendMailReply: reply keys', size: n, ms: median(() => parseSendMailReply(200, reply(n))) });
+  console.log(JSON.stringify(rows));`;
+
+function scaling(exec) {
+  return JSON.parse(execFileSync(exec, ['--input-type=module', '-e', scalingScript], { cwd: root, encoding: 'utf8' }).trim());
+}
+
 // --- Run ---------------------------------------------------------------------------------------
 log('sizes');
 const wasm = sizes();
@@ -181,20 +215,21 @@ for (const exec of nodes) {
   log(`${node}: cold start, ${COLD_RUNS} processes each`);
   const coldOurs = coldStart(exec, ourColdStart);
   const coldReference = coldStart(exec, referenceColdStart);
-  const coldFloor = coldStart(exec, floorColdStart);
   log(`${node}: CPU per sendMessage, ${CPU_MESSAGES} messages each${memory ? '' : `; then ${MEMORY_SENDS} sends for memory`}`);
   const cpuReference = cpu(exec, 'reference');
+  const cpuFloor = cpu(exec, 'floor');
   const cpuOurs = cpu(exec, 'ours', memory ? 0 : MEMORY_SENDS);
   memory ??= { node, sends: cpuOurs.memorySends, wasmBytesBefore: cpuOurs.memoryBefore, wasmBytesAfter: cpuOurs.memoryAfter };
   runtimes.push({
     node,
-    coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS, nodeFloor: coldFloor.medianMs },
-    cpuPerMessageUs: { ours: cpuOurs.cpuUs, reference: cpuReference.cpuUs, ratio: cpuReference.cpuUs / cpuOurs.cpuUs, messages: CPU_MESSAGES },
+    coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS },
+    cpuPerMessageUs: { ours: cpuOurs.cpuUs, reference: cpuReference.cpuUs, ratio: cpuReference.cpuUs / cpuOurs.cpuUs, floor: cpuFloor.cpuUs, messages: CPU_MESSAGES },
   });
 }
-log('native lower bound (cargo bench)');
+log('native core (cargo bench)');
 const native = nativeBound();
-for (const run of runtimes) run.oursOverNativeCached = run.cpuPerMessageUs.ours / native.cachedConfigUs;
+log(`${versionOf(nodes[0])}: scaling`);
+const scalingRows = { node: versionOf(nodes[0]), rows: scaling(nodes[0]) };
 
 const results = {
   referenceVersion: JSON.parse(readFileSync(join(root, 'node_modules/@logto/connector-aliyun-dm/package.json'), 'utf8')).version,
@@ -205,6 +240,7 @@ const results = {
   runtimes,
   native,
   memory,
+  scaling: scalingRows,
   workerd: 'not measured: workerd freezes Date.now() and performance.now() inside a request, so its CPU time cannot be read from the worker; wrangler-less workerd reports no per-request CPU',
 };
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -26,47 +26,87 @@ const isWellFormed = (text) => String.prototype.isWellFormed.call(text);
 export const MAX_JSON_CHARS = Object.freeze({ config: 16 << 20, other: 4 << 20 });
 
 /**
- * JSON text of `value`, with `root` naming it in errors and `code` their code. JSON cannot carry
- * everything a JS value holds. With `asString` (a template payload), such values become what
- * connector-kit's `String(value)` shows: undefined renders as '', NaN as 'NaN', a Date as its date.
- * Otherwise they are refused, naming their path, and so is a lone UTF-16 surrogate anywhere, which
- * UTF-8 cannot hold and which the copy into wasm would otherwise replace with U+FFFD unseen.
+ * The replacer that reads `value` as the wasm may: values JSON cannot carry are made explicit (with
+ * `asString`, a template payload, as connector-kit's `String(value)` shows them: undefined as '',
+ * NaN as 'NaN', a Date as its date) or refused, and so is a lone UTF-16 surrogate anywhere, which
+ * UTF-8 cannot hold and which the copy into wasm would replace with U+FFFD unseen. `refuse(holder,
+ * key, why)` throws. The fast pass throws without a path; `named` finds it when one is refused.
+ */
+function checker(asString, refuse) {
+  return function replacer(key, current) {
+    if (!isWellFormed(key)) refuse(this, key, 'has a key with a lone UTF-16 surrogate');
+    switch (typeof current) {
+      case 'string':
+        if (!isWellFormed(current)) refuse(this, key, 'holds a lone UTF-16 surrogate, which cannot be sent as UTF-8');
+        // A Date reaches here as its toJSON text; the raw member tells.
+        if (this[key] instanceof Date) return asString ? String(this[key]) : refuse(this, key, 'expected a JSON value, got Date');
+        return current;
+      case 'number':
+        if (Number.isFinite(current)) return current;
+        return asString ? String(current) : refuse(this, key, `expected a finite number, got ${current}`);
+      case 'bigint':
+        return asString ? String(current) : refuse(this, key, 'expected a JSON value, got bigint');
+      case 'undefined':
+        // In an array JSON writes null for it: an empty value, as String() of undefined in a join.
+        return asString ? null : undefined;
+      default:
+        // Objects, booleans and null as they are; functions and symbols are left out, as JSON does.
+        return current;
+    }
+  };
+}
+
+/** Thrown by the fast pass, which keeps no paths: `jsonText` then runs the naming one. */
+const REFUSED = Symbol('refused');
+
+/**
+ * JSON text of `value`, checked by `checker`, with `root` naming it in errors and `code` their
+ * code. At most `maxChars` long, so an oversized input is refused before any of it is copied into
+ * wasm memory, which never shrinks.
  */
 export function jsonText(value, root, code, { asString = false, maxChars = MAX_JSON_CHARS.other } = {}) {
-  /** Each object's path, so an error names the exact member. */
-  const paths = new WeakMap();
-  function replacer(key, current) {
-    const parent = paths.get(this);
-    // Members of a root named in parentheses, such as `(config)`, are named by their key alone.
-    const prefix = parent?.startsWith('(') ? '' : `${parent}.`;
-    const path = parent === undefined ? root : Array.isArray(this) ? `${parent}[${key}]` : `${prefix}${key}`;
-    if (!isWellFormed(key)) throw invalid(code, parent ?? root, 'has a key with a lone UTF-16 surrogate');
-    // JSON.stringify has already called toJSON (a Date's gives its ISO text); the raw value decides.
-    const raw = this[key];
-    const unrepresentable =
-      raw === undefined || raw instanceof Date || typeof raw === 'bigint' || (typeof raw === 'number' && !Number.isFinite(raw));
-    if (unrepresentable) {
-      if (asString) return raw === undefined ? null : String(raw);
-      // An absent member reads as absent; only a value that is present but not JSON is refused.
-      if (raw === undefined) return undefined;
-      throw invalid(code, path, `expected a JSON value, got ${typeof raw === 'number' ? raw : typeName(raw)}`);
-    }
-    if (typeof current === 'string' && !isWellFormed(current)) {
-      throw invalid(code, path, 'holds a lone UTF-16 surrogate, which cannot be sent as UTF-8');
-    }
-    if (typeof current === 'object' && current !== null) paths.set(current, path);
-    return current;
-  }
   let text;
   try {
-    text = JSON.stringify(value, replacer) ?? 'null';
+    text = JSON.stringify(value, checker(asString, () => {
+      throw REFUSED;
+    })) ?? 'null';
   } catch (error) {
-    if (error?.code === code) throw error;
+    let cause = error;
+    if (error === REFUSED) {
+      try {
+        named(value, root, code, asString);
+      } catch (namedError) {
+        if (namedError?.code === code) throw namedError;
+        cause = namedError;
+      }
+    }
     // A getter, a Proxy trap or a toJSON threw, or the value has a cycle.
-    throw invalid(code, root, `cannot be read (${describeCause(error)})`);
+    throw invalid(code, root, `cannot be read (${describeCause(cause)})`);
   }
   if (text.length > maxChars) throw invalid(code, root, `is larger than ${maxChars} characters as JSON`);
   return text;
+}
+
+/** Runs the check again keeping each object's path, and throws the error naming the member refused. */
+function named(value, root, code, asString) {
+  const paths = new WeakMap();
+  /** A member's path: members of a root named in parentheses, such as `(config)`, by key alone. */
+  const pathOf = (holder, key) => {
+    const parent = paths.get(holder);
+    if (parent === undefined) return root;
+    if (Array.isArray(holder)) return `${parent}[${key}]`;
+    return parent.startsWith('(') ? key : `${parent}.${key}`;
+  };
+  const check = checker(asString, (holder, key, why) => {
+    throw invalid(code, pathOf(holder, key), why);
+  });
+  JSON.stringify(value, function track(key, current) {
+    const checked = check.call(this, key, current);
+    if (typeof checked === 'object' && checked !== null) paths.set(checked, pathOf(this, key));
+    return checked;
+  });
+  // The value changed between the two passes (a getter): report it without a path.
+  throw invalid(code, root, 'changed while it was read');
 }
 
 /** The message `{to, type, payload}` as JSON text: the payload read as templates read it. */
