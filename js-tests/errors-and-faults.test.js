@@ -145,6 +145,49 @@ test('injected fetch faults each give a typed error', async () => {
   assert.ok((await thrown(() => connector.sendMessage(message))) instanceof ConnectorError, 'a ConnectorError through the connector');
 });
 
+test('a redirect is refused: typed, naming the status and the origin, never followed, never retried', async () => {
+  const { createServer } = await import('node:http');
+  const listen = (handler) =>
+    new Promise((resolve) => {
+      const server = createServer(handler);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+  let reached = 0;
+  // Where a followed redirect would land: it answers like DirectMail, so following would look like success.
+  const elsewhere = await listen((req, res) => {
+    reached += 1;
+    req.resume();
+    res.setHeader('content-type', 'application/json').end('{"EnvId":"stolen","RequestId":"r"}');
+  });
+  const target = `http://127.0.0.1:${elsewhere.address().port}`;
+  let asked = 0;
+  let status = 307;
+  const redirecting = await listen((req, res) => {
+    asked += 1;
+    req.resume();
+    res.writeHead(status, { location: `${target}/collect?x=1` }).end();
+  });
+  try {
+    for (status of [301, 302, 303, 307, 308]) {
+      asked = 0;
+      const config = makeConfig({ endpoint: `http://127.0.0.1:${redirecting.address().port}/`, retries: 3 });
+      const error = await thrown(() => sendMail(config, message, fetch));
+      assert.equal(error.code, 'general', `${status}`);
+      assert.equal(error.data.status, status);
+      assert.equal(error.data.location, target);
+      assert.match(error.message, new RegExp(`HTTP ${status}.*redirect to ${target}`));
+      assert.equal(asked, 1, `${status}: not retried`);
+    }
+    assert.equal(reached, 0, 'no request was sent where the Location pointed');
+    const opaque = await thrown(() => sendMail(makeConfig(), message, async () => ({ status: 0, type: 'opaqueredirect', body: null })));
+    assert.equal(opaque.code, 'general');
+    assert.match(opaque.message, /redirect/);
+  } finally {
+    redirecting.close();
+    elsewhere.close();
+  }
+});
+
 test('bad per-call options are named', async () => {
   for (const [options, path] of [[{ timeoutMs: -1 }, 'options.timeoutMs'], [{ timeoutMs: '5' }, 'options.timeoutMs'], [{ retries: 4 }, 'options.retries']]) {
     const error = await thrown(() => sendMail(makeConfig(), message, fetch, options));

@@ -140,20 +140,25 @@ export interface AliyunDmError extends Error {
     cause?: string;
     url?: string;
     timedOut?: boolean;
+    /** For a redirect, which is never followed: the origin its Location named. */
+    location?: string;
     [key: string]: unknown;
   };
 }
 
-/** The part of the fetch Response this package reads. */
+/** The part of the fetch Response this package reads: the body as a stream (read with a cap), or text(). */
 export interface FetchResponse {
   status: number;
+  type?: string;
+  headers?: { get(name: string): string | null };
+  body?: ReadableStream<Uint8Array> | null;
   text(): Promise<string>;
 }
 
-/** The host's fetch; `globalThis.fetch` fits. */
+/** The host's fetch; `globalThis.fetch` fits. Redirects are never followed. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<FetchResponse>;
 
 /** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */

@@ -10,6 +10,8 @@ import { wasm } from './wasm.js';
 const CACHED_CONFIGS = 16;
 /** Config JSON text → DirectMail, least recently used first. */
 const mails = new Map();
+/** The last config used, checked first: comparing two texts is cheaper than hashing one. */
+let last = { text: undefined, mail: undefined };
 
 /**
  * The DirectMail object for `config`, made (and validated) on first use. An object dropped from
@@ -18,6 +20,7 @@ const mails = new Map();
  */
 export function directMailFor(config) {
   const text = jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
+  if (text === last.text) return last.mail;
   let mail = mails.get(text);
   if (mail) {
     mails.delete(text);
@@ -26,6 +29,7 @@ export function directMailFor(config) {
     if (mails.size >= CACHED_CONFIGS) mails.delete(mails.keys().next().value);
   }
   mails.set(text, mail);
+  last = { text, mail };
   return mail;
 }
 

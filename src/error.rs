@@ -145,6 +145,19 @@ impl Error {
         }
     }
 
+    /// A reply that is not what the API documents, whose body is not quoted.
+    pub fn invalid_reply(status: u16, message: String) -> Self {
+        Error {
+            code: ErrorCode::InvalidResponse,
+            message,
+            data: ErrorData::Reply {
+                status,
+                body: String::new(),
+                hint: None,
+            },
+        }
+    }
+
     /// A 3xx reply: never followed, since that would resend the signed request elsewhere.
     pub fn redirect(url: &str, status: u16, location_origin: Option<&str>) -> Self {
         let to = location_origin

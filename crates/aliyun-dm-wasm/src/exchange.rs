@@ -1,14 +1,14 @@
-//! One exchange with DirectMail: the signed request handed to the host's fetch, and its `Response`
-//! read (capped) and turned into a result or a typed error. Every call into JS here is one that
-//! reports a throw as a `Result`: a JS exception unwinding through wasm would skip Rust's own
-//! clean-up, such as restoring its stack pointer.
+//! One exchange with DirectMail: the signed request handed to the host's fetch, and what came back
+//! turned into a result or a typed error. The JS layer only awaits and reads the body's bytes
+//! (capped); every decision is here. Every call into JS here is one that reports a throw as a
+//! `Result`: a JS exception unwinding through wasm would skip Rust's own clean-up, such as
+//! restoring its stack pointer.
 
 use crate::convert::{self, get, method};
 use aliyun_dm::response::RawReply;
-use aliyun_dm::{Error, ErrorCode, SendResult, SignedRequest};
-use js_sys::{Function, JsString, Object, Promise, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use aliyun_dm::{Error, ErrorCode, SignedRequest};
+use js_sys::{Function, JsString, Object, Reflect};
+use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, RequestInit, RequestRedirect};
 
 /// Largest reply read, in bytes: DirectMail's replies are under 1 KB, so anything near this is not one.
@@ -17,20 +17,24 @@ pub const MAX_REPLY_BYTES: usize = 1 << 20;
 /// Network error codes that mean the connection never opened, so no mail can have been sent.
 const NEVER_CONNECTED: [&str; 3] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"];
 
-/// Awaits a value that may be a promise; a rejection comes back as `Err`.
-async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(&value)).await
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `JSON.parse`, on a JS string: the reply is parsed where it is, not copied in.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
 }
 
-/// Sends `body` to `url` with the host's `fetch` and reads the reply.
-pub async fn send(
+/// Calls `fetch(url, init)` with a POST of `body`; returns what fetch returned (a promise of a
+/// Response), or a typed error if it threw.
+pub fn start(
     url: &str,
     body: &str,
     fetch: &Function,
     signal: Option<&AbortSignal>,
-) -> Result<SendResult, JsValue> {
+) -> Result<JsValue, JsValue> {
     let init = RequestInit::new();
     init.set_method(SignedRequest::METHOD);
+    // A plain object: a web_sys::Headers would make Node load its fetch implementation up front.
     let headers = Object::new();
     let _ = Reflect::set(
         &headers,
@@ -44,18 +48,29 @@ pub async fn send(
     if let Some(signal) = signal {
         init.set_signal(Some(signal));
     }
-    let response = match fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init) {
-        Ok(pending) => settle(pending).await,
-        Err(thrown) => Err(thrown),
+    fetch
+        .call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init)
+        .map_err(|cause| failed(url, &cause))
+}
+
+/// Turns what an attempt got back into `{EnvId, RequestId}` or a typed error. `outcome` is what
+/// the JS layer read: `{failed: true, failure}` when fetch or the body failed (`failure` may be any
+/// value, `undefined` too), `{response, tooLarge: true}` when the body passed the cap, else
+/// `{response, text}`.
+pub fn finish(url: &str, outcome: &JsValue) -> Result<JsValue, JsValue> {
+    if get(outcome, "failed").is_truthy() {
+        return Err(failed(url, &get(outcome, "failure")));
     }
-    .map_err(|cause| failed(url, &describe(&cause), never_connected(&cause)))?;
+    let response = get(outcome, "response");
     let status = get(&response, "status")
         .as_f64()
         .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
         .ok_or_else(|| {
-            failed(
-                url,
-                "fetch resolved to something that is not a Response",
+            convert::retryable(
+                convert::error(&Error::exchange(
+                    url,
+                    "fetch resolved to something that is not a Response",
+                )),
                 false,
             )
         })? as u16;
@@ -64,95 +79,40 @@ pub async fn send(
     {
         return Err(redirected(url, status, &response));
     }
-    let text = read_capped(&response, status)
-        .await
-        .map_err(|cause| failed(url, &describe(&cause), false))??;
-    // JSON.parse is the host's: linear, and the body never crosses into wasm as text to be parsed.
-    let reply = js_sys::JSON::parse(&text)
+    let text: Option<JsString> = get(outcome, "text").dyn_into().ok();
+    let text = match text {
+        Some(text)
+            if get(outcome, "tooLarge").is_falsy() && text.length() as usize <= MAX_REPLY_BYTES =>
+        {
+            text
+        }
+        _ => {
+            let message = format!("The reply is larger than {MAX_REPLY_BYTES} bytes");
+            let error = Error::invalid_reply(status, message);
+            return Err(convert::retryable(convert::error(&error), false));
+        }
+    };
+    let reply = parse_json(&text)
         .ok()
         .and_then(|v| serde_wasm_bindgen::from_value::<RawReply>(v).ok());
-    aliyun_dm::parse_reply(status, reply, &text)
-        .map_err(|e| convert::retryable(convert::error(&e), e.code == ErrorCode::RateLimitExceeded))
-}
-
-/// The reply's text, at most [`MAX_REPLY_BYTES`]: read from the body stream chunk by chunk, so a
-/// flood is cut off without being buffered. The outer `Err` is a failure of the stream itself.
-async fn read_capped(response: &JsValue, status: u16) -> Result<Result<String, JsValue>, JsValue> {
-    let too_large = || {
-        let message = format!("The reply is larger than {MAX_REPLY_BYTES} bytes");
-        convert::error(&Error {
-            code: ErrorCode::InvalidResponse,
-            data: reply_data(status),
-            message,
-        })
-    };
-    let body = get(response, "body");
-    let reader = match method(&body, "getReader") {
-        Some(get_reader) => Some(get_reader.call0(&body)?),
-        None => None,
-    };
-    let Some(reader) = reader else {
-        // No stream (a plain object from a test double): its text() is all there is.
-        let text = match method(response, "text") {
-            Some(text) => settle(text.call0(response)?).await?,
-            None => JsValue::from_str(""),
-        };
-        let text: JsString = text
-            .dyn_into()
-            .map_err(|_| JsValue::from_str("text() did not give a string"))?;
-        if text.length() as usize > MAX_REPLY_BYTES {
-            return Ok(Err(too_large()));
-        }
-        return Ok(Ok(String::from(text)));
-    };
-    let read = method(&reader, "read")
-        .ok_or_else(|| JsValue::from_str("the body's reader has no read()"))?;
-    let mut bytes = Vec::new();
-    loop {
-        let step = settle(read.call0(&reader)?).await?;
-        if get(&step, "done").is_truthy() {
-            break;
-        }
-        let chunk: Uint8Array = get(&step, "value")
-            .dyn_into()
-            .map_err(|_| JsValue::from_str("the body stream gave something other than bytes"))?;
-        let start = bytes.len();
-        let end = start + chunk.length() as usize;
-        if end > MAX_REPLY_BYTES {
-            if let Some(Ok(cancelled)) =
-                method(&reader, "cancel").map(|cancel| cancel.call0(&reader))
-            {
-                // Stops the download. Awaited on its own so a rejection is handled; whether
-                // cancelling succeeds changes nothing for the error.
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = settle(cancelled).await;
-                });
-            }
-            return Ok(Err(too_large()));
-        }
-        bytes.resize(end, 0);
-        if let Some(slot) = bytes.get_mut(start..end) {
-            chunk.copy_to(slot);
-        }
-    }
-    // As Response.text() does: a UTF-8 BOM is dropped, and invalid bytes become U+FFFD.
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    Ok(Ok(String::from_utf8_lossy(text).into_owned()))
-}
-
-/// `{message, status}`, the data of an error about a reply whose body was not read.
-fn reply_data(status: u16) -> aliyun_dm::error::ErrorData {
-    aliyun_dm::error::ErrorData::Reply {
-        status,
-        body: String::new(),
-        hint: None,
+    // Only errors quote the body, and only its start.
+    let start = String::from(text.slice(0, aliyun_dm::response::BODY_EXCERPT_BYTES as u32));
+    match aliyun_dm::parse_reply(status, reply, &start) {
+        Ok(result) => convert::write(&result),
+        Err(e) => Err(convert::retryable(
+            convert::error(&e),
+            e.code == ErrorCode::RateLimitExceeded,
+        )),
     }
 }
 
-/// A `general` error for an exchange that failed before a reply was read.
-fn failed(url: &str, cause: &str, never_connected: bool) -> JsValue {
-    let error = Error::exchange(url, cause);
-    convert::retryable(convert::error(&error), never_connected)
+/// A `general` error for an exchange that failed before a reply was read, retryable only when the
+/// connection never opened.
+fn failed(url: &str, cause: &JsValue) -> JsValue {
+    convert::retryable(
+        convert::error(&Error::exchange(url, &describe(cause))),
+        never_connected(cause),
+    )
 }
 
 /// A `general` error for a 3xx reply, naming the status and where it pointed.
@@ -164,7 +124,10 @@ fn redirected(url: &str, status: u16, response: &JsValue) -> JsValue {
     let origin = location
         .and_then(|l| web_sys::Url::new_with_base(&l, url).ok())
         .map(|u| u.origin());
-    convert::error(&Error::redirect(url, status, origin.as_deref()))
+    convert::retryable(
+        convert::error(&Error::redirect(url, status, origin.as_deref())),
+        false,
+    )
 }
 
 /// A short description of what a fetch threw or rejected with, read without running its toString.
@@ -172,8 +135,7 @@ fn describe(cause: &JsValue) -> String {
     if let Some(text) = cause.as_string() {
         return text;
     }
-    let message = get(cause, "message").as_string();
-    match message {
+    match get(cause, "message").as_string() {
         Some(message) => {
             let name = get(cause, "name")
                 .as_string()

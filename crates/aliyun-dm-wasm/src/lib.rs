@@ -164,22 +164,24 @@ impl DirectMail {
         convert::write(&request)
     }
 
-    /// One attempt: signs with a fresh nonce and timestamp, hands the request to `fetch` with
-    /// `signal`, and resolves to `{EnvId, RequestId}` or rejects with a typed error whose
-    /// `retryable` says whether the mail cannot have been sent.
-    pub fn send(
+    /// Starts one attempt: signs with a fresh nonce and timestamp, and hands the request to the
+    /// host's `fetch` with `signal`. Returns what fetch returned (a promise of a Response) for the
+    /// JS layer to await and read; a bad message or options, or a fetch that throws, is a typed error.
+    pub fn fetch(
         &self,
         message: JsValue,
         options: JsValue,
         fetch: Function,
         signal: Option<AbortSignal>,
-    ) -> js_sys::Promise {
-        let signed = self.sign(message, options);
-        wasm_bindgen_futures::future_to_promise(async move {
-            let (url, body) = signed?;
-            let result = exchange::send(&url, &body, &fetch, signal.as_ref()).await?;
-            convert::write(&result)
-        })
+    ) -> Result<JsValue, JsValue> {
+        let (url, body) = self.sign(message, options)?;
+        exchange::start(&url, &body, &fetch, signal.as_ref())
+    }
+
+    /// Turns what an attempt to `url` got back (see `exchange::finish`) into `{EnvId, RequestId}`,
+    /// or throws a typed error whose `retryable` says whether the mail cannot have been sent.
+    pub fn reply(&self, outcome: JsValue, url: &str) -> Result<JsValue, JsValue> {
+        exchange::finish(url, &outcome)
     }
 
     /// Reads the message and options, renders and signs: the URL and the form body.
