@@ -8,6 +8,10 @@ import { codedError } from './errors.js';
 export const MAX_REPLY_BYTES = 1 << 20;
 const RETRY_BASE_MS = 200;
 const RETRY_CAP_MS = 2_000;
+/** UTF-8 as Response.text() decodes it: a BOM dropped, invalid bytes as U+FFFD. */
+const utf8 = new TextDecoder();
+/** Each DirectMail object's policy for sends without options, which cannot change. */
+const defaultPolicies = new WeakMap();
 
 /** The body as text, or undefined past MAX_REPLY_BYTES: a flood is cut off, not buffered. */
 async function readCapped(response) {
@@ -34,7 +38,7 @@ async function readCapped(response) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return utf8.decode(bytes);
 }
 
 /** What an attempt got back, in the shape the wasm's `reply` reads; never rejects. */
@@ -87,7 +91,11 @@ function attempt(mail, message, options, fetch, { timeoutMs, url }) {
  * only what the wasm marked retryable. Each attempt is signed afresh.
  */
 export async function sendWith(mail, message, options, fetch) {
-  const policy = mail.policy(options);
+  let policy = options === undefined ? defaultPolicies.get(mail) : undefined;
+  if (!policy) {
+    policy = mail.policy(options);
+    if (options === undefined) defaultPolicies.set(mail, policy);
+  }
   for (let attemptIndex = 0; ; attemptIndex += 1) {
     try {
       return await attempt(mail, message, options, fetch, policy);

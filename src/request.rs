@@ -824,6 +824,42 @@ mod tests {
         let e = parse_message(json(r#"{"to":"","type":3,"payload":"x"}"#)).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidRequestParameters);
         assert_eq!(e.paths(), ["to", "type", "payload"]);
+        let long = format!(
+            r#"{{"to":"{}","type":"SignIn"}}"#,
+            "a".repeat(MAX_TO_BYTES + 1)
+        );
+        assert_eq!(parse_message(json(&long)).unwrap_err().paths(), ["to"]);
+    }
+
+    #[test]
+    fn options_are_checked_and_named() {
+        let ok = parse_options(json(
+            r#"{"nonce":"n-1","timestamp":"2026-01-01T00:00:00Z","timeoutMs":500,"retries":2}"#,
+        ))
+        .unwrap();
+        assert_eq!((ok.timeout_ms, ok.retries), (Some(500), Some(2)));
+        assert_eq!(ok.nonce.as_ref().map(Nonce::as_str), Some("n-1"));
+        let e = parse_options(json(
+            r#"{"nonce":"","timestamp":"yesterday","endpoint":"http://example.com/","timeoutMs":1.5,"retries":"1",
+            "template":{"subject":1,"content":"c","contentType":"text/markdown"}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.paths(),
+            [
+                "options.nonce",
+                "options.timestamp",
+                "options.endpoint",
+                "options.timeoutMs",
+                "options.retries",
+                "options.template.subject",
+                "options.template.contentType"
+            ]
+        );
+        assert_eq!(
+            parse_options(RawOptions::default()).unwrap(),
+            Options::default()
+        );
     }
 
     #[test]
