@@ -3,73 +3,43 @@
 //! reply). Prints ns per message.
 
 use aliyun_dm::{
-    build_send_mail, parse_config, parse_message, parse_reply, Nonce, RawConfig, RawMessage,
-    RawReply, RequestContext, Timestamp,
+    build_send_mail, parse_config, parse_message, parse_reply, Nonce, RawConfig, RawMessage, RawReply, RequestContext, Timestamp,
 };
 use std::hint::black_box;
 use std::time::Instant;
 
 fn main() {
-    let config_json = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/demo/example-config.json"
-    ))
-    .unwrap_or_default();
+    let config_json =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/example-config.json")).unwrap_or_default();
     let data_json = r#"{"to":"user@example.com","type":"SignIn","payload":{"code":"123456"}}"#;
     let reply = r#"{"EnvId":"1","RequestId":"r"}"#;
     let timestamp = Timestamp::parse("2026-01-01T00:00:00Z");
     let send = |i: u64| {
-        let config =
-            parse_config(&serde_json::from_str::<RawConfig>(black_box(&config_json)).ok()?).ok()?;
-        let message =
-            parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
+        let config = parse_config(&serde_json::from_str::<RawConfig>(black_box(&config_json)).ok()?).ok()?;
+        let message = parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&i.to_le_bytes());
         let nonce = Nonce::uuid_v4(bytes);
-        let ctx = RequestContext {
-            custom_template: None,
-            nonce: &nonce,
-            timestamp: timestamp.as_ref()?,
-            endpoint: None,
-        };
+        let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: timestamp.as_ref()?, endpoint: None };
         let request = build_send_mail(&config, &message, &ctx).ok()?;
         black_box(request.body.len());
-        parse_reply(
-            200,
-            serde_json::from_str::<RawReply>(black_box(reply)).ok(),
-            reply,
-        )
-        .ok()
+        parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.redactor).ok()
     };
     // The JS path validates the config once and reuses it; measure that path too.
-    let config = serde_json::from_str::<RawConfig>(&config_json)
-        .ok()
-        .and_then(|raw| parse_config(&raw).ok());
+    let config = serde_json::from_str::<RawConfig>(&config_json).ok().and_then(|raw| parse_config(&raw).ok());
     let send_cached = |i: u64| {
-        let message =
-            parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
+        let message = parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&i.to_le_bytes());
         let nonce = Nonce::uuid_v4(bytes);
-        let ctx = RequestContext {
-            custom_template: None,
-            nonce: &nonce,
-            timestamp: timestamp.as_ref()?,
-            endpoint: None,
-        };
+        let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: timestamp.as_ref()?, endpoint: None };
         let request = build_send_mail(config.as_ref()?, &message, &ctx).ok()?;
         black_box(request.body.len());
-        parse_reply(
-            200,
-            serde_json::from_str::<RawReply>(black_box(reply)).ok(),
-            reply,
-        )
-        .ok()
+        parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.as_ref()?.redactor).ok()
     };
-    for (label, f) in [
-        ("native_ns_per_message", &send as &dyn Fn(u64) -> Option<_>),
-        ("native_cached_config_ns_per_message", &send_cached),
-    ] {
+    for (label, f) in
+        [("native_ns_per_message", &send as &dyn Fn(u64) -> Option<_>), ("native_cached_config_ns_per_message", &send_cached)]
+    {
         for i in 0..20_000 {
             black_box(f(i));
         }

@@ -48,11 +48,44 @@ if (values.help) fail(0, usage);
 if (positionals[0] !== 'send' || positionals.length !== 1 || !values.config || !values.to) fail(2, usage);
 if (values['dry-run'] && values.endpoint) fail(2, `--dry-run and --endpoint do not go together\n\n${usage}`);
 
+/**
+ * Where JSON text first goes wrong, as `line L, column C`, found without quoting it: JSON.parse's
+ * own message quotes the text around the error, and a config file holds the secret. The shortest
+ * prefix that fails for a reason other than ending too soon ends at the offending character.
+ */
+function syntaxErrorAt(text) {
+  const failsBeforeEnd = (end) => {
+    try {
+      JSON.parse(text.slice(0, end));
+      return false;
+    } catch (error) {
+      const at = /at position (\d+)/.exec(error.message);
+      return !/end of JSON input/.test(error.message) && !(at && Number(at[1]) >= end);
+    }
+  };
+  if (!failsBeforeEnd(text.length)) return `it ends before the JSON is complete (line ${text.split('\n').length})`;
+  let [low, high] = [0, text.length];
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (failsBeforeEnd(mid)) high = mid;
+    else low = mid + 1;
+  }
+  const before = text.slice(0, low - 1);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
 let config;
+let configText;
 try {
-  config = JSON.parse(readFileSync(values.config, 'utf8'));
+  configText = readFileSync(values.config, 'utf8');
 } catch (error) {
-  fail(2, `Cannot read the config ${values.config}: ${error.message}`);
+  fail(2, `Cannot read the config ${values.config}: ${error.code ?? 'unreadable'}`);
+}
+try {
+  config = JSON.parse(configText);
+} catch {
+  fail(2, `The config ${values.config} is not valid JSON: ${syntaxErrorAt(configText)}`);
 }
 const data = { to: values.to, type: values.type, payload: { code: values.code } };
 

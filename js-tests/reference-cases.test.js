@@ -11,7 +11,8 @@ const ok = () => replyingFetch(200, JSON.stringify({ EnvId: 'env-id', RequestId:
 const configWithSignInOnly = {
   accessKeyId: 'accessKeyId',
   accessKeySecret: 'accessKeySecret',
-  accountName: 'accountName',
+  // The reference's fixture says 'accountName'; this package requires a sender address.
+  accountName: 'account@example.com',
   templates: [{ usageType: 'SignIn', content: 'Your code is {{code}}, {{code}} is your code', subject: 'subject' }],
 };
 const configWithAllRequiredTemplates = {

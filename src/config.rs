@@ -2,6 +2,7 @@
 
 use crate::error::{Error, ErrorCode, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
+use crate::redact::Redactor;
 use crate::sign::SigningKey;
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
@@ -44,13 +45,8 @@ pub enum Region {
 
 impl Region {
     /// Every region, in the Console's order.
-    pub const ALL: [Region; 5] = [
-        Region::CnHangzhou,
-        Region::ApSoutheast1,
-        Region::ApSoutheast2,
-        Region::EuCentral1,
-        Region::UsEast1,
-    ];
+    pub const ALL: [Region; 5] =
+        [Region::CnHangzhou, Region::ApSoutheast1, Region::ApSoutheast2, Region::EuCentral1, Region::UsEast1];
 
     /// The region id Aliyun uses.
     pub fn id(self) -> &'static str {
@@ -132,6 +128,8 @@ pub struct Config {
     pub content_type: ContentType,
     pub timeout_ms: u32,
     pub retries: u32,
+    /// Finds the secret and the token in what a server or the runtime says, for errors.
+    pub redactor: Redactor,
 }
 
 impl Config {
@@ -175,12 +173,12 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
         present(v.as_ref())
     }
     let access_key_id = required_string(field(&raw.access_key_id), "accessKeyId", &mut issues);
-    let access_key_secret = required_string(
-        field(&raw.access_key_secret),
-        "accessKeySecret",
-        &mut issues,
-    );
+    let access_key_secret = required_string(field(&raw.access_key_secret), "accessKeySecret", &mut issues);
     let account_name = required_string(field(&raw.account_name), "accountName", &mut issues);
+    // It goes into the From header: an address, checked like `to`, so it cannot carry a header line.
+    if !account_name.is_empty() && !limits::is_mail_address(&account_name) {
+        issues.push("accountName", "must be one mail address: the sender address set up in the DirectMail console");
+    }
     let from_alias = optional_string(field(&raw.from_alias), "fromAlias", &mut issues);
     let region = match optional_string(field(&raw.region_id), "regionId", &mut issues) {
         None => Region::CnHangzhou,
@@ -190,61 +188,38 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
             Region::CnHangzhou
         }),
     };
-    let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues).and_then(|e| {
-        parse_endpoint(&e)
-            .map_err(|why| issues.push("endpoint", why))
-            .ok()
-    });
-    if from_alias
-        .as_deref()
-        .is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS)
-    {
-        issues.push(
-            "fromAlias",
-            format!(
-                "must be shorter than {} characters",
-                MAX_FROM_ALIAS_CHARS + 1
-            ),
-        );
+    let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues)
+        .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok());
+    if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
+        issues.push("fromAlias", format!("must be shorter than {} characters", MAX_FROM_ALIAS_CHARS + 1));
     }
     let templates = parse_templates(field(&raw.templates), &mut issues);
-    let security_token = field(&raw.security_token)
-        .and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues))
-        .map(Secret);
+    let security_token =
+        field(&raw.security_token).and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues)).map(Secret);
     let tag_name = optional_string(field(&raw.tag_name), "tagName", &mut issues);
     if tag_name.as_deref().is_some_and(|t| !limits::is_tag_name(t)) {
         issues.push("tagName", "must be 1 to 128 letters, digits, _ or -");
     }
     let click_trace = optional_bool(field(&raw.click_trace), "clickTrace", &mut issues);
-    let reply_to_address =
-        optional_bool(field(&raw.reply_to_address), "replyToAddress", &mut issues).unwrap_or(false);
+    let reply_to_address = optional_bool(field(&raw.reply_to_address), "replyToAddress", &mut issues).unwrap_or(false);
     let reply_address = optional_string(field(&raw.reply_address), "replyAddress", &mut issues);
-    if reply_address
-        .as_deref()
-        .is_some_and(|a| !limits::is_mail_address(a))
-    {
+    if reply_address.as_deref().is_some_and(|a| !limits::is_mail_address(a)) {
         issues.push("replyAddress", "must be one mail address");
     }
-    let reply_address_alias = optional_string(
-        field(&raw.reply_address_alias),
-        "replyAddressAlias",
-        &mut issues,
-    );
-    let content_type =
-        match optional_string(field(&raw.content_type), "contentType", &mut issues).as_deref() {
-            None | Some("html") => ContentType::Html,
-            Some("text") => ContentType::Text,
-            Some(_) => {
-                issues.push("contentType", "must be html or text");
-                ContentType::Html
-            }
-        };
+    let reply_address_alias = optional_string(field(&raw.reply_address_alias), "replyAddressAlias", &mut issues);
+    let content_type = match optional_string(field(&raw.content_type), "contentType", &mut issues).as_deref() {
+        None | Some("html") => ContentType::Html,
+        Some("text") => ContentType::Text,
+        Some(_) => {
+            issues.push("contentType", "must be html or text");
+            ContentType::Html
+        }
+    };
     let (min, max) = TIMEOUT_MS_RANGE;
-    let timeout_ms = optional_integer(field(&raw.timeout_ms), "timeoutMs", min, max, &mut issues)
-        .unwrap_or(DEFAULT_TIMEOUT_MS);
-    let retries =
-        optional_integer(field(&raw.retries), "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
+    let timeout_ms = optional_integer(field(&raw.timeout_ms), "timeoutMs", min, max, &mut issues).unwrap_or(DEFAULT_TIMEOUT_MS);
+    let retries = optional_integer(field(&raw.retries), "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
     issues.finish(ErrorCode::InvalidConfig, || Config {
+        redactor: Redactor::new([access_key_secret.as_str(), security_token.as_ref().map_or("", Secret::expose)]),
         access_key_id,
         access_key_secret: SigningKey::new(access_key_secret),
         account_name,
@@ -275,24 +250,14 @@ fn optional_bool(value: Option<&Value>, key: &str, issues: &mut Issues) -> Optio
 }
 
 /// An optional whole number in `min..=max`, recording why not under `key`.
-pub fn optional_integer(
-    value: Option<&Value>,
-    key: &str,
-    min: u32,
-    max: u32,
-    issues: &mut Issues,
-) -> Option<u32> {
-    whole_number(value?, min, max)
-        .map_err(|why| issues.push(key, why))
-        .ok()
+pub fn optional_integer(value: Option<&Value>, key: &str, min: u32, max: u32, issues: &mut Issues) -> Option<u32> {
+    whole_number(value?, min, max).map_err(|why| issues.push(key, why)).ok()
 }
 
 /// A whole number in `min..=max`, or why it is not one.
 pub fn whole_number(value: &Value, min: u32, max: u32) -> Result<u32, String> {
     match value {
-        Value::Number(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(n) => {
-            Ok(*n as u32)
-        }
+        Value::Number(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(n) => Ok(*n as u32),
         Value::Number(_) => Err(format!("must be a whole number from {min} to {max}")),
         other => Err(format!("expected number, got {}", other.type_name())),
     }
@@ -341,18 +306,12 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
         }
         Some(Value::Array(items)) => items,
         Some(other) => {
-            issues.push(
-                "templates",
-                format!("expected array, got {}", other.type_name()),
-            );
+            issues.push("templates", format!("expected array, got {}", other.type_name()));
             return Vec::new();
         }
     };
     if items.len() > MAX_TEMPLATES {
-        issues.push(
-            "templates",
-            format!("must hold at most {MAX_TEMPLATES} templates"),
-        );
+        issues.push("templates", format!("must hold at most {MAX_TEMPLATES} templates"));
         return Vec::new();
     }
     let mut templates = Vec::with_capacity(items.len());
@@ -365,18 +324,10 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
     }
     // Like the reference, name the missing usage types only when every template parsed.
     if complete {
-        let missing: Vec<&str> = REQUIRED_USAGE_TYPES
-            .into_iter()
-            .filter(|required| !templates.iter().any(|t| t.usage_type == *required))
-            .collect();
+        let missing: Vec<&str> =
+            REQUIRED_USAGE_TYPES.into_iter().filter(|required| !templates.iter().any(|t| t.usage_type == *required)).collect();
         if !missing.is_empty() {
-            issues.push(
-                "templates",
-                format!(
-                    "Template with UsageType ({}) should be provided!",
-                    missing.join(", ")
-                ),
-            );
+            issues.push("templates", format!("Template with UsageType ({}) should be provided!", missing.join(", ")));
         }
     }
     templates
@@ -400,11 +351,7 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
     let usage_type = field("usageType", MAX_FIELD_BYTES);
     let subject = field("subject", MAX_TEMPLATE_BYTES);
     let content = field("content", MAX_TEMPLATE_BYTES);
-    Some(Template {
-        usage_type: usage_type?,
-        subject: subject?,
-        content: content?,
-    })
+    Some(Template { usage_type: usage_type?, subject: subject?, content: content? })
 }
 
 /// Checks an endpoint override: https anywhere, plain http only to loopback (a local emulator).
@@ -423,14 +370,8 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
         return Err("must start with https:// (or http:// for a loopback address)".into());
     };
     // Every byte is now printable ASCII, so any byte index is a char boundary.
-    let authority_end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
-    let (authority, path) = (
-        rest.get(..authority_end).unwrap_or(rest),
-        rest.get(authority_end..).unwrap_or(""),
-    );
+    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let (authority, path) = (rest.get(..authority_end).unwrap_or(rest), rest.get(authority_end..).unwrap_or(""));
     if authority.bytes().any(|b| b == b'@') {
         return Err("must not contain credentials".into());
     }
@@ -442,9 +383,7 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
         return Err("has an invalid port".into());
     }
     if !https && !is_loopback(host) {
-        return Err(
-            "must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into(),
-        );
+        return Err("must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into());
     }
     if path.bytes().any(|b| matches!(b, b'?' | b'#')) {
         return Err("must not have a query or fragment".into());
@@ -458,9 +397,7 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| s.get(prefix.len()..))
-        .flatten()
+    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
 }
 
 /// `s` split at the first `byte` (an ASCII one, so both halves are on char boundaries).
@@ -564,13 +501,11 @@ mod tests {
     }
 
     fn valid() -> RawConfig {
-        raw(
-            r#"{"accessKeyId":"id","accessKeySecret":"topsecret","accountName":"a@b.c",
+        raw(r#"{"accessKeyId":"id","accessKeySecret":"topsecret","accountName":"a@b.c",
             "templates":[{"usageType":"SignIn","subject":"s","content":"c"},
             {"usageType":"Register","subject":"s","content":"c"},
             {"usageType":"ForgotPassword","subject":"s","content":"c"},
-            {"usageType":"Generic","subject":"s","content":"c"}]}"#,
-        )
+            {"usageType":"Generic","subject":"s","content":"c"}]}"#)
     }
 
     #[test]
@@ -583,36 +518,31 @@ mod tests {
 
     #[test]
     fn collects_every_problem_with_its_path() {
-        let e = parse_config(&raw(
-            r#"{"accessKeyId":1,"accountName":"","regionId":"cn-shanghai",
-            "templates":[{"usageType":"SignIn","subject":2}]}"#,
-        ))
+        let e = parse_config(&raw(r#"{"accessKeyId":1,"accountName":"","regionId":"cn-shanghai",
+            "templates":[{"usageType":"SignIn","subject":2}]}"#))
         .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidConfig);
         assert_eq!(
             e.paths(),
-            [
-                "accessKeyId",
-                "accessKeySecret",
-                "accountName",
-                "regionId",
-                "templates[0].subject",
-                "templates[0].content"
-            ]
+            ["accessKeyId", "accessKeySecret", "accountName", "regionId", "templates[0].subject", "templates[0].content"]
         );
     }
 
     #[test]
+    fn account_name_is_one_address() {
+        for bad in ["a", "A\r\nBcc: e@x.c", "a@b.c,d@e.f", "a b@c.d"] {
+            let mut config = valid();
+            config.account_name = Some(Value::String(bad.into()));
+            assert_eq!(parse_config(&config).unwrap_err().paths(), ["accountName"], "{bad:?}");
+        }
+    }
+
+    #[test]
     fn names_missing_usage_types_like_the_reference() {
-        let e = parse_config(&raw(
-            r#"{"accessKeyId":"i","accessKeySecret":"s","accountName":"a",
-            "templates":[{"usageType":"SignIn","subject":"s","content":"c"}]}"#,
-        ))
+        let e = parse_config(&raw(r#"{"accessKeyId":"i","accessKeySecret":"s","accountName":"a@b.example",
+            "templates":[{"usageType":"SignIn","subject":"s","content":"c"}]}"#))
         .unwrap_err();
-        assert_eq!(
-            e.message,
-            "templates: Template with UsageType (Register, ForgotPassword, Generic) should be provided!"
-        );
+        assert_eq!(e.message, "templates: Template with UsageType (Register, ForgotPassword, Generic) should be provided!");
     }
 
     #[test]
@@ -621,10 +551,7 @@ mod tests {
         with_token.security_token = Some(Value::String("sts-token-value".into()));
         let c = parse_config(&with_token).unwrap();
         let debug = format!("{c:?}");
-        assert!(
-            !debug.contains("topsecret") && !debug.contains("sts-token-value"),
-            "{debug}"
-        );
+        assert!(!debug.contains("topsecret") && !debug.contains("sts-token-value"), "{debug}");
         let mut bad = valid();
         bad.region_id = Some(Value::String("topsecret".into()));
         let e = parse_config(&bad).unwrap_err();
@@ -662,14 +589,8 @@ mod tests {
 
     #[test]
     fn endpoint_allows_https_or_loopback_http_only() {
-        assert_eq!(
-            parse_endpoint("https://dm.example.com").unwrap(),
-            "https://dm.example.com/"
-        );
-        assert_eq!(
-            parse_endpoint("http://127.0.0.1:8080/").unwrap(),
-            "http://127.0.0.1:8080/"
-        );
+        assert_eq!(parse_endpoint("https://dm.example.com").unwrap(), "https://dm.example.com/");
+        assert_eq!(parse_endpoint("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080/");
         assert!(parse_endpoint("http://[::1]:80/x").is_ok());
         assert!(parse_endpoint("http://localhost:1").is_ok());
         assert!(parse_endpoint("http://127.255.0.9/").is_ok());

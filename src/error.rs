@@ -61,18 +61,11 @@ pub enum ErrorData {
     /// plus `status` and `hint`.
     Aliyun(Box<AliyunError>),
     /// `{message, status, body, hint?}` for a reply that is not what the API documents.
-    Reply {
-        status: u16,
-        body: String,
-        hint: Option<&'static str>,
-    },
+    Reply { status: u16, body: String, hint: Option<&'static str> },
     /// `{message, url, cause, timedOut: false}` for an exchange that failed before any reply.
     Exchange { url: String, cause: String },
     /// `{message, status, location?}` for a redirect, which is never followed.
-    Redirect {
-        status: u16,
-        location: Option<String>,
-    },
+    Redirect { status: u16, location: Option<String> },
 }
 
 /// An error with a Logto code, a human message and structured data; it never holds a secret.
@@ -86,25 +79,44 @@ pub struct Error {
 impl Error {
     /// An error whose data is just its message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-            data: ErrorData::Message,
-        }
+        Error { code, message: message.into(), data: ErrorData::Message }
     }
 
     /// An error listing every problem found, each naming its field.
     pub fn with_issues(code: ErrorCode, issues: Vec<Issue>) -> Self {
-        let message = issues
-            .iter()
-            .map(|i| format!("{}: {}", i.path, i.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        Error {
-            code,
-            message,
-            data: ErrorData::Issues(issues),
+        let message = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ");
+        Error { code, message, data: ErrorData::Issues(issues) }
+    }
+
+    /// This error with every credential `redactor` knows taken out of its texts, and a quoted reply
+    /// body cut to its excerpt after that.
+    pub fn redacted(mut self, redactor: &crate::redact::Redactor) -> Self {
+        let redact = |text: &mut String| {
+            if let std::borrow::Cow::Owned(clean) = redactor.redact(text) {
+                *text = clean;
+            }
+        };
+        redact(&mut self.message);
+        match &mut self.data {
+            ErrorData::Message => {}
+            ErrorData::Issues(issues) => issues.iter_mut().for_each(|i| redact(&mut i.message)),
+            ErrorData::Aliyun(a) => {
+                redact(&mut a.code);
+                redact(&mut a.message);
+                a.request_id.iter_mut().chain(a.host_id.iter_mut()).chain(a.recommend.iter_mut()).for_each(redact);
+            }
+            ErrorData::Reply { body, .. } => {
+                redact(body);
+                let cut = crate::response::excerpt(body, crate::response::BODY_EXCERPT_BYTES).len();
+                body.truncate(cut);
+            }
+            ErrorData::Exchange { url, cause } => {
+                redact(url);
+                redact(cause);
+            }
+            ErrorData::Redirect { location, .. } => location.iter_mut().for_each(redact),
         }
+        self
     }
 
     /// The problems this error lists, each naming its field (none for other kinds of error).
@@ -138,47 +150,30 @@ impl Error {
         Error {
             code: ErrorCode::General,
             message: format!("The request to DirectMail failed: {cause}"),
-            data: ErrorData::Exchange {
-                url: url.to_owned(),
-                cause: cause.to_owned(),
-            },
+            data: ErrorData::Exchange { url: url.to_owned(), cause: cause.to_owned() },
         }
     }
 
     /// A reply that is not what the API documents, whose body is not quoted.
     pub fn invalid_reply(status: u16, message: String) -> Self {
-        Error {
-            code: ErrorCode::InvalidResponse,
-            message,
-            data: ErrorData::Reply {
-                status,
-                body: String::new(),
-                hint: None,
-            },
-        }
+        Error { code: ErrorCode::InvalidResponse, message, data: ErrorData::Reply { status, body: String::new(), hint: None } }
     }
 
     /// A 3xx reply: never followed, since that would resend the signed request elsewhere.
     pub fn redirect(url: &str, status: u16, location_origin: Option<&str>) -> Self {
-        let to = location_origin
-            .map(|o| format!(" to {o}"))
-            .unwrap_or_default();
+        let to = location_origin.map(|o| format!(" to {o}")).unwrap_or_default();
         Error {
             code: ErrorCode::General,
-            message: format!("{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again"),
+            message: format!(
+                "{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again"
+            ),
             data: ErrorData::Redirect { status, location: location_origin.map(str::to_owned) },
         }
     }
 
     /// An error naming one field.
     pub fn invalid(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::with_issues(
-            code,
-            vec![Issue {
-                path: path.into(),
-                message: message.into(),
-            }],
-        )
+        Error::with_issues(code, vec![Issue { path: path.into(), message: message.into() }])
     }
 
     /// The JS `data` object of the matching `ConnectorError`, as a serde value.
@@ -203,11 +198,7 @@ impl Serialize for ErrorDataView<'_> {
             ErrorData::Aliyun(a) => {
                 map.serialize_entry("errorDescription", &a.message)?;
                 map.serialize_entry("Code", &a.code)?;
-                for (key, value) in [
-                    ("RequestId", &a.request_id),
-                    ("HostId", &a.host_id),
-                    ("Recommend", &a.recommend),
-                ] {
+                for (key, value) in [("RequestId", &a.request_id), ("HostId", &a.host_id), ("Recommend", &a.recommend)] {
                     if let Some(value) = value {
                         map.serialize_entry(key, value)?;
                     }
@@ -250,10 +241,7 @@ pub struct Issues(pub Vec<Issue>);
 impl Issues {
     /// Records a problem at `path`.
     pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Issue {
-            path: path.into(),
-            message: message.into(),
-        });
+        self.0.push(Issue { path: path.into(), message: message.into() });
     }
 
     /// `Ok(value)` when nothing was recorded, else an error of `code` listing every issue.

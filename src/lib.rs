@@ -3,19 +3,12 @@
 //! (`crates/aliyun-dm-wasm`) reads values into its serde types and hands requests to the host's fetch.
 
 // A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod config;
 pub mod error;
 pub mod limits;
+pub mod redact;
 pub mod request;
 pub mod response;
 pub mod template;
@@ -26,8 +19,8 @@ pub use aliyun_rpc_sign as sign;
 pub use config::{parse_config, Config, RawConfig};
 pub use error::{Error, ErrorCode};
 pub use request::{
-    build_send_mail, parse_message, parse_options, Message, Nonce, Options, RawMessage, RawOptions,
-    RequestContext, SignedRequest, Timestamp,
+    build_send_mail, parse_message, parse_options, Message, Nonce, Options, RawMessage, RawOptions, RequestContext,
+    SignedRequest, Timestamp,
 };
 pub use response::{parse_reply, RawReply, SendResult};
 pub use value::Value;

@@ -19,11 +19,7 @@ pub fn chars(s: &str) -> usize {
 
 /// Whether `tag` is a valid TagName: 1–128 letters, digits, `_` or `-`.
 pub fn is_tag_name(tag: &str) -> bool {
-    !tag.is_empty()
-        && tag.len() <= MAX_TAG_NAME_CHARS
-        && tag
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !tag.is_empty() && tag.len() <= MAX_TAG_NAME_CHARS && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A plausible single mail address: `local@domain`, no spaces, commas or control characters.
@@ -36,9 +32,7 @@ pub fn is_mail_address(address: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && address.len() <= 256
-        && !address
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',')
 }
 
 #[cfg(test)]
@@ -57,17 +51,7 @@ mod tests {
         assert!(is_tag_name("signup_2024-a"));
         assert!(!is_tag_name("") && !is_tag_name("a b") && !is_tag_name(&"x".repeat(129)));
         assert!(is_mail_address("a@b.co") && is_mail_address("a.b+c@mail.example.com"));
-        for bad in [
-            "",
-            "a",
-            "a@b",
-            "@b.c",
-            "a@.b",
-            "a@b.",
-            "a b@c.d",
-            "a@b.c,d@e.f",
-            "a@b.c\n",
-        ] {
+        for bad in ["", "a", "a@b", "@b.c", "a@.b", "a@b.", "a b@c.d", "a@b.c,d@e.f", "a@b.c\n"] {
             assert!(!is_mail_address(bad), "{bad:?}");
         }
     }

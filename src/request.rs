@@ -5,9 +5,7 @@
 
 use crate::config::{self, present, Config, ContentType, Template};
 use crate::error::{Error, ErrorCode, Issues};
-use crate::limits::{
-    self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS,
-};
+use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
 use crate::sign::{percent_encode, CanonicalQuery, Method, Signature};
 use crate::template::{self, Escape};
 use crate::value::Value;
@@ -38,34 +36,30 @@ pub struct RawMessage {
 /// Validates `sendMessage`'s data, naming each bad field under `invalid_request_parameters`.
 pub fn parse_message(raw: RawMessage) -> Result<Message, Error> {
     let mut issues = Issues::default();
-    let mut text =
-        |value: Option<Value>, key: &str| match value.filter(|v| !matches!(v, Value::Null)) {
-            Some(Value::String(s)) if s.is_empty() => {
-                issues.push(key, "must not be empty");
-                s
-            }
-            Some(Value::String(s)) if s.len() > MAX_TO_BYTES => {
-                issues.push(key, format!("must be at most {MAX_TO_BYTES} bytes"));
-                String::new()
-            }
-            Some(Value::String(s)) => s,
-            Some(other) => {
-                issues.push(key, format!("expected string, got {}", other.type_name()));
-                String::new()
-            }
-            None => {
-                issues.push(key, "is required");
-                String::new()
-            }
-        };
+    let mut text = |value: Option<Value>, key: &str| match value.filter(|v| !matches!(v, Value::Null)) {
+        Some(Value::String(s)) if s.is_empty() => {
+            issues.push(key, "must not be empty");
+            s
+        }
+        Some(Value::String(s)) if s.len() > MAX_TO_BYTES => {
+            issues.push(key, format!("must be at most {MAX_TO_BYTES} bytes"));
+            String::new()
+        }
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            issues.push(key, format!("expected string, got {}", other.type_name()));
+            String::new()
+        }
+        None => {
+            issues.push(key, "is required");
+            String::new()
+        }
+    };
     let to = text(raw.to, "to");
     let usage_type = text(raw.usage_type, "type");
     let recipients = to.split(',').count();
     if recipients > MAX_RECIPIENTS {
-        issues.push(
-            "to",
-            format!("has {recipients} recipients; DirectMail takes at most {MAX_RECIPIENTS}"),
-        );
+        issues.push("to", format!("has {recipients} recipients; DirectMail takes at most {MAX_RECIPIENTS}"));
     } else if !to.is_empty() && to.split(',').any(|r| r.trim().is_empty()) {
         issues.push("to", "has an empty recipient");
     }
@@ -76,18 +70,11 @@ pub fn parse_message(raw: RawMessage) -> Result<Message, Error> {
         None | Some(Value::Null) => Value::Object(BTreeMap::new()),
         Some(p @ Value::Object(_)) => p,
         Some(other) => {
-            issues.push(
-                "payload",
-                format!("expected object, got {}", other.type_name()),
-            );
+            issues.push("payload", format!("expected object, got {}", other.type_name()));
             Value::Null
         }
     };
-    issues.finish(ErrorCode::InvalidRequestParameters, || Message {
-        to,
-        usage_type,
-        payload,
-    })
+    issues.finish(ErrorCode::InvalidRequestParameters, || Message { to, usage_type, payload })
 }
 
 /// Longest `to` accepted, in bytes: 100 addresses of 256 bytes each, with their commas.
@@ -115,20 +102,14 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
     let mut issues = Issues::default();
     let mut field = |key: &str, required: bool| match present(input.get(key)) {
         Some(Value::String(s)) if s.len() > config::MAX_TEMPLATE_BYTES => {
-            issues.push(
-                format!("{path}.{key}"),
-                format!("must be at most {} bytes", config::MAX_TEMPLATE_BYTES),
-            );
+            issues.push(format!("{path}.{key}"), format!("must be at most {} bytes", config::MAX_TEMPLATE_BYTES));
             None
         }
         Some(Value::String(s)) => Some(s.clone()),
         None if !required => None,
         other => {
             let got = other.map_or("nothing", Value::type_name);
-            issues.push(
-                format!("{path}.{key}"),
-                format!("expected string, got {got}"),
-            );
+            issues.push(format!("{path}.{key}"), format!("expected string, got {got}"));
             None
         }
     };
@@ -140,10 +121,7 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
         Some("text/html") => Some(ContentType::Html),
         Some("text/plain") => Some(ContentType::Text),
         Some(_) => {
-            issues.push(
-                format!("{path}.contentType"),
-                "must be text/html or text/plain",
-            );
+            issues.push(format!("{path}.contentType"), "must be text/html or text/plain");
             None
         }
     };
@@ -184,38 +162,18 @@ pub fn parse_options(raw: RawOptions) -> Result<Options, Error> {
     let mut issues = Issues::default();
     let mut string = |value: &Option<Value>, key: &str| match present(value.as_ref()) {
         None => None,
-        Some(v) => config::string_field(
-            v,
-            &format!("options.{key}"),
-            config::MAX_FIELD_BYTES,
-            &mut issues,
-        ),
+        Some(v) => config::string_field(v, &format!("options.{key}"), config::MAX_FIELD_BYTES, &mut issues),
     };
-    let nonce = string(&raw.nonce, "nonce")
-        .map(|s| Nonce::parse(&s).ok_or("must be 1 to 64 printable ASCII characters"));
-    let timestamp = string(&raw.timestamp, "timestamp")
-        .map(|s| Timestamp::parse(&s).ok_or("must look like 2016-10-20T06:27:56Z"));
+    let nonce = string(&raw.nonce, "nonce").map(|s| Nonce::parse(&s).ok_or("must be 1 to 64 printable ASCII characters"));
+    let timestamp =
+        string(&raw.timestamp, "timestamp").map(|s| Timestamp::parse(&s).ok_or("must look like 2016-10-20T06:27:56Z"));
     let endpoint = string(&raw.endpoint, "endpoint").map(|s| config::parse_endpoint(&s));
     let nonce = nonce.and_then(|n| n.map_err(|why| issues.push("options.nonce", why)).ok());
-    let timestamp =
-        timestamp.and_then(|t| t.map_err(|why| issues.push("options.timestamp", why)).ok());
-    let endpoint =
-        endpoint.and_then(|e| e.map_err(|why| issues.push("options.endpoint", why)).ok());
+    let timestamp = timestamp.and_then(|t| t.map_err(|why| issues.push("options.timestamp", why)).ok());
+    let endpoint = endpoint.and_then(|e| e.map_err(|why| issues.push("options.endpoint", why)).ok());
     let (min, max) = config::TIMEOUT_MS_RANGE;
-    let timeout_ms = config::optional_integer(
-        present(raw.timeout_ms.as_ref()),
-        "options.timeoutMs",
-        min,
-        max,
-        &mut issues,
-    );
-    let retries = config::optional_integer(
-        present(raw.retries.as_ref()),
-        "options.retries",
-        0,
-        config::MAX_RETRIES,
-        &mut issues,
-    );
+    let timeout_ms = config::optional_integer(present(raw.timeout_ms.as_ref()), "options.timeoutMs", min, max, &mut issues);
+    let retries = config::optional_integer(present(raw.retries.as_ref()), "options.retries", 0, config::MAX_RETRIES, &mut issues);
     let template = match present(raw.template.as_ref()) {
         None => None,
         Some(t) => match parse_custom_template(t, "options.template") {
@@ -226,14 +184,7 @@ pub fn parse_options(raw: RawOptions) -> Result<Options, Error> {
             }
         },
     };
-    issues.finish(code, || Options {
-        template,
-        nonce,
-        timestamp,
-        endpoint,
-        timeout_ms,
-        retries,
-    })
+    issues.finish(code, || Options { template, nonce, timestamp, endpoint, timeout_ms, retries })
 }
 
 /// The `SignatureNonce`: unique per request, retries included.
@@ -250,18 +201,8 @@ impl Nonce {
             if matches!(i, 4 | 6 | 8 | 10) {
                 s.push('-');
             }
-            s.push(char::from(
-                b"0123456789abcdef"
-                    .get(usize::from(b >> 4))
-                    .copied()
-                    .unwrap_or(b'0'),
-            ));
-            s.push(char::from(
-                b"0123456789abcdef"
-                    .get(usize::from(b & 0xF))
-                    .copied()
-                    .unwrap_or(b'0'),
-            ));
+            s.push(char::from(b"0123456789abcdef".get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            s.push(char::from(b"0123456789abcdef".get(usize::from(b & 0xF)).copied().unwrap_or(b'0')));
         }
         Nonce(s)
     }
@@ -294,14 +235,7 @@ impl Timestamp {
         let (y, m, d) = civil_from_days(days);
         // Written into one fixed buffer: this runs on every send.
         let mut text = *b"0000-00-00T00:00:00Z";
-        let fields = [
-            (0, 4, y),
-            (5, 2, m),
-            (8, 2, d),
-            (11, 2, rem / 3600),
-            (14, 2, rem / 60 % 60),
-            (17, 2, rem % 60),
-        ];
+        let fields = [(0, 4, y), (5, 2, m), (8, 2, d), (11, 2, rem / 3600), (14, 2, rem / 60 % 60), (17, 2, rem % 60)];
         for (at, width, mut value) in fields {
             // Every field is non-negative and fits its width (years are 1970..=9999 here).
             for slot in text.get_mut(at..at + width)?.iter_mut().rev() {
@@ -316,14 +250,7 @@ impl Timestamp {
     pub fn parse(s: &str) -> Option<Timestamp> {
         let b = s.as_bytes();
         let shape = b"dddd-dd-ddTdd:dd:ddZ";
-        let ok = b.len() == shape.len()
-            && b.iter().zip(shape).all(|(c, p)| {
-                if *p == b'd' {
-                    c.is_ascii_digit()
-                } else {
-                    c == p
-                }
-            });
+        let ok = b.len() == shape.len() && b.iter().zip(shape).all(|(c, p)| if *p == b'd' { c.is_ascii_digit() } else { c == p });
         ok.then(|| Timestamp(s.to_owned()))
     }
 
@@ -373,21 +300,9 @@ impl core::fmt::Debug for SignedRequest<'_> {
         let params: Vec<(&str, &str)> = self
             .params
             .iter()
-            .map(|(name, value)| {
-                (
-                    *name,
-                    if *name == "SecurityToken" {
-                        "<redacted>"
-                    } else {
-                        value.as_ref()
-                    },
-                )
-            })
+            .map(|(name, value)| (*name, if *name == "SecurityToken" { "<redacted>" } else { value.as_ref() }))
             .collect();
-        f.debug_struct("SignedRequest")
-            .field("url", &self.url)
-            .field("params", &params)
-            .finish_non_exhaustive()
+        f.debug_struct("SignedRequest").field("url", &self.url).field("params", &params).finish_non_exhaustive()
     }
 }
 
@@ -402,9 +317,7 @@ impl SignedRequest<'_> {
         HttpRequest {
             url: &self.url,
             method: Self::METHOD,
-            headers: FormHeaders {
-                content_type: Self::CONTENT_TYPE,
-            },
+            headers: FormHeaders { content_type: Self::CONTENT_TYPE },
             body: &self.body,
         }
     }
@@ -426,10 +339,18 @@ pub struct FormHeaders {
     pub content_type: &'static str,
 }
 
-fn without_line_breaks<'a>(s: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+/// Whether a character could end or start a header line, or hide in one: every C0 and C1 control
+/// (CR, LF, NUL, VT, FF, NEL among them), DEL, and Unicode's line and paragraph separators.
+fn breaks_headers(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// A header value (Subject, FromAlias, ReplyAddressAlias) with every [`breaks_headers`] character
+/// removed, so no value can start a new header line.
+fn header_safe<'a>(s: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
     let s = s.into();
-    if s.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-        Cow::Owned(s.chars().filter(|c| !matches!(c, '\r' | '\n')).collect())
+    if s.chars().any(breaks_headers) {
+        Cow::Owned(s.chars().filter(|&c| !breaks_headers(c)).collect())
     } else {
         s
     }
@@ -446,61 +367,43 @@ pub fn build_send_mail<'a>(
         None => template::select(&config.templates, &message.usage_type)
             .map(|t: &Template| (t.subject.as_str(), t.content.as_str()))
             .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::TemplateNotFound,
-                    format!("Cannot find template for type: {}", message.usage_type),
-                )
+                Error::new(ErrorCode::TemplateNotFound, format!("Cannot find template for type: {}", message.usage_type))
             })?,
     };
     let payload = &message.payload;
-    let invalid = |field: &str, message: String| {
-        Error::invalid(ErrorCode::InvalidRequestParameters, field, message)
-    };
+    let invalid = |field: &str, message: String| Error::invalid(ErrorCode::InvalidRequestParameters, field, message);
     let render = |field: &'static str, text: &str, escape: Escape, max: usize| {
-        template::render(text, payload, escape, max)
-            .map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
+        template::render(text, payload, escape, max).map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
     };
-    let content_type = ctx
-        .custom_template
-        .and_then(|c| c.content_type)
-        .unwrap_or(config.content_type);
+    let content_type = ctx.custom_template.and_then(|c| c.content_type).unwrap_or(config.content_type);
     // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
     let (body_param, escape) = match content_type {
         ContentType::Html => ("HtmlBody", Escape::Html),
         ContentType::Text => ("TextBody", Escape::None),
     };
-    // Header values lose CR and LF, so no value can start a new header line.
-    let subject = without_line_breaks(render("Subject", chosen.0, Escape::None, MAX_HEADER_BYTES)?);
+    // Header values lose every control and line-separator character (see `breaks_headers`).
+    let subject = header_safe(render("Subject", chosen.0, Escape::None, MAX_HEADER_BYTES)?);
     let subject_chars = limits::chars(&subject);
     if subject_chars > MAX_SUBJECT_CHARS {
-        return Err(invalid("Subject", format!("renders to {subject_chars} characters; DirectMail takes at most {MAX_SUBJECT_CHARS}")));
+        return Err(invalid(
+            "Subject",
+            format!("renders to {subject_chars} characters; DirectMail takes at most {MAX_SUBJECT_CHARS}"),
+        ));
     }
     let body = render(body_param, chosen.1, escape, MAX_BODY_BYTES)?;
     // The i18n template's non-empty sendFrom wins, as in the reference; an empty alias is never sent.
-    let from_alias = match ctx
-        .custom_template
-        .and_then(|c| c.send_from.as_deref())
-        .filter(|s| !s.is_empty())
-    {
-        Some(send_from) => Some(Cow::Owned(render(
-            "FromAlias",
-            send_from,
-            Escape::None,
-            MAX_HEADER_BYTES,
-        )?)),
+    let from_alias = match ctx.custom_template.and_then(|c| c.send_from.as_deref()).filter(|s| !s.is_empty()) {
+        Some(send_from) => Some(Cow::Owned(render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?)),
         None => config.from_alias.as_deref().map(Cow::Borrowed),
     }
-    .map(without_line_breaks)
+    .map(header_safe)
     .filter(|alias| !alias.is_empty());
     if let Some(alias) = &from_alias {
         let alias_chars = limits::chars(alias);
         if alias_chars > MAX_FROM_ALIAS_CHARS {
             return Err(invalid(
                 "FromAlias",
-                format!(
-                    "has {alias_chars} characters; DirectMail takes fewer than {}",
-                    MAX_FROM_ALIAS_CHARS + 1
-                ),
+                format!("has {alias_chars} characters; DirectMail takes fewer than {}", MAX_FROM_ALIAS_CHARS + 1),
             ));
         }
     }
@@ -515,42 +418,15 @@ pub fn build_send_mail<'a>(
         ("AccountName", Some(Cow::Borrowed(&config.account_name))),
         ("Action", Some(Cow::Borrowed("SingleSendMail"))),
         ("AddressType", Some(Cow::Borrowed("1"))),
-        (
-            "ClickTrace",
-            config
-                .click_trace
-                .map(|on| Cow::Borrowed(if on { "1" } else { "0" })),
-        ),
+        ("ClickTrace", config.click_trace.map(|on| Cow::Borrowed(if on { "1" } else { "0" }))),
         ("Format", Some(Cow::Borrowed("json"))),
         ("FromAlias", from_alias),
         ("HtmlBody", html_body.map(Cow::Owned)),
         ("RegionId", Some(Cow::Borrowed(config.region.id()))),
-        (
-            "ReplyAddress",
-            config.reply_address.as_deref().map(Cow::Borrowed),
-        ),
-        (
-            "ReplyAddressAlias",
-            config
-                .reply_address_alias
-                .as_deref()
-                .map(without_line_breaks),
-        ),
-        (
-            "ReplyToAddress",
-            Some(Cow::Borrowed(if config.reply_to_address {
-                "true"
-            } else {
-                "false"
-            })),
-        ),
-        (
-            "SecurityToken",
-            config
-                .security_token
-                .as_ref()
-                .map(|t| Cow::Borrowed(t.expose())),
-        ),
+        ("ReplyAddress", config.reply_address.as_deref().map(Cow::Borrowed)),
+        ("ReplyAddressAlias", config.reply_address_alias.as_deref().map(header_safe)),
+        ("ReplyToAddress", Some(Cow::Borrowed(if config.reply_to_address { "true" } else { "false" }))),
+        ("SecurityToken", config.security_token.as_ref().map(|t| Cow::Borrowed(t.expose()))),
         ("SignatureMethod", Some(Cow::Borrowed("HMAC-SHA1"))),
         ("SignatureNonce", Some(Cow::Borrowed(ctx.nonce.as_str()))),
         ("SignatureVersion", Some(Cow::Borrowed("1.0"))),
@@ -561,10 +437,7 @@ pub fn build_send_mail<'a>(
         ("ToAddress", Some(Cow::Borrowed(&message.to))),
         ("Version", Some(Cow::Borrowed("2015-11-23"))),
     ];
-    let params: Vec<(&'static str, Cow<'a, str>)> = listed
-        .into_iter()
-        .filter_map(|(name, value)| Some((name, value?)))
-        .collect();
+    let params: Vec<(&'static str, Cow<'a, str>)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
 
     let query = CanonicalQuery::new(params.iter().map(|(k, v)| (*k, v.as_ref())));
     let signature = Signature::of_query(&config.access_key_secret, Method::Post, &query);
@@ -574,12 +447,7 @@ pub fn build_send_mail<'a>(
     body.push_str("&Signature=");
     body.push_str(&encoded_signature);
     let url = ctx.endpoint.unwrap_or(config.endpoint()).to_owned();
-    Ok(SignedRequest {
-        url,
-        params,
-        signature,
-        body,
-    })
+    Ok(SignedRequest { url, params, signature, body })
 }
 
 #[cfg(test)]
@@ -604,27 +472,16 @@ mod tests {
     }
 
     fn message(kind: &str) -> Message {
-        parse_message(json(&format!(
-            r#"{{"to":"a@b.c","type":"{kind}","payload":{{"code":"123456"}}}}"#
-        )))
-        .unwrap()
+        parse_message(json(&format!(r#"{{"to":"a@b.c","type":"{kind}","payload":{{"code":"123456"}}}}"#))).unwrap()
     }
 
     fn fixed<'a>(nonce: &'a Nonce, ts: &'a Timestamp) -> RequestContext<'a> {
-        RequestContext {
-            custom_template: None,
-            nonce,
-            timestamp: ts,
-            endpoint: None,
-        }
+        RequestContext { custom_template: None, nonce, timestamp: ts, endpoint: None }
     }
 
     #[test]
     fn sets_every_parameter_and_signs_the_body() {
-        let (n, t) = (
-            Nonce::parse("n-1").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let (n, t) = (Nonce::parse("n-1").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let cfg = config();
         let msg = message("SignIn");
         let req = build_send_mail(&cfg, &msg, &fixed(&n, &t)).unwrap();
@@ -653,106 +510,84 @@ mod tests {
         );
         // Listed already sorted, so the signature's sort moves nothing.
         assert!(names.windows(2).all(|w| w[0] < w[1]));
-        assert!(req.body.starts_with(
-            "AccessKeyId=testid&AccountName=noreply%40mail.example.com&Action=SingleSendMail"
-        ));
-        assert!(req
-            .body
-            .contains("&HtmlBody=%3Cp%3EYour%20code%20is%20123456%3C%2Fp%3E&"));
-        assert!(req.body.ends_with(&format!(
-            "&Signature={}",
-            crate::sign::percent_encode(req.signature.as_str())
-        )));
+        assert!(req.body.starts_with("AccessKeyId=testid&AccountName=noreply%40mail.example.com&Action=SingleSendMail"));
+        assert!(req.body.contains("&HtmlBody=%3Cp%3EYour%20code%20is%20123456%3C%2Fp%3E&"));
+        assert!(req.body.ends_with(&format!("&Signature={}", crate::sign::percent_encode(req.signature.as_str()))));
     }
 
     #[test]
     fn custom_template_and_send_from_win() {
-        let (n, t) = (
-            Nonce::parse("n").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let custom = CustomTemplate {
             subject: "S".into(),
             content: "C {{code}}".into(),
             send_from: Some("Foo {{code}}".into()),
             content_type: None,
         };
-        let ctx = RequestContext {
-            custom_template: Some(&custom),
-            ..fixed(&n, &t)
-        };
+        let ctx = RequestContext { custom_template: Some(&custom), ..fixed(&n, &t) };
         let cfg = config();
         let msg = message("SignIn");
         let req = build_send_mail(&cfg, &msg, &ctx).unwrap();
-        let get = |k: &str| {
-            req.params
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.as_ref())
-        };
-        assert_eq!(
-            (get("Subject"), get("HtmlBody"), get("FromAlias")),
-            (Some("S"), Some("C 123456"), Some("Foo 123456"))
-        );
+        let get = |k: &str| req.params.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_ref());
+        assert_eq!((get("Subject"), get("HtmlBody"), get("FromAlias")), (Some("S"), Some("C 123456"), Some("Foo 123456")));
     }
 
     #[test]
     fn empty_alias_is_left_out() {
         let mut c = config();
         c.from_alias = Some(String::new());
-        let (n, t) = (
-            Nonce::parse("n").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let msg = message("Generic");
         let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
         assert!(req.params.iter().all(|(k, _)| *k != "FromAlias"));
     }
 
     fn get<'a>(req: &'a SignedRequest, name: &str) -> Option<&'a str> {
-        req.params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_ref())
+        req.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_ref())
     }
 
     #[test]
     fn html_values_are_escaped_and_headers_lose_line_breaks() {
         let mut c = config();
         c.templates[0].subject = "Hi {{code}}\r\nBcc: x@y.z".into();
-        let m = parse_message(json(
-            r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"<b>&\n"}}"#,
-        ))
-        .unwrap();
-        let (n, t) = (
-            Nonce::parse("n").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let m = parse_message(json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"<b>&\n"}}"#)).unwrap();
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
         assert_eq!(get(&req, "Subject"), Some("Hi <b>&Bcc: x@y.z"));
-        assert_eq!(
-            get(&req, "HtmlBody"),
-            Some("<p>Your code is &lt;b&gt;&amp;\n</p>")
-        );
+        assert_eq!(get(&req, "HtmlBody"), Some("<p>Your code is &lt;b&gt;&amp;\n</p>"));
         c.content_type = ContentType::Text;
         let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
-        assert_eq!(
-            (get(&req, "HtmlBody"), get(&req, "TextBody")),
-            (None, Some("<p>Your code is <b>&\n</p>"))
-        );
+        assert_eq!((get(&req, "HtmlBody"), get(&req, "TextBody")), (None, Some("<p>Your code is <b>&\n</p>")));
+    }
+
+    #[test]
+    fn every_header_field_loses_controls_and_line_separators() {
+        let breaking = "a\u{0}b\u{0B}c\u{0C}d\u{7F}e\u{85}f\u{2028}g\u{2029}h\ti\r\nj";
+        let mut c = config();
+        c.templates[0].subject = breaking.into();
+        c.from_alias = Some("A\u{2028}B\u{85}".into());
+        c.reply_address_alias = Some(breaking.into());
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let msg = message("SignIn");
+        let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
+        assert_eq!(get(&req, "Subject"), Some("abcdefghij"));
+        assert_eq!(get(&req, "ReplyAddressAlias"), Some("abcdefghij"));
+        assert_eq!(get(&req, "FromAlias"), Some("AB"));
+        let custom = CustomTemplate {
+            subject: "S".into(),
+            content: "C".into(),
+            send_from: Some("X\u{2029}{{code}}\u{0}".into()),
+            content_type: None,
+        };
+        let req = build_send_mail(&c, &msg, &RequestContext { custom_template: Some(&custom), ..fixed(&n, &t) }).unwrap();
+        assert_eq!(get(&req, "FromAlias"), Some("X123456"));
     }
 
     #[test]
     fn limits_are_checked_before_sending() {
-        let (n, t) = (
-            Nonce::parse("n").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let long = |field: &str, c: &Config, code: &str| {
-            let m = parse_message(json(&format!(
-                r#"{{"to":"a@b.c","type":"SignIn","payload":{{"code":"{code}"}}}}"#
-            )))
-            .unwrap();
+            let m = parse_message(json(&format!(r#"{{"to":"a@b.c","type":"SignIn","payload":{{"code":"{code}"}}}}"#))).unwrap();
             let e = build_send_mail(c, &m, &fixed(&n, &t)).unwrap_err();
             assert_eq!(e.paths(), [field], "{e}");
         };
@@ -763,11 +598,7 @@ mod tests {
         let to = vec!["a@b.c"; 101].join(",");
         let e = parse_message(json(&format!(r#"{{"to":"{to}","type":"SignIn"}}"#))).unwrap_err();
         assert_eq!(e.paths(), ["to"]);
-        assert!(parse_message(json(&format!(
-            r#"{{"to":"{}","type":"SignIn"}}"#,
-            vec!["a@b.c"; 100].join(",")
-        )))
-        .is_ok());
+        assert!(parse_message(json(&format!(r#"{{"to":"{}","type":"SignIn"}}"#, vec!["a@b.c"; 100].join(",")))).is_ok());
     }
 
     #[test]
@@ -779,10 +610,7 @@ mod tests {
         c.reply_to_address = true;
         c.reply_address = Some("help@example.com".into());
         c.reply_address_alias = Some("Help".into());
-        let (n, t) = (
-            Nonce::parse("n").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let msg = message("SignIn");
         let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
         for (k, v) in [
@@ -801,22 +629,13 @@ mod tests {
     fn the_security_token_never_shows_in_debug() {
         let mut c = config();
         c.security_token = Some(crate::config::Secret::new("sts-token-value"));
-        let (n, t) = (
-            Nonce::parse("n").unwrap(),
-            Timestamp::parse("2024-01-02T03:04:05Z").unwrap(),
-        );
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let msg = message("SignIn");
         let req = build_send_mail(&c, &msg, &fixed(&n, &t)).unwrap();
         assert!(req.body.contains("sts-token-value"));
         let debug = format!("{req:?}");
-        assert!(
-            !debug.contains("sts-token-value") && !debug.contains("testsecret"),
-            "{debug}"
-        );
-        assert!(
-            debug.contains("SecurityToken") && debug.contains("ToAddress"),
-            "{debug}"
-        );
+        assert!(!debug.contains("sts-token-value") && !debug.contains("testsecret"), "{debug}");
+        assert!(debug.contains("SecurityToken") && debug.contains("ToAddress"), "{debug}");
     }
 
     #[test]
@@ -824,19 +643,14 @@ mod tests {
         let e = parse_message(json(r#"{"to":"","type":3,"payload":"x"}"#)).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidRequestParameters);
         assert_eq!(e.paths(), ["to", "type", "payload"]);
-        let long = format!(
-            r#"{{"to":"{}","type":"SignIn"}}"#,
-            "a".repeat(MAX_TO_BYTES + 1)
-        );
+        let long = format!(r#"{{"to":"{}","type":"SignIn"}}"#, "a".repeat(MAX_TO_BYTES + 1));
         assert_eq!(parse_message(json(&long)).unwrap_err().paths(), ["to"]);
     }
 
     #[test]
     fn options_are_checked_and_named() {
-        let ok = parse_options(json(
-            r#"{"nonce":"n-1","timestamp":"2026-01-01T00:00:00Z","timeoutMs":500,"retries":2}"#,
-        ))
-        .unwrap();
+        let ok =
+            parse_options(json(r#"{"nonce":"n-1","timestamp":"2026-01-01T00:00:00Z","timeoutMs":500,"retries":2}"#)).unwrap();
         assert_eq!((ok.timeout_ms, ok.retries), (Some(500), Some(2)));
         assert_eq!(ok.nonce.as_ref().map(Nonce::as_str), Some("n-1"));
         let e = parse_options(json(
@@ -856,44 +670,17 @@ mod tests {
                 "options.template.contentType"
             ]
         );
-        assert_eq!(
-            parse_options(RawOptions::default()).unwrap(),
-            Options::default()
-        );
+        assert_eq!(parse_options(RawOptions::default()).unwrap(), Options::default());
     }
 
     #[test]
     fn uuid_v4_and_timestamps_are_well_formed() {
-        assert_eq!(
-            Nonce::uuid_v4([0xFF; 16]).as_str(),
-            "ffffffff-ffff-4fff-bfff-ffffffffffff"
-        );
-        assert_eq!(
-            Nonce::uuid_v4([0; 16]).as_str(),
-            "00000000-0000-4000-8000-000000000000"
-        );
-        assert_eq!(
-            Timestamp::from_unix_millis(0.0).unwrap().as_str(),
-            "1970-01-01T00:00:00Z"
-        );
-        assert_eq!(
-            Timestamp::from_unix_millis(1_476_944_876_999.0)
-                .unwrap()
-                .as_str(),
-            "2016-10-20T06:27:56Z"
-        );
-        assert_eq!(
-            Timestamp::from_unix_millis(951_782_400_000.0)
-                .unwrap()
-                .as_str(),
-            "2000-02-29T00:00:00Z"
-        );
-        assert_eq!(
-            Timestamp::from_unix_millis(253_402_300_799_999.0)
-                .unwrap()
-                .as_str(),
-            "9999-12-31T23:59:59Z"
-        );
+        assert_eq!(Nonce::uuid_v4([0xFF; 16]).as_str(), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(Nonce::uuid_v4([0; 16]).as_str(), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(Timestamp::from_unix_millis(0.0).unwrap().as_str(), "1970-01-01T00:00:00Z");
+        assert_eq!(Timestamp::from_unix_millis(1_476_944_876_999.0).unwrap().as_str(), "2016-10-20T06:27:56Z");
+        assert_eq!(Timestamp::from_unix_millis(951_782_400_000.0).unwrap().as_str(), "2000-02-29T00:00:00Z");
+        assert_eq!(Timestamp::from_unix_millis(253_402_300_799_999.0).unwrap().as_str(), "9999-12-31T23:59:59Z");
         assert!(Timestamp::from_unix_millis(-1.0).is_none());
         assert!(Timestamp::from_unix_millis(f64::NAN).is_none());
         assert!(Timestamp::parse("2016-10-20 06:27:56Z").is_none());

@@ -1,6 +1,7 @@
 //! The reply to `SingleSendMail`: success, an Aliyun error, or something unexpected.
 
 use crate::error::{AliyunError, Error, ErrorCode, ErrorData};
+use crate::redact::Redactor;
 use crate::value::Value;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -42,15 +43,51 @@ fn kept<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::
 /// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
 /// `.*` matches the code and every sub-code. Codes: DESIGN §4 and DirectMail's error-code page.
 pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
-    ("Throttling.*", ErrorCode::RateLimitExceeded, "DirectMail is throttling this account or API. Retry later, or lower the sending rate."),
-    ("SignatureDoesNotMatch", ErrorCode::InvalidConfig, "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces."),
-    ("IncompleteSignature", ErrorCode::InvalidConfig, "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces."),
-    ("InvalidAccessKeyId.*", ErrorCode::InvalidConfig, "The AccessKey ID is unknown or disabled. Check accessKeyId in the config and in the RAM console."),
-    ("InvalidSecurityToken.*", ErrorCode::InvalidConfig, "The STS securityToken is invalid or has expired. Fetch fresh temporary credentials."),
-    ("InvalidMailAddress.NotFound", ErrorCode::InvalidConfig, "accountName is not a sender address set up in the DirectMail console for this region."),
-    ("InvalidTimeStamp.Expired", ErrorCode::General, "The Timestamp is more than 15 minutes off Aliyun's clock. Synchronise this machine's clock (NTP)."),
-    ("SignatureNonceUsed", ErrorCode::General, "This SignatureNonce was used before: the request was replayed, or nonces repeat."),
-    ("InvalidSendMail.Spam", ErrorCode::General, "DirectMail refused the mail as spam, or the account's frequency or daily quota is used up."),
+    (
+        "Throttling.*",
+        ErrorCode::RateLimitExceeded,
+        "DirectMail is throttling this account or API. Retry later, or lower the sending rate.",
+    ),
+    (
+        "SignatureDoesNotMatch",
+        ErrorCode::InvalidConfig,
+        "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces.",
+    ),
+    (
+        "IncompleteSignature",
+        ErrorCode::InvalidConfig,
+        "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces.",
+    ),
+    (
+        "InvalidAccessKeyId.*",
+        ErrorCode::InvalidConfig,
+        "The AccessKey ID is unknown or disabled. Check accessKeyId in the config and in the RAM console.",
+    ),
+    (
+        "InvalidSecurityToken.*",
+        ErrorCode::InvalidConfig,
+        "The STS securityToken is invalid or has expired. Fetch fresh temporary credentials.",
+    ),
+    (
+        "InvalidMailAddress.NotFound",
+        ErrorCode::InvalidConfig,
+        "accountName is not a sender address set up in the DirectMail console for this region.",
+    ),
+    (
+        "InvalidTimeStamp.Expired",
+        ErrorCode::General,
+        "The Timestamp is more than 15 minutes off Aliyun's clock. Synchronise this machine's clock (NTP).",
+    ),
+    (
+        "SignatureNonceUsed",
+        ErrorCode::General,
+        "This SignatureNonce was used before: the request was replayed, or nonces repeat.",
+    ),
+    (
+        "InvalidSendMail.Spam",
+        ErrorCode::General,
+        "DirectMail refused the mail as spam, or the account's frequency or daily quota is used up.",
+    ),
     ("InvalidToAddress.*", ErrorCode::General, "DirectMail refused the recipient address."),
 ];
 
@@ -59,17 +96,10 @@ const SERVER_ERROR_HINT: &str = "DirectMail had a server error. Retry later.";
 
 /// The Logto code and hint for Aliyun error `code` at HTTP `status`.
 pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
-    let row = ERROR_TABLE
-        .iter()
-        .find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
-            Some(prefix) => {
-                code == prefix
-                    || code
-                        .strip_prefix(prefix)
-                        .is_some_and(|rest| rest.starts_with('.'))
-            }
-            None => code == *pattern,
-        });
+    let row = ERROR_TABLE.iter().find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
+        Some(prefix) => code == prefix || code.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')),
+        None => code == *pattern,
+    });
     match row {
         Some((_, mapped, hint)) => (*mapped, Some(hint)),
         None if status >= 500 => (ErrorCode::General, Some(SERVER_ERROR_HINT)),
@@ -78,20 +108,19 @@ pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
 }
 
 /// Turns a reply into a result or a typed error: its HTTP status, its body's members (`None` when
-/// the body is not a JSON object) and the start of its text, which errors quote.
-pub fn parse_reply(
-    status: u16,
-    reply: Option<RawReply>,
-    body_start: &str,
-) -> Result<SendResult, Error> {
+/// the body is not a JSON object) and the start of its text, which errors quote. Whatever an error
+/// takes from the server passes through `redactor` first, and the body is cut only after that, so
+/// no part of a credential is left at the cut. `body_start` should reach
+/// [`BODY_EXCERPT_BYTES`] plus [`Redactor::longest`] into the body.
+pub fn parse_reply(status: u16, reply: Option<RawReply>, body_start: &str, redactor: &Redactor) -> Result<SendResult, Error> {
+    parse_unredacted(status, reply, body_start).map_err(|e| e.redacted(redactor))
+}
+
+fn parse_unredacted(status: u16, reply: Option<RawReply>, body_start: &str) -> Result<SendResult, Error> {
     if (200..300).contains(&status) {
         return match reply.and_then(success) {
             Some(result) => Ok(result),
-            None => Err(unexpected(
-                status,
-                body_start,
-                "The reply is not DirectMail's {EnvId, RequestId}".to_owned(),
-            )),
+            None => Err(unexpected(status, body_start, "The reply is not DirectMail's {EnvId, RequestId}".to_owned())),
         };
     }
     match reply.and_then(|r| aliyun_error(r, status)) {
@@ -104,17 +133,9 @@ pub fn parse_reply(
         None if status >= 500 => Err(Error {
             code: ErrorCode::General,
             message: format!("DirectMail answered HTTP {status}"),
-            data: ErrorData::Reply {
-                status,
-                body: excerpt(body_start, BODY_EXCERPT_BYTES).to_owned(),
-                hint: Some(SERVER_ERROR_HINT),
-            },
+            data: ErrorData::Reply { status, body: body_start.to_owned(), hint: Some(SERVER_ERROR_HINT) },
         }),
-        None => Err(unexpected(
-            status,
-            body_start,
-            format!("HTTP {status} with a body that is not an Aliyun error"),
-        )),
+        None => Err(unexpected(status, body_start, format!("HTTP {status} with a body that is not an Aliyun error"))),
     }
 }
 
@@ -136,10 +157,7 @@ fn optional_string(value: Option<Value>) -> Option<Option<String>> {
 }
 
 fn success(reply: RawReply) -> Option<SendResult> {
-    Some(SendResult {
-        env_id: string(reply.env_id)?,
-        request_id: string(reply.request_id)?,
-    })
+    Some(SendResult { env_id: string(reply.env_id)?, request_id: string(reply.request_id)? })
 }
 
 /// `{Code, Message, RequestId?, HostId?, Recommend?}`.
@@ -160,16 +178,12 @@ fn unexpected(status: u16, body_start: &str, message: String) -> Error {
     Error {
         code: ErrorCode::InvalidResponse,
         message,
-        data: ErrorData::Reply {
-            status,
-            body: excerpt(body_start, BODY_EXCERPT_BYTES).to_owned(),
-            hint: None,
-        },
+        data: ErrorData::Reply { status, body: body_start.to_owned(), hint: None },
     }
 }
 
 /// The longest prefix of `s` within `max` bytes that ends on a character boundary.
-fn excerpt(s: &str, max: usize) -> &str {
+pub fn excerpt(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -182,39 +196,23 @@ mod tests {
     use super::*;
 
     fn reply(status: u16, body: &str) -> Result<SendResult, Error> {
-        parse_reply(status, serde_json::from_str(body).ok(), body)
+        parse_reply(status, serde_json::from_str(body).ok(), body, &Redactor::default())
     }
 
     #[test]
     fn success_is_env_id_and_request_id() {
         let ok = reply(200, r#"{"EnvId":"e","RequestId":"r","Extra":1}"#).unwrap();
-        assert_eq!(
-            ok,
-            SendResult {
-                env_id: "e".into(),
-                request_id: "r".into()
-            }
-        );
+        assert_eq!(ok, SendResult { env_id: "e".into(), request_id: "r".into() });
     }
 
     #[test]
     fn aliyun_errors_keep_their_fields() {
-        let e = reply(
-            400,
-            r#"{"Code":"InvalidToAddress","Message":"bad","RequestId":"r"}"#,
-        )
-        .unwrap_err();
+        let e = reply(400, r#"{"Code":"InvalidToAddress","Message":"bad","RequestId":"r"}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::General);
         match e.data {
             ErrorData::Aliyun(a) => {
-                assert_eq!(
-                    (a.code.as_str(), a.message.as_str()),
-                    ("InvalidToAddress", "bad")
-                );
-                assert_eq!(
-                    (a.request_id.as_deref(), a.host_id, a.recommend),
-                    (Some("r"), None, None)
-                );
+                assert_eq!((a.code.as_str(), a.message.as_str()), ("InvalidToAddress", "bad"));
+                assert_eq!((a.request_id.as_deref(), a.host_id, a.recommend), (Some("r"), None, None));
             }
             other => panic!("unexpected data {other:?}"),
         }
@@ -234,12 +232,8 @@ mod tests {
         ] {
             assert_eq!(classify(code, status).0, expected, "{code}");
         }
-        assert!(classify("InvalidTimeStamp.Expired", 400)
-            .1
-            .is_some_and(|h| h.contains("clock")));
-        assert!(classify("SignatureNonceUsed", 400)
-            .1
-            .is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
+        assert!(classify("InvalidTimeStamp.Expired", 400).1.is_some_and(|h| h.contains("clock")));
+        assert!(classify("SignatureNonceUsed", 400).1.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
         assert!(classify("ServiceUnavailable", 503).1.is_some());
         assert_eq!(classify("SomethingNew", 400).1, None);
     }
@@ -261,11 +255,7 @@ mod tests {
             (400, r#"{"Code":"X","Message":"m","RequestId":null}"#),
             (400, "[]"),
         ] {
-            assert_eq!(
-                reply(status, body).unwrap_err().code,
-                ErrorCode::InvalidResponse,
-                "{status} {body}"
-            );
+            assert_eq!(reply(status, body).unwrap_err().code, ErrorCode::InvalidResponse, "{status} {body}");
         }
     }
 

@@ -6,10 +6,7 @@ use crate::value::{write_js_number, Value};
 
 /// The config template for `usage_type`, else the config's `Generic` one.
 pub fn select<'a>(templates: &'a [Template], usage_type: &str) -> Option<&'a Template> {
-    templates
-        .iter()
-        .find(|t| t.usage_type == usage_type)
-        .or_else(|| templates.iter().find(|t| t.usage_type == "Generic"))
+    templates.iter().find(|t| t.usage_type == usage_type).or_else(|| templates.iter().find(|t| t.usage_type == "Generic"))
 }
 
 /// How a payload value is written into the output.
@@ -29,12 +26,7 @@ pub struct TooLarge;
 ///
 /// A placeholder whose root key is absent stays as it is; a present root with a missing or null
 /// path renders as the empty string; anything else as JS `String(value)` would.
-pub fn render(
-    template: &str,
-    payload: &Value,
-    escape: Escape,
-    max_bytes: usize,
-) -> Result<String, TooLarge> {
+pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, TooLarge> {
     let mut out = String::with_capacity(template.len().min(max_bytes));
     // Template text before `copied` is in `out`; the search for `{{` resumes at `from`.
     let (mut copied, mut from) = (0, 0);
@@ -45,13 +37,7 @@ pub fn render(
             continue;
         };
         out.push_str(template.get(copied..open).unwrap_or(""));
-        substitute(
-            &mut out,
-            template.get(open..end).unwrap_or(""),
-            key,
-            payload,
-            escape,
-        );
+        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape);
         (copied, from) = (end, end);
         if out.len() > max_bytes {
             return Err(TooLarge);
@@ -67,20 +53,14 @@ pub fn render(
 /// The index of the next `{{` at or after `from`.
 fn find_open(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
-    rest.windows(2)
-        .position(|pair| pair == b"{{")
-        .map(|i| from + i)
+    rest.windows(2).position(|pair| pair == b"{{").map(|i| from + i)
 }
 
 /// Matches `{{\s*([\w.]+)\s*}}` at byte `open` of `s`: where the match ends, and the key.
 fn match_placeholder(s: &str, open: usize) -> Option<(usize, &str)> {
     let key_start = skip_js_space(s, open + 2);
-    let key_len = s
-        .as_bytes()
-        .get(key_start..)?
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        .count();
+    let key_len =
+        s.as_bytes().get(key_start..)?.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.').count();
     if key_len == 0 {
         return None;
     }
@@ -91,11 +71,7 @@ fn match_placeholder(s: &str, open: usize) -> Option<(usize, &str)> {
 
 /// The first index at or after `i` that is not JS whitespace.
 fn skip_js_space(s: &str, mut i: usize) -> usize {
-    while let Some(c) = s
-        .get(i..)
-        .and_then(|rest| rest.chars().next())
-        .filter(|&c| is_js_space(c))
-    {
+    while let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()).filter(|&c| is_js_space(c)) {
         i += c.len_utf8();
     }
     i
@@ -106,21 +82,13 @@ fn is_js_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
     )
 }
 
 /// The dot-separated parts of a key. Keys are ASCII (`[\w.]+`), so no part can fail the check.
 fn key_parts(key: &str) -> impl Iterator<Item = &str> {
-    key.as_bytes()
-        .split(|&b| b == b'.')
-        .map(|part| core::str::from_utf8(part).unwrap_or(""))
+    key.as_bytes().split(|&b| b == b'.').map(|part| core::str::from_utf8(part).unwrap_or(""))
 }
 
 fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) {
@@ -149,16 +117,12 @@ fn resolve<'a>(payload: &'a Value, path: &str) -> Resolved<'a> {
     let mut current = Resolved::Value(payload);
     for part in key_parts(path) {
         current = match current {
-            Resolved::Value(object @ Value::Object(_)) => {
-                object.get(part).map_or(Resolved::Missing, Resolved::Value)
-            }
+            Resolved::Value(object @ Value::Object(_)) => object.get(part).map_or(Resolved::Missing, Resolved::Value),
             Resolved::Value(Value::Array(items)) => {
                 if part == "length" {
                     Resolved::Length(items.len())
                 } else {
-                    array_index(part)
-                        .and_then(|i| items.get(i))
-                        .map_or(Resolved::Missing, Resolved::Value)
+                    array_index(part).and_then(|i| items.get(i)).map_or(Resolved::Missing, Resolved::Value)
                 }
             }
             _ => Resolved::Missing,
@@ -172,10 +136,7 @@ fn resolve<'a>(payload: &'a Value, path: &str) -> Resolved<'a> {
 
 /// A canonical array index as JS property keys spell it: `0` or no leading zero.
 fn array_index(part: &str) -> Option<usize> {
-    if part.is_empty()
-        || (part.len() > 1 && part.starts_with('0'))
-        || !part.bytes().all(|b| b.is_ascii_digit())
-    {
+    if part.is_empty() || (part.len() > 1 && part.starts_with('0')) || !part.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     part.parse().ok()
@@ -237,80 +198,37 @@ mod tests {
 
     #[test]
     fn renders_like_connector_kit() {
-        assert_eq!(
-            r("Code {{code}}, {{ code }}", r#"{"code":"123"}"#),
-            "Code 123, 123"
-        );
+        assert_eq!(r("Code {{code}}, {{ code }}", r#"{"code":"123"}"#), "Code 123, 123");
         assert_eq!(r("{{code}}", "{}"), "{{code}}");
         assert_eq!(r("{{a.b.c}}", r#"{"a":{}}"#), "");
         assert_eq!(r("{{a.b}}", r#"{"a":{"b":null}}"#), "");
         assert_eq!(r("{{a}}", r#"{"a":null}"#), "");
-        assert_eq!(
-            r(
-                "{{a}}|{{b}}|{{c}}",
-                r#"{"a":{"x":1},"b":[1,null,[2,"x"]],"c":false}"#
-            ),
-            "[object Object]|1,,2,x|false"
-        );
-        assert_eq!(
-            r("{{n}} {{m}} {{f}}", r#"{"n":1e21,"m":-0.000001,"f":2.50}"#),
-            "1e+21 -0.000001 2.5"
-        );
-        assert_eq!(
-            r(
-                "{{l.length}} {{l.1}} {{l.01}} {{s.length}}",
-                r#"{"l":[5,6],"s":"abc"}"#
-            ),
-            "2 6  "
-        );
-        assert_eq!(
-            r("{{{code}}} {{.x}} {{}} {{ code-x }}", r#"{"code":"1"}"#),
-            "{1} {{.x}} {{}} {{ code-x }}"
-        );
-        assert_eq!(
-            r("{{\u{3000}code\u{FEFF}}} {{\u{85}code}}", r#"{"code":"1"}"#),
-            "1 {{\u{85}code}}"
-        );
+        assert_eq!(r("{{a}}|{{b}}|{{c}}", r#"{"a":{"x":1},"b":[1,null,[2,"x"]],"c":false}"#), "[object Object]|1,,2,x|false");
+        assert_eq!(r("{{n}} {{m}} {{f}}", r#"{"n":1e21,"m":-0.000001,"f":2.50}"#), "1e+21 -0.000001 2.5");
+        assert_eq!(r("{{l.length}} {{l.1}} {{l.01}} {{s.length}}", r#"{"l":[5,6],"s":"abc"}"#), "2 6  ");
+        assert_eq!(r("{{{code}}} {{.x}} {{}} {{ code-x }}", r#"{"code":"1"}"#), "{1} {{.x}} {{}} {{ code-x }}");
+        assert_eq!(r("{{\u{3000}code\u{FEFF}}} {{\u{85}code}}", r#"{"code":"1"}"#), "1 {{\u{85}code}}");
     }
 
     #[test]
     fn html_escape_applies_to_values_only() {
-        let out = render(
-            "<b>{{name}}</b>",
-            &json(r#"{"name":"<i>&'\""}"#),
-            Escape::Html,
-            usize::MAX,
-        )
-        .unwrap();
+        let out = render("<b>{{name}}</b>", &json(r#"{"name":"<i>&'\""}"#), Escape::Html, usize::MAX).unwrap();
         assert_eq!(out, "<b>&lt;i&gt;&amp;&#39;&quot;</b>");
     }
 
     #[test]
     fn stops_when_output_exceeds_the_cap() {
         let payload = json(r#"{"a":"0123456789"}"#);
-        assert_eq!(
-            render(&"{{a}}".repeat(100), &payload, Escape::None, 999),
-            Err(TooLarge)
-        );
+        assert_eq!(render(&"{{a}}".repeat(100), &payload, Escape::None, 999), Err(TooLarge));
         assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, 1000).is_ok());
     }
 
     #[test]
     fn selects_type_then_generic() {
-        let t = |u: &str| Template {
-            usage_type: u.into(),
-            subject: u.into(),
-            content: String::new(),
-        };
+        let t = |u: &str| Template { usage_type: u.into(), subject: u.into(), content: String::new() };
         let all = [t("SignIn"), t("Generic")];
-        assert_eq!(
-            select(&all, "SignIn").map(|t| t.subject.as_str()),
-            Some("SignIn")
-        );
-        assert_eq!(
-            select(&all, "BindMfa").map(|t| t.subject.as_str()),
-            Some("Generic")
-        );
+        assert_eq!(select(&all, "SignIn").map(|t| t.subject.as_str()), Some("SignIn"));
+        assert_eq!(select(&all, "BindMfa").map(|t| t.subject.as_str()), Some("Generic"));
         assert_eq!(select(&all[..1], "BindMfa"), None);
     }
 }

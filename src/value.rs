@@ -231,17 +231,12 @@ mod tests {
     #[test]
     fn reads_json_through_serde_with_a_depth_limit() {
         let v: Value = serde_json::from_str(r#"{"b":[1,"x",null,true],"a":{"c":2.5}}"#).unwrap();
-        assert_eq!(
-            v.get("a").and_then(|a| a.get("c")),
-            Some(&Value::Number(2.5))
-        );
+        assert_eq!(v.get("a").and_then(|a| a.get("c")), Some(&Value::Number(2.5)));
         assert_eq!(v.get("b").map(Value::type_name), Some("array"));
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(serde_json::from_str::<Value>(&deep).is_ok());
         let deeper = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        let error = serde_json::from_str::<Value>(&deeper)
-            .unwrap_err()
-            .to_string();
+        let error = serde_json::from_str::<Value>(&deeper).unwrap_err().to_string();
         assert!(error.contains("nested deeper than 32"), "{error}");
     }
 }

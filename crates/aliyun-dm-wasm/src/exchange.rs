@@ -5,7 +5,8 @@
 //! restoring its stack pointer.
 
 use crate::convert::{self, get, method};
-use aliyun_dm::response::RawReply;
+use aliyun_dm::redact::Redactor;
+use aliyun_dm::response::{RawReply, BODY_EXCERPT_BYTES};
 use aliyun_dm::{Error, ErrorCode, SignedRequest};
 use js_sys::{Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -25,22 +26,19 @@ extern "C" {
 }
 
 /// Calls `fetch(url, init)` with a POST of `body`; returns what fetch returned (a promise of a
-/// Response), or a typed error if it threw.
+/// Response), or a typed error if it threw, with `redactor`'s credentials taken out.
 pub fn start(
     url: &str,
     body: &str,
     fetch: &Function,
     signal: Option<&AbortSignal>,
+    redactor: &Redactor,
 ) -> Result<JsValue, JsValue> {
     let init = RequestInit::new();
     init.set_method(SignedRequest::METHOD);
     // A plain object: a web_sys::Headers would make Node load its fetch implementation up front.
     let headers = Object::new();
-    let _ = Reflect::set(
-        &headers,
-        &"Content-Type".into(),
-        &SignedRequest::CONTENT_TYPE.into(),
-    );
+    let _ = Reflect::set(&headers, &"Content-Type".into(), &SignedRequest::CONTENT_TYPE.into());
     init.set_headers_record_from_str_to_str(&headers);
     init.set_body(&JsValue::from_str(body));
     // A followed 307 would re-POST the signed body, token included, to whatever host it names.
@@ -48,86 +46,56 @@ pub fn start(
     if let Some(signal) = signal {
         init.set_signal(Some(signal));
     }
-    fetch
-        .call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init)
-        .map_err(|cause| failed(url, &cause))
+    fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init).map_err(|cause| failed(url, &cause, redactor))
 }
 
 /// Turns what an attempt got back into `{EnvId, RequestId}` or a typed error. `outcome` is what
 /// the JS layer read: `{failed: true, failure}` when fetch or the body failed (`failure` may be any
 /// value, `undefined` too), `{response, tooLarge: true}` when the body passed the cap, else
-/// `{response, text}`.
-pub fn finish(url: &str, outcome: &JsValue) -> Result<JsValue, JsValue> {
+/// `{response, text}`. Whatever an error quotes passes through `redactor` first.
+pub fn finish(url: &str, outcome: &JsValue, redactor: &Redactor) -> Result<JsValue, JsValue> {
     if get(outcome, "failed").is_truthy() {
-        return Err(failed(url, &get(outcome, "failure")));
+        return Err(failed(url, &get(outcome, "failure"), redactor));
     }
     let response = get(outcome, "response");
-    let status = get(&response, "status")
-        .as_f64()
-        .filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s))
-        .ok_or_else(|| {
-            convert::retryable(
-                convert::error(&Error::exchange(
-                    url,
-                    "fetch resolved to something that is not a Response",
-                )),
-                false,
-            )
-        })? as u16;
-    if (300..400).contains(&status)
-        || get(&response, "type").as_string().as_deref() == Some("opaqueredirect")
-    {
-        return Err(redirected(url, status, &response));
+    let status = get(&response, "status").as_f64().filter(|s| s.fract() == 0.0 && (0.0..=999.0).contains(s)).ok_or_else(|| {
+        convert::retryable(convert::error(&Error::exchange(url, "fetch resolved to something that is not a Response")), false)
+    })? as u16;
+    if (300..400).contains(&status) || get(&response, "type").as_string().as_deref() == Some("opaqueredirect") {
+        return Err(redirected(url, status, &response, redactor));
     }
     let text: Option<JsString> = get(outcome, "text").dyn_into().ok();
     let text = match text {
-        Some(text)
-            if get(outcome, "tooLarge").is_falsy() && text.length() as usize <= MAX_REPLY_BYTES =>
-        {
-            text
-        }
+        Some(text) if get(outcome, "tooLarge").is_falsy() && text.length() as usize <= MAX_REPLY_BYTES => text,
         _ => {
             let message = format!("The reply is larger than {MAX_REPLY_BYTES} bytes");
             let error = Error::invalid_reply(status, message);
             return Err(convert::retryable(convert::error(&error), false));
         }
     };
-    let reply = parse_json(&text)
-        .ok()
-        .and_then(|v| serde_wasm_bindgen::from_value::<RawReply>(v).ok());
-    // Only errors quote the body, and only its start.
-    let start = String::from(text.slice(0, aliyun_dm::response::BODY_EXCERPT_BYTES as u32));
-    match aliyun_dm::parse_reply(status, reply, &start) {
+    let reply = parse_json(&text).ok().and_then(|v| serde_wasm_bindgen::from_value::<RawReply>(v).ok());
+    // Only errors quote the body, and only its start; read far enough past the cut that a credential
+    // straddling it is whole when it is redacted (a UTF-16 unit is at least one byte of UTF-8).
+    let start = String::from(text.slice(0, (BODY_EXCERPT_BYTES + redactor.longest()) as u32));
+    match aliyun_dm::parse_reply(status, reply, &start, redactor) {
         Ok(result) => convert::write(&result),
-        Err(e) => Err(convert::retryable(
-            convert::error(&e),
-            e.code == ErrorCode::RateLimitExceeded,
-        )),
+        Err(e) => Err(convert::retryable(convert::error(&e), e.code == ErrorCode::RateLimitExceeded)),
     }
 }
 
 /// A `general` error for an exchange that failed before a reply was read, retryable only when the
 /// connection never opened.
-fn failed(url: &str, cause: &JsValue) -> JsValue {
-    convert::retryable(
-        convert::error(&Error::exchange(url, &describe(cause))),
-        never_connected(cause),
-    )
+fn failed(url: &str, cause: &JsValue, redactor: &Redactor) -> JsValue {
+    convert::retryable(convert::error(&Error::exchange(url, &describe(cause)).redacted(redactor)), never_connected(cause))
 }
 
 /// A `general` error for a 3xx reply, naming the status and where it pointed.
-fn redirected(url: &str, status: u16, response: &JsValue) -> JsValue {
+fn redirected(url: &str, status: u16, response: &JsValue, redactor: &Redactor) -> JsValue {
     let headers = get(response, "headers");
-    let location = method(&headers, "get")
-        .and_then(|get| get.call1(&headers, &"location".into()).ok())
-        .and_then(|l| l.as_string());
-    let origin = location
-        .and_then(|l| web_sys::Url::new_with_base(&l, url).ok())
-        .map(|u| u.origin());
-    convert::retryable(
-        convert::error(&Error::redirect(url, status, origin.as_deref())),
-        false,
-    )
+    let location =
+        method(&headers, "get").and_then(|get| get.call1(&headers, &"location".into()).ok()).and_then(|l| l.as_string());
+    let origin = location.and_then(|l| web_sys::Url::new_with_base(&l, url).ok()).map(|u| u.origin());
+    convert::retryable(convert::error(&Error::redirect(url, status, origin.as_deref()).redacted(redactor)), false)
 }
 
 /// A short description of what a fetch threw or rejected with, read without running its toString.
@@ -137,9 +105,7 @@ fn describe(cause: &JsValue) -> String {
     }
     match get(cause, "message").as_string() {
         Some(message) => {
-            let name = get(cause, "name")
-                .as_string()
-                .unwrap_or_else(|| "Error".into());
+            let name = get(cause, "name").as_string().unwrap_or_else(|| "Error".into());
             match get(&get(cause, "cause"), "message").as_string() {
                 Some(inner) => format!("{name}: {message} ({inner})"),
                 None => format!("{name}: {message}"),

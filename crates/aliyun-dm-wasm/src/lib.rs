@@ -4,23 +4,18 @@
 //! read here and nowhere else.
 
 // A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod convert;
 mod exchange;
 
 use aliyun_dm::config::MAX_TEMPLATE_BYTES;
 use aliyun_dm::limits::MAX_BODY_BYTES;
+use aliyun_dm::redact::Redactor;
 use aliyun_dm::sign::{self, Method};
 use aliyun_dm::template::{self, Escape};
 use aliyun_dm::{
-    Config, Error, ErrorCode, Message, Nonce, Options, RawConfig, RawMessage, RawOptions,
-    RequestContext, Timestamp, Value,
+    Config, Error, ErrorCode, Message, Nonce, Options, RawConfig, RawMessage, RawOptions, RequestContext, Timestamp, Value,
 };
 use js_sys::{Function, JsString};
 use serde::Serialize;
@@ -46,10 +41,7 @@ struct RandomPool {
 
 impl RandomPool {
     const fn empty() -> Self {
-        RandomPool {
-            bytes: [0; 4096],
-            next: 4096,
-        }
+        RandomPool { bytes: [0; 4096], next: 4096 }
     }
 
     /// 16 fresh random bytes.
@@ -89,24 +81,13 @@ fn fresh_nonce(pool: &RefCell<RandomPool>) -> Result<Nonce, JsValue> {
         // Only a host whose getRandomValues calls back into this object gets here.
         Err(_) => RandomPool::empty().take16(),
     };
-    let no_source = |_| {
-        Error::new(
-            ErrorCode::General,
-            "No secure random source (crypto.getRandomValues) is available",
-        )
-    };
-    Ok(Nonce::uuid_v4(
-        bytes.map_err(|e| convert::error(&no_source(e)))?,
-    ))
+    let no_source = |_| Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available");
+    Ok(Nonce::uuid_v4(bytes.map_err(|e| convert::error(&no_source(e)))?))
 }
 
 fn now() -> Result<Timestamp, JsValue> {
-    Timestamp::from_unix_millis(js_sys::Date::now()).ok_or_else(|| {
-        convert::error(&Error::new(
-            ErrorCode::General,
-            "The system clock is outside 1970..9999",
-        ))
-    })
+    Timestamp::from_unix_millis(js_sys::Date::now())
+        .ok_or_else(|| convert::error(&Error::new(ErrorCode::General, "The system clock is outside 1970..9999")))
 }
 
 /// The per-send policy the JS layer applies around each attempt.
@@ -125,10 +106,7 @@ impl DirectMail {
     pub fn new(config: JsValue) -> Result<DirectMail, JsValue> {
         let raw: RawConfig = convert::read_object(config, ErrorCode::InvalidConfig, "(config)")?;
         let config = aliyun_dm::parse_config(&raw).map_err(|e| convert::error(&e))?;
-        Ok(DirectMail {
-            config: Rc::new(config),
-            random: RefCell::new(RandomPool::empty()),
-        })
+        Ok(DirectMail { config: Rc::new(config), random: RefCell::new(RandomPool::empty()) })
     }
 
     /// The config normalised: defaults filled in, absent options left out.
@@ -138,15 +116,12 @@ impl DirectMail {
 
     /// `{timeoutMs, retries, url}` for a send with these options, which are checked here.
     pub fn policy(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let raw: RawOptions =
-            convert::read_optional_object(options, ErrorCode::InvalidRequestParameters, "options")?;
+        let raw: RawOptions = convert::read_optional_object(options, ErrorCode::InvalidRequestParameters, "options")?;
         let options = aliyun_dm::parse_options(raw).map_err(|e| convert::error(&e))?;
         convert::write(&Policy {
             timeout_ms: options.timeout_ms.unwrap_or(self.config.timeout_ms),
             retries: options.retries.unwrap_or(self.config.retries),
-            url: options
-                .endpoint
-                .unwrap_or_else(|| self.config.endpoint().to_owned()),
+            url: options.endpoint.unwrap_or_else(|| self.config.endpoint().to_owned()),
         })
     }
 
@@ -156,9 +131,7 @@ impl DirectMail {
         let request = aliyun_dm::request::HttpRequest {
             url: &url,
             method: aliyun_dm::SignedRequest::METHOD,
-            headers: aliyun_dm::request::FormHeaders {
-                content_type: aliyun_dm::SignedRequest::CONTENT_TYPE,
-            },
+            headers: aliyun_dm::request::FormHeaders { content_type: aliyun_dm::SignedRequest::CONTENT_TYPE },
             body: &body,
         };
         convert::write(&request)
@@ -175,13 +148,13 @@ impl DirectMail {
         signal: Option<AbortSignal>,
     ) -> Result<JsValue, JsValue> {
         let (url, body) = self.sign(message, options)?;
-        exchange::start(&url, &body, &fetch, signal.as_ref())
+        exchange::start(&url, &body, &fetch, signal.as_ref(), &self.config.redactor)
     }
 
     /// Turns what an attempt to `url` got back (see `exchange::finish`) into `{EnvId, RequestId}`,
     /// or throws a typed error whose `retryable` says whether the mail cannot have been sent.
     pub fn reply(&self, outcome: JsValue, url: &str) -> Result<JsValue, JsValue> {
-        exchange::finish(url, &outcome)
+        exchange::finish(url, &outcome, &self.config.redactor)
     }
 
     /// Reads the message and options, renders and signs: the URL and the form body.
@@ -201,8 +174,7 @@ impl DirectMail {
             timestamp: &timestamp,
             endpoint: options.endpoint.as_deref(),
         };
-        let signed = aliyun_dm::build_send_mail(&self.config, &message, &ctx)
-            .map_err(|e| convert::error(&e))?;
+        let signed = aliyun_dm::build_send_mail(&self.config, &message, &ctx).map_err(|e| convert::error(&e))?;
         Ok((signed.url, signed.body))
     }
 }
@@ -214,20 +186,11 @@ pub fn render_template(text: &JsString, payload: JsValue, html: bool) -> Result<
     let text = convert::read_string(text, MAX_TEMPLATE_BYTES, code, "template")?;
     let payload: Value = convert::read_value(payload, code, "payload")?;
     if !matches!(payload, Value::Object(_)) {
-        return Err(convert::error(&Error::invalid(
-            code,
-            "payload",
-            format!("expected an object, got {}", payload.type_name()),
-        )));
+        return Err(convert::error(&Error::invalid(code, "payload", format!("expected an object, got {}", payload.type_name()))));
     }
     let escape = if html { Escape::Html } else { Escape::None };
-    template::render(&text, &payload, escape, MAX_BODY_BYTES).map_err(|_| {
-        convert::error(&Error::invalid(
-            code,
-            "template",
-            format!("renders to more than {MAX_BODY_BYTES} bytes"),
-        ))
-    })
+    template::render(&text, &payload, escape, MAX_BODY_BYTES)
+        .map_err(|_| convert::error(&Error::invalid(code, "template", format!("renders to more than {MAX_BODY_BYTES} bytes"))))
 }
 
 /// Every stage of a signature, for debugging a `SignatureDoesNotMatch`.
@@ -241,29 +204,16 @@ struct Stages<'a> {
 
 /// Signs any Aliyun RPC request (an object of string parameters); returns every stage.
 #[wasm_bindgen(js_name = signRpcRequest)]
-pub fn sign_rpc_request(
-    params: JsValue,
-    secret: &JsString,
-    method: &JsString,
-) -> Result<JsValue, JsValue> {
+pub fn sign_rpc_request(params: JsValue, secret: &JsString, method: &JsString) -> Result<JsValue, JsValue> {
     let code = ErrorCode::InvalidRequestParameters;
     let method = convert::read_string(method, 8, code, "method")?;
-    let method = Method::parse(&method)
-        .ok_or_else(|| convert::error(&Error::invalid(code, "method", "must be GET or POST")))?;
+    let method = Method::parse(&method).ok_or_else(|| convert::error(&Error::invalid(code, "method", "must be GET or POST")))?;
     let secret = convert::read_string(secret, aliyun_dm::config::MAX_FIELD_BYTES, code, "secret")?;
     let Value::Object(entries) = convert::read_value::<Value>(params, code, "params")? else {
-        return Err(convert::error(&Error::invalid(
-            code,
-            "params",
-            "expected an object of strings",
-        )));
+        return Err(convert::error(&Error::invalid(code, "params", "expected an object of strings")));
     };
     if entries.len() > sign::MAX_PARAMS {
-        let message = format!(
-            "has {} parameters; at most {} are signed",
-            entries.len(),
-            sign::MAX_PARAMS
-        );
+        let message = format!("has {} parameters; at most {} are signed", entries.len(), sign::MAX_PARAMS);
         return Err(convert::error(&Error::invalid(code, "params", message)));
     }
     let mut pairs = Vec::with_capacity(entries.len());
@@ -294,20 +244,11 @@ pub fn sign_rpc_request(
 #[wasm_bindgen(js_name = parseReply)]
 pub fn parse_reply(status: u16, body: &JsString) -> Result<JsValue, JsValue> {
     if body.length() as usize > exchange::MAX_REPLY_BYTES {
-        let message = format!(
-            "The reply is larger than {} bytes",
-            exchange::MAX_REPLY_BYTES
-        );
-        return Err(convert::error(&Error::invalid(
-            ErrorCode::InvalidRequestParameters,
-            "body",
-            message,
-        )));
+        let message = format!("The reply is larger than {} bytes", exchange::MAX_REPLY_BYTES);
+        return Err(convert::error(&Error::invalid(ErrorCode::InvalidRequestParameters, "body", message)));
     }
     let text = String::from(body);
-    let reply = js_sys::JSON::parse(&text)
-        .ok()
-        .and_then(|v| serde_wasm_bindgen::from_value::<aliyun_dm::RawReply>(v).ok());
-    let result = aliyun_dm::parse_reply(status, reply, &text).map_err(|e| convert::error(&e))?;
+    let reply = js_sys::JSON::parse(&text).ok().and_then(|v| serde_wasm_bindgen::from_value::<aliyun_dm::RawReply>(v).ok());
+    let result = aliyun_dm::parse_reply(status, reply, &text, &Redactor::default()).map_err(|e| convert::error(&e))?;
     convert::write(&result)
 }

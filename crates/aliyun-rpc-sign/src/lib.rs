@@ -5,15 +5,7 @@
 
 #![cfg_attr(not(test), no_std)]
 // A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 extern crate alloc;
 
@@ -56,11 +48,7 @@ impl Method {
 
 /// The uppercase hex digit for a nibble (0..=15).
 pub fn hex_digit(nibble: u8) -> char {
-    char::from(if nibble < 10 {
-        b'0' + nibble
-    } else {
-        b'A' + nibble - 10
-    })
+    char::from(if nibble < 10 { b'0' + nibble } else { b'A' + nibble - 10 })
 }
 
 /// Each byte percent-encoded, padded to four bytes, with the encoded length in the last: `a` is
@@ -111,9 +99,7 @@ fn put_byte(out: &mut [u8], at: usize, byte: u8) -> usize {
 fn percent_encode_bytes(out: &mut Vec<u8>, s: &[u8]) {
     let start = out.len();
     out.resize(start + 3 * s.len() + 1, 0);
-    let written = out
-        .get_mut(start..)
-        .map_or(0, |dst| encode_into_slice(dst, s));
+    let written = out.get_mut(start..).map_or(0, |dst| encode_into_slice(dst, s));
     out.truncate(start + written);
 }
 
@@ -159,12 +145,7 @@ pub const MAX_PARAMS: usize = 1_000;
 fn sort_by_name(pairs: &mut [(&str, &str)]) {
     for sorted_len in 1..pairs.len() {
         let mut i = sorted_len;
-        while i > 0
-            && pairs
-                .get(i - 1)
-                .zip(pairs.get(i))
-                .is_some_and(|(a, b)| name_order(a.0, b.0).is_gt())
-        {
+        while i > 0 && pairs.get(i - 1).zip(pairs.get(i)).is_some_and(|(a, b)| name_order(a.0, b.0).is_gt()) {
             pairs.swap(i - 1, i);
             i -= 1;
         }
@@ -186,11 +167,7 @@ impl CanonicalQuery {
         sort_by_name(&mut pairs);
         // Sized once for the worst case (every byte escaped, and the table's 4-byte writes), then
         // filled in place and cut to what was written: one memset instead of one per value.
-        let worst = pairs
-            .iter()
-            .map(|(n, v)| 3 * (n.len() + v.len()) + 2)
-            .sum::<usize>()
-            + 4;
+        let worst = pairs.iter().map(|(n, v)| 3 * (n.len() + v.len()) + 2).sum::<usize>() + 4;
         let mut out = vec![0; worst];
         let mut at = 0;
         for (i, (name, value)) in pairs.iter().enumerate() {
@@ -286,8 +263,7 @@ fn hmac_for(secret: &str) -> Hmac<Sha1> {
     key.extend_from_slice(secret.as_bytes());
     key.push(b'&');
     // HMAC takes keys of any length: a long key is hashed, a short one padded (RFC 2104).
-    <Hmac<Sha1> as KeyInit>::new_from_slice(&key)
-        .unwrap_or_else(|_| <Hmac<Sha1> as KeyInit>::new(&Default::default()))
+    <Hmac<Sha1> as KeyInit>::new_from_slice(&key).unwrap_or_else(|_| <Hmac<Sha1> as KeyInit>::new(&Default::default()))
 }
 
 /// An AccessKey secret with its HMAC state already keyed. A config keeps one, so each signature
@@ -343,19 +319,11 @@ pub struct Signed {
 }
 
 /// Signs `params` (which must not include `Signature`) for `method` with `secret`.
-pub fn sign<'a>(
-    params: impl IntoIterator<Item = (&'a str, &'a str)>,
-    method: Method,
-    secret: &str,
-) -> Signed {
+pub fn sign<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>, method: Method, secret: &str) -> Signed {
     let canonical_query = CanonicalQuery::new(params);
     let string_to_sign = StringToSign::new(method, &canonical_query);
     let signature = Signature::new(secret, &string_to_sign);
-    Signed {
-        canonical_query,
-        string_to_sign,
-        signature,
-    }
+    Signed { canonical_query, string_to_sign, signature }
 }
 
 #[cfg(test)]
@@ -364,10 +332,7 @@ mod tests {
 
     #[test]
     fn encodes_reserved_characters_like_the_sdks() {
-        assert_eq!(
-            percent_encode("a b*c~d+e/f'g!h(i)"),
-            "a%20b%2Ac~d%2Be%2Ff%27g%21h%28i%29"
-        );
+        assert_eq!(percent_encode("a b*c~d+e/f'g!h(i)"), "a%20b%2Ac~d%2Be%2Ff%27g%21h%28i%29");
         assert_eq!(percent_encode("é中"), "%C3%A9%E4%B8%AD");
         assert_eq!(percent_encode(""), "");
     }
@@ -380,14 +345,7 @@ mod tests {
 
     #[test]
     fn sorts_any_order_stably() {
-        let q = CanonicalQuery::new([
-            ("d", "1"),
-            ("c", "2"),
-            ("b", "3"),
-            ("a", "4"),
-            ("b", "5"),
-            ("a", "6"),
-        ]);
+        let q = CanonicalQuery::new([("d", "1"), ("c", "2"), ("b", "3"), ("a", "4"), ("b", "5"), ("a", "6")]);
         assert_eq!(q.as_str(), "a=4&a=6&b=3&b=5&c=2&d=1");
     }
 
@@ -399,17 +357,9 @@ mod tests {
 
     #[test]
     fn the_string_to_sign_encodes_the_canonical_query_once_more() {
-        let q = CanonicalQuery::new([
-            ("Subject", "a b%&=é<>"),
-            ("To", "x@y.z"),
-            ("", ""),
-            ("~", "*"),
-        ]);
+        let q = CanonicalQuery::new([("Subject", "a b%&=é<>"), ("To", "x@y.z"), ("", ""), ("~", "*")]);
         let sts = StringToSign::new(Method::Post, &q);
-        assert_eq!(
-            sts.as_str(),
-            format!("POST&%2F&{}", percent_encode(q.as_str()))
-        );
+        assert_eq!(sts.as_str(), format!("POST&%2F&{}", percent_encode(q.as_str())));
     }
 
     #[test]
@@ -418,10 +368,7 @@ mod tests {
         let q = CanonicalQuery::new([("HtmlBody", long.as_str()), ("To", "x@y.z"), ("", "")]);
         for method in [Method::Get, Method::Post] {
             let built = Signature::new("secret", &StringToSign::new(method, &q));
-            assert_eq!(
-                Signature::of_query(&SigningKey::new("secret"), method, &q),
-                built
-            );
+            assert_eq!(Signature::of_query(&SigningKey::new("secret"), method, &q), built);
         }
     }
 
@@ -444,9 +391,6 @@ mod tests {
     #[test]
     fn get_and_post_sign_differently() {
         let params = [("A", "1")];
-        assert_ne!(
-            sign(params, Method::Get, "s").signature,
-            sign(params, Method::Post, "s").signature
-        );
+        assert_ne!(sign(params, Method::Get, "s").signature, sign(params, Method::Post, "s").signature);
     }
 }

@@ -1,0 +1,181 @@
+//! Keeps credentials out of everything an error shows, even when a server echoes them back.
+//!
+//! DirectMail's `SignatureDoesNotMatch` message quotes the whole string-to-sign, `SecurityToken`
+//! included (percent-encoded twice), and a proxy's error page may echo the request body. So every
+//! text from a server or from the runtime passes through [`Redactor::redact`] before it enters an
+//! error. Only the credentials are replaced, so the rest of a string-to-sign stays useful for
+//! debugging a signature.
+
+use crate::sign::percent_encode;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use std::borrow::Cow;
+use std::fmt;
+
+/// What stands in for a credential.
+pub const REDACTED: &str = "<redacted>";
+
+/// Shortest credential searched for, in bytes. Aliyun's AccessKey secrets are 30 characters and
+/// STS tokens hundreds; a shorter value (a placeholder in a test config) would match ordinary text
+/// and turn every message into noise.
+pub const MIN_CREDENTIAL_BYTES: usize = 8;
+
+/// Finds a set of credentials in the forms a server or a log may write them, and replaces them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Redactor {
+    /// Every form of every credential, longest first, so no shorter form cuts into a longer one.
+    needles: Vec<String>,
+}
+
+impl Redactor {
+    /// A redactor for `credentials` (the AccessKey secret, the STS token); those shorter than
+    /// [`MIN_CREDENTIAL_BYTES`] are skipped.
+    pub fn new<'a>(credentials: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut needles: Vec<String> =
+            credentials.into_iter().filter(|c| c.len() >= MIN_CREDENTIAL_BYTES).flat_map(forms).collect();
+        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        needles.dedup();
+        Redactor { needles }
+    }
+
+    /// `text` with every form of every credential replaced by [`REDACTED`].
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = Cow::Borrowed(text);
+        for needle in &self.needles {
+            if out.contains(needle.as_str()) {
+                out = Cow::Owned(out.replace(needle.as_str(), REDACTED));
+            }
+        }
+        out
+    }
+
+    /// The longest form, in bytes: a window this much past a cut holds any form that starts before it.
+    pub fn longest(&self) -> usize {
+        self.needles.first().map_or(0, String::len)
+    }
+}
+
+/// Never shows what it looks for.
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Redactor({} forms)", self.needles.len())
+    }
+}
+
+/// The forms a credential takes in what servers and logs write: as it is; percent-encoded once (a
+/// form body) and twice (inside a string-to-sign), in either hex case, and as JS's
+/// encodeURIComponent and form encoding write it; base64, standard and URL-safe, padded or not;
+/// and JSON-escaped, as JSON.stringify writes it and with everything past ASCII as `\u` escapes.
+fn forms(credential: &str) -> Vec<String> {
+    let once = percent_encode(credential);
+    let twice = percent_encode(&once);
+    let uri_component = js_uri_component(credential);
+    let mut forms = vec![
+        credential.to_owned(),
+        lower_hex(&once),
+        lower_hex(&twice),
+        uri_component.replace("%20", "+"),
+        percent_encode(&uri_component),
+        once.replace("%20", "+"),
+        once,
+        twice,
+        uri_component,
+    ];
+    for engine in [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD] {
+        forms.push(engine.encode(credential));
+    }
+    for (ascii, upper) in [(false, false), (true, false), (true, true)] {
+        forms.push(json_escaped(credential, ascii, upper));
+    }
+    forms
+}
+
+/// Percent-encoding with lowercase hex digits, as some servers write it.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut digits_left = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            digits_left = 2;
+            out.push(c);
+        } else if digits_left > 0 {
+            digits_left -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// JS `encodeURIComponent`: like the RPC encoding, but `! ' ( ) *` stay as they are.
+fn js_uri_component(credential: &str) -> String {
+    percent_encode(credential).replace("%21", "!").replace("%27", "'").replace("%28", "(").replace("%29", ")").replace("%2A", "*")
+}
+
+/// The inside of a JSON string holding `s`; with `ascii`, every character past ASCII as `\uXXXX`,
+/// in uppercase hex with `upper`.
+fn json_escaped(s: &str, ascii: bool, upper: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 || (ascii && !c.is_ascii()) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&if upper { format!("\\u{unit:04X}") } else { format!("\\u{unit:04x}") });
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "STS.Tok+en/\"q\"\n中文 x!";
+
+    #[test]
+    fn every_form_is_redacted_and_nothing_else() {
+        let r = Redactor::new(["s3cret-key", TOKEN]);
+        let once = percent_encode(TOKEN);
+        let samples = [
+            format!("server string to sign is:POST&%2F&SecurityToken%3D{}%26Timestamp", percent_encode(&once)),
+            format!("SecurityToken={once}&ToAddress=a"),
+            format!("SecurityToken={}&x", lower_hex(&once)),
+            format!("{{\"token\":\"{}\"}}", json_escaped(TOKEN, false, false)),
+            format!("{{\"token\":\"{}\"}}", json_escaped(TOKEN, true, true)),
+            format!("b64 {} and {}", STANDARD.encode(TOKEN), URL_SAFE_NO_PAD.encode(TOKEN)),
+            format!("form {}", js_uri_component(TOKEN).replace("%20", "+")),
+            "key s3cret-key&".to_owned(),
+        ];
+        for sample in samples {
+            let out = r.redact(&sample);
+            assert!(out.contains(REDACTED), "{sample:?} -> {out:?}");
+            for form in forms(TOKEN).iter().chain(forms("s3cret-key").iter()) {
+                assert!(!out.contains(form.as_str()), "{form:?} left in {out:?}");
+            }
+        }
+        assert_eq!(
+            r.redact("POST&%2F&AccessKeyId%3Dtestid%26Action%3DSingleSendMail"),
+            "POST&%2F&AccessKeyId%3Dtestid%26Action%3DSingleSendMail"
+        );
+    }
+
+    #[test]
+    fn shows_no_credential_and_skips_placeholders() {
+        let r = Redactor::new(["topsecret", ""]);
+        assert!(!format!("{r:?}").contains("topsecret"));
+        assert_eq!(Redactor::new(["", "s"]).redact("a message with its s"), "a message with its s");
+        assert!(r.longest() >= "topsecret".len());
+    }
+}
