@@ -311,16 +311,6 @@ impl SignedRequest<'_> {
     pub const METHOD: &'static str = "POST";
     /// The body's content type.
     pub const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
-
-    /// The request as a fetch takes it, for the dry run.
-    pub fn http(&self) -> HttpRequest<'_> {
-        HttpRequest {
-            url: &self.url,
-            method: Self::METHOD,
-            headers: FormHeaders { content_type: Self::CONTENT_TYPE },
-            body: &self.body,
-        }
-    }
 }
 
 /// `{url, method, headers, body}`: what the dry run returns and what a send hands to fetch.
@@ -330,6 +320,18 @@ pub struct HttpRequest<'a> {
     pub method: &'static str,
     pub headers: FormHeaders,
     pub body: &'a str,
+}
+
+impl<'a> HttpRequest<'a> {
+    /// The POST of a signed form `body` to `url`.
+    pub fn post(url: &'a str, body: &'a str) -> Self {
+        HttpRequest {
+            url,
+            method: SignedRequest::METHOD,
+            headers: FormHeaders { content_type: SignedRequest::CONTENT_TYPE },
+            body,
+        }
+    }
 }
 
 /// The one header a send sets.

@@ -20,15 +20,13 @@ use aliyun_dm::{
 use js_sys::{Function, JsString};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 /// A DirectMail client for one config: validated once, then used for every send.
 #[wasm_bindgen]
 pub struct DirectMail {
-    /// Shared with sends in flight, which outlive the call that started them.
-    config: Rc<Config>,
+    config: Config,
     random: RefCell<RandomPool>,
 }
 
@@ -106,7 +104,7 @@ impl DirectMail {
     pub fn new(config: JsValue) -> Result<DirectMail, JsValue> {
         let raw: RawConfig = convert::read_object(config, ErrorCode::InvalidConfig, "(config)")?;
         let config = aliyun_dm::parse_config(&raw).map_err(|e| convert::error(&e))?;
-        Ok(DirectMail { config: Rc::new(config), random: RefCell::new(RandomPool::empty()) })
+        Ok(DirectMail { config, random: RefCell::new(RandomPool::empty()) })
     }
 
     /// The config normalised: defaults filled in, absent options left out.
@@ -128,13 +126,7 @@ impl DirectMail {
     /// The dry run: the signed request `{url, method, headers, body}`, not sent.
     pub fn build(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let (url, body) = self.sign(message, options)?;
-        let request = aliyun_dm::request::HttpRequest {
-            url: &url,
-            method: aliyun_dm::SignedRequest::METHOD,
-            headers: aliyun_dm::request::FormHeaders { content_type: aliyun_dm::SignedRequest::CONTENT_TYPE },
-            body: &body,
-        };
-        convert::write(&request)
+        convert::write(&aliyun_dm::request::HttpRequest::post(&url, &body))
     }
 
     /// Starts one attempt: signs with a fresh nonce and timestamp, and hands the request to the
