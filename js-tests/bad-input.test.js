@@ -12,6 +12,10 @@ const valid = makeConfig({ accessKeySecret: SECRET });
 const without = (key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key));
 const templates = valid.templates;
 
+/** An issue's path as the core names it: zod's `['templates', 0, 'subject']` is `templates[0].subject`. */
+const pathText = ({ path }) =>
+  Array.isArray(path) ? path.reduce((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '') || '(config)' : path;
+
 const badConfigs = [
   ['(config)', 'a string', 'config'],
   ['(config)', 'an array', []],
@@ -60,7 +64,7 @@ test('each bad config field gives invalid_config naming it; the instance stays u
     const error = await thrown(() => connector.sendMessage(data));
     assert.ok(error instanceof ConnectorError, `${path} ${what}: a ConnectorError`);
     assert.equal(error.code, 'invalid_config', `${path} ${what}`);
-    assert.ok(error.data.issues.some((issue) => issue.path === path), `${path} ${what}: named in ${JSON.stringify(error.data.issues)}`);
+    assert.ok(error.data.issues.some((issue) => pathText(issue) === path), `${path} ${what}: named in ${JSON.stringify(error.data.issues)}`);
     const shown = `${error.message} ${JSON.stringify(error.data)} ${String(error)}`;
     assert.ok(!shown.includes(SECRET), `${path} ${what}: the secret is not shown`);
     config = valid;

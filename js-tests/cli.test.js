@@ -69,7 +69,7 @@ test('--endpoint sends for real and prints the reply', async () => {
 test('failures exit 1 and print the error code, never the secret', async () => {
   const wrong = await runCli(['send', '--config', configFile('wrong.json', makeConfig({ accessKeySecret: `${SECRET}-wrong` })), '--to', 'c@example.com', '--endpoint', emulator.url]);
   assert.equal(wrong.status, 1);
-  assert.match(wrong.stderr, /^error invalid_config: SignatureDoesNotMatch/);
+  assert.match(wrong.stderr, /^error general: SignatureDoesNotMatch/);
   noSecret(wrong);
   const bad = await runCli(['send', '--config', configFile('bad.json', { ...makeConfig({ accessKeySecret: SECRET }), regionId: 'mars-1' }), '--to', 'c@example.com', '--dry-run']);
   assert.equal(bad.status, 1);

@@ -38,12 +38,12 @@ test('sendMail (core API) sends through the host fetch', async () => {
   assert.equal(emulator.mails.at(-1).subject, 'Generic code 123456', 'falls back to Generic');
 });
 
-test('a wrong secret is refused by the emulator as SignatureDoesNotMatch, mapped to invalid_config with a hint', async () => {
+test('a wrong secret is refused by the emulator as SignatureDoesNotMatch, a general error with the hint', async () => {
   const before = emulator.mails.length;
   const connector = await createConnector({ getConfig: async () => makeConfig({ endpoint: emulator.url, accessKeySecret: 'wrong-secret' }) });
   const error = await thrown(() => connector.sendMessage(message()));
   assert.ok(error instanceof ConnectorError);
-  assert.equal(error.code, 'invalid_config');
+  assert.equal(error.code, 'general');
   assert.equal(error.data.Code, 'SignatureDoesNotMatch');
   assert.match(error.data.hint, /accessKeySecret/);
   assert.match(error.data.errorDescription, /server string to sign is:POST&%2F&/);

@@ -27,11 +27,13 @@ const message = { to: 'user@example.com', type: 'SignIn', payload: { code: '1' }
 const table = [
   ['Throttling.User', 400, 'rate_limit_exceeded', /throttling/i],
   ['Throttling.Api', 400, 'rate_limit_exceeded', /throttling/i],
-  ['SignatureDoesNotMatch', 400, 'invalid_config', /accessKeySecret/],
-  ['InvalidAccessKeyId.NotFound', 404, 'invalid_config', /accessKeyId/],
-  ['InvalidAccessKeyId.Inactive', 400, 'invalid_config', /accessKeyId/],
-  ['InvalidSecurityToken.Expired', 400, 'invalid_config', /securityToken/],
-  ['InvalidMailAddress.NotFound', 404, 'invalid_config', /accountName/],
+  // general, not invalid_config: Logto shows a general error's errorDescription, and drops the
+  // data of an invalid_config one; the operator needs DirectMail's message and the hint.
+  ['SignatureDoesNotMatch', 400, 'general', /accessKeySecret/],
+  ['InvalidAccessKeyId.NotFound', 404, 'general', /accessKeyId/],
+  ['InvalidAccessKeyId.Inactive', 400, 'general', /accessKeyId/],
+  ['InvalidSecurityToken.Expired', 400, 'general', /securityToken/],
+  ['InvalidMailAddress.NotFound', 404, 'general', /accountName/],
   ['InvalidTimeStamp.Expired', 400, 'general', /clock/],
   ['SignatureNonceUsed', 400, 'general', /SignatureNonce/],
   ['InvalidSendMail.Spam', 400, 'general', /quota/],
@@ -52,6 +54,9 @@ for (const [code, status, expected, hint] of table) {
     assert.equal(error.data.status, status);
     if (hint) assert.match(error.data.hint, hint);
     else assert.equal(error.data.hint, undefined);
+    // The sentence Logto's Console shows: DirectMail's Code and Message, and the hint.
+    assert.ok(error.data.errorDescription.startsWith(`${code}: Emulated ${code}`), error.data.errorDescription);
+    if (hint) assert.ok(error.data.errorDescription.endsWith(` — ${error.data.hint}`), error.data.errorDescription);
   });
 }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ConnectorError, ConnectorType, connectorMetadataGuard } from '@logto/connector-kit';
 import semver from 'semver';
+import { ZodError } from 'zod';
 
 import { startEmulator } from '../emulator/index.js';
 import { makeConfig, usageTypes } from './helpers.js';
@@ -56,16 +57,19 @@ test('the default templates in the Console form make a valid config', async () =
   assert.equal(result.data.regionId, 'cn-hangzhou', 'defaults filled in');
 });
 
-test('configGuard.safeParse reports every issue with its path, as Logto reads zod errors', async () => {
+test("configGuard is a zod schema of the host's zod: a ZodError with every issue and its key path", async () => {
   const createConnector = await loadLikeLogto(packageRoot);
   const { configGuard } = await createConnector({ getConfig: async () => ({}) });
   const result = configGuard.safeParse({ accessKeyId: 'a', templates: [{ usageType: 'SignIn' }] });
   assert.equal(result.success, false);
+  assert.ok(result.error instanceof ZodError, "the host's ZodError, which Logto turns into the reply's details");
   assert.deepEqual(
     result.error.issues.map((i) => i.path),
-    ['accessKeySecret', 'accountName', 'templates[0].subject', 'templates[0].content'],
+    [['accessKeySecret'], ['accountName'], ['templates', 0, 'subject'], ['templates', 0, 'content']],
   );
-  assert.throws(() => configGuard.parse({}), (error) => error.code === 'invalid_config');
+  assert.throws(() => configGuard.parse({}), ZodError);
+  const missingGeneric = configGuard.safeParse(makeConfig({ templates: makeConfig().templates.slice(0, 3) }));
+  assert.deepEqual(missingGeneric.error.issues.map((i) => [i.path, i.message]), [[['templates'], 'Template with UsageType (Generic) should be provided!']]);
 });
 
 test('the Console "Send test" button: Generic with code 000000 and the unsaved config', async () => {
@@ -91,6 +95,8 @@ test('errors are the host connector-kit ConnectorError, as Logto maps only those
   await assert.rejects(connector.sendMessage({ to: 'a@b.c', type: 'SignIn', payload: {} }), (error) => {
     assert.ok(error instanceof ConnectorError);
     assert.equal(error.code, 'invalid_config');
+    assert.ok(error.data instanceof ZodError, 'Logto builds the reply details from a ZodError');
+    assert.deepEqual(error.data.issues[0].path, ['accessKeyId']);
     return true;
   });
 });

@@ -27,7 +27,7 @@ test('the tarball holds the wasm, the glue, lib, logo and README, and no sources
   }
 });
 
-test('untarred with only connector-kit beside it, lib/index.js loads and sends', async () => {
+test('untarred with only connector-kit and zod beside it, lib/index.js loads and sends', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-pack-'));
   const emulator = await startEmulator();
   try {
@@ -35,6 +35,7 @@ test('untarred with only connector-kit beside it, lib/index.js loads and sends',
     execFileSync('tar', ['-xzf', tarball, '-C', dir]);
     mkdirSync(join(dir, 'node_modules', '@logto'), { recursive: true });
     symlinkSync(join(root, 'node_modules', '@logto', 'connector-kit'), join(dir, 'node_modules', '@logto', 'connector-kit'));
+    symlinkSync(join(root, 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'));
     const script = `
       const { default: createConnector } = await import('./package/lib/index.js');
       const connector = await createConnector({ getConfig: async () => JSON.parse(process.env.CONFIG) });

@@ -1,5 +1,5 @@
 // The package as users get it: `npm pack`, untarred into node_modules of a scratch project that has
-// nothing else but connector-kit (as Logto provides it).
+// nothing else but connector-kit and zod (as Logto provides them).
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -33,6 +33,8 @@ export function installPacked() {
   execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
   mkdirSync(join(dir, 'node_modules', '@logto'), { recursive: true });
   symlinkSync(join(root, 'node_modules', '@logto', 'connector-kit'), join(dir, 'node_modules', '@logto', 'connector-kit'));
+  // zod too: Logto's core provides both, and `logto connector add` installs nothing.
+  symlinkSync(join(root, 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { [packageName]: '*' } }));
   return { dir, packageDir, tarball, files, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -10,16 +10,49 @@ import { sendWith } from './transport.js';
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';
 
-/** Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. */
-async function toConnectorError(error) {
-  const { ConnectorError, ConnectorErrorCodes } = await import('@logto/connector-kit');
-  if (error instanceof ConnectorError) return error;
-  if (isCodedError(error)) return new ConnectorError(error.code, error.data);
-  const message = error instanceof Error ? error.message : String(error);
-  return new ConnectorError(ConnectorErrorCodes.General, { message });
+/** A path as the core names it (`templates[2].usageType`), as zod's path. */
+const zodPath = (path) =>
+  path.startsWith('(') ? [] : path.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+
+/**
+ * The config guard as a zod schema over the wasm validator, made with `z` from the host's zod: in
+ * Logto that is core's own copy (`logto connector add` installs nothing), so core's
+ * `instanceof ZodError` holds and the Console shows each issue with its key path. Its data is the
+ * normalised config.
+ */
+export function zodConfigGuard(z) {
+  return z.unknown().transform((config, ctx) => {
+    try {
+      return validateConfig(config);
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      for (const { path, message } of error.data.issues ?? [{ path: '(config)', message: error.message }]) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: zodPath(path), message });
+      }
+      return z.NEVER;
+    }
+  });
 }
 
-/** A zod-like guard over the wasm validator; Logto calls `configGuard.safeParse(config)`. */
+/**
+ * Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. An invalid
+ * config carries the guard's ZodError, from which Logto writes the reply's `details`.
+ */
+async function toConnectorError(error, guard, config) {
+  const { ConnectorError, ConnectorErrorCodes } = await import('@logto/connector-kit');
+  if (error instanceof ConnectorError) return error;
+  if (isCodedError(error)) {
+    const zodError = error.code === 'invalid_config' ? guard.safeParse(config).error : undefined;
+    return new ConnectorError(error.code, zodError ?? error.data);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectorError(ConnectorErrorCodes.General, { errorDescription: message, message });
+}
+
+/**
+ * A zod-like guard over the wasm validator, for callers without zod. The connector that
+ * `createConnector` returns has a real zod schema instead (see `zodConfigGuard`).
+ */
 export const configGuard = Object.freeze({
   safeParse(config) {
     try {
@@ -44,9 +77,13 @@ async function findI18nTemplate(getI18nEmailTemplate, data) {
 
 /** Logto's connector factory; `fetch` defaults to `globalThis.fetch`, looked up at send time. */
 export default async function createConnector({ getConfig, getI18nEmailTemplate, fetch } = {}) {
+  // The host's zod, as connector-kit's: Logto's core resolves both to its own copies.
+  const { z } = await import('zod');
+  const guard = zodConfigGuard(z);
   async function sendMessage(data, inputConfig) {
+    let config;
     try {
-      const config = inputConfig ?? (await getConfig(metadata.id));
+      config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
       const mail = directMailFor(config);
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
@@ -54,8 +91,8 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       if (typeof send !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
       return await sendWith(mail, plainMessage(data), plainOptions(template ? { template } : undefined), send);
     } catch (error) {
-      throw await toConnectorError(error);
+      throw await toConnectorError(error, guard, config);
     }
   }
-  return { metadata, type: EMAIL, configGuard, sendMessage };
+  return { metadata, type: EMAIL, configGuard: guard, sendMessage };
 }

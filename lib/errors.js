@@ -10,11 +10,14 @@ export const errorCodes = Object.freeze([
   'rate_limit_exceeded',
 ]);
 
-/** An Error carrying `code` and `data`, shaped like the ones the wasm core throws. */
+/**
+ * An Error carrying `code` and `data`, shaped like the ones the wasm core throws: a `general` one
+ * also carries `errorDescription`, the sentence Logto shows for it.
+ */
 export function codedError(code, message, data = {}) {
   const error = new Error(message);
   error.code = code;
-  error.data = { message, ...data };
+  error.data = code === 'general' ? { errorDescription: message, message, ...data } : { message, ...data };
   return error;
 }
 

@@ -182,13 +182,34 @@ impl Error {
     }
 }
 
-/// Serialises an error's `data`: `{message, issues}`, Aliyun's fields, or the reply excerpt.
+/// Serialises an error's `data`: `{message, issues}`, Aliyun's fields, or the reply excerpt. A
+/// `general` error also carries `errorDescription`, the sentence Logto shows for it (it shows
+/// `JSON.stringify(data)` otherwise).
 pub struct ErrorDataView<'a>(&'a Error);
+
+impl Error {
+    /// The sentence an operator sees for this error: the message, and the hint when there is one.
+    pub fn description(&self) -> String {
+        let hint = match &self.data {
+            ErrorData::Aliyun(a) => a.hint,
+            ErrorData::Reply { hint, .. } => *hint,
+            _ => None,
+        };
+        match hint {
+            Some(hint) => format!("{} — {hint}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
 
 impl Serialize for ErrorDataView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let error = self.0;
         let mut map = serializer.serialize_map(None)?;
+        let general = error.code == ErrorCode::General;
+        if general && !matches!(error.data, ErrorData::Aliyun(_)) {
+            map.serialize_entry("errorDescription", &error.description())?;
+        }
         match &error.data {
             ErrorData::Message => map.serialize_entry("message", &error.message)?,
             ErrorData::Issues(issues) => {
@@ -196,7 +217,8 @@ impl Serialize for ErrorDataView<'_> {
                 map.serialize_entry("issues", issues)?;
             }
             ErrorData::Aliyun(a) => {
-                map.serialize_entry("errorDescription", &a.message)?;
+                // DirectMail's Code and Message, with the hint: what Logto's Console shows.
+                map.serialize_entry("errorDescription", &error.description())?;
                 map.serialize_entry("Code", &a.code)?;
                 for (key, value) in [("RequestId", &a.request_id), ("HostId", &a.host_id), ("Recommend", &a.recommend)] {
                     if let Some(value) = value {

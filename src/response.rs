@@ -42,6 +42,11 @@ fn kept<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::
 
 /// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
 /// `.*` matches the code and every sub-code. Codes: DESIGN §4 and DirectMail's error-code page.
+///
+/// A wrong secret, an unknown key or a sender that is not set up are `general`, not
+/// `invalid_config`: Logto (koa-connector-error-handler) answers the config codes with a fixed
+/// sentence and drops `data`, while for `general` it shows `data.errorDescription`, which carries
+/// DirectMail's own Code and Message and the hint. The operator needs those to fix the config.
 pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
     (
         "Throttling.*",
@@ -50,27 +55,27 @@ pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
     ),
     (
         "SignatureDoesNotMatch",
-        ErrorCode::InvalidConfig,
+        ErrorCode::General,
         "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces.",
     ),
     (
         "IncompleteSignature",
-        ErrorCode::InvalidConfig,
+        ErrorCode::General,
         "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces.",
     ),
     (
         "InvalidAccessKeyId.*",
-        ErrorCode::InvalidConfig,
+        ErrorCode::General,
         "The AccessKey ID is unknown or disabled. Check accessKeyId in the config and in the RAM console.",
     ),
     (
         "InvalidSecurityToken.*",
-        ErrorCode::InvalidConfig,
+        ErrorCode::General,
         "The STS securityToken is invalid or has expired. Fetch fresh temporary credentials.",
     ),
     (
         "InvalidMailAddress.NotFound",
-        ErrorCode::InvalidConfig,
+        ErrorCode::General,
         "accountName is not a sender address set up in the DirectMail console for this region.",
     ),
     (
@@ -206,6 +211,19 @@ mod tests {
     }
 
     #[test]
+    fn general_errors_carry_the_sentence_logto_shows() {
+        let data = |status, body| serde_json::to_value(reply(status, body).unwrap_err().data()).unwrap();
+        let signature = data(400, r#"{"Code":"SignatureDoesNotMatch","Message":"Bad signature."}"#);
+        let hint = classify("SignatureDoesNotMatch", 400).1.unwrap();
+        assert_eq!(signature["errorDescription"], format!("SignatureDoesNotMatch: Bad signature. — {hint}"));
+        assert_eq!(signature["Code"], "SignatureDoesNotMatch");
+        let outage = data(502, "<html>Bad gateway</html>");
+        assert_eq!(outage["errorDescription"], format!("DirectMail answered HTTP 502 — {SERVER_ERROR_HINT}"));
+        // Logto shows its own sentence for invalid_response, so none is added there.
+        assert!(data(200, "not json").get("errorDescription").is_none());
+    }
+
+    #[test]
     fn aliyun_errors_keep_their_fields() {
         let e = reply(400, r#"{"Code":"InvalidToAddress","Message":"bad","RequestId":"r"}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::General);
@@ -224,8 +242,10 @@ mod tests {
             ("Throttling.User", 400, ErrorCode::RateLimitExceeded),
             ("Throttling", 400, ErrorCode::RateLimitExceeded),
             ("ThrottlingX", 400, ErrorCode::General),
-            ("SignatureDoesNotMatch", 400, ErrorCode::InvalidConfig),
-            ("InvalidAccessKeyId.NotFound", 404, ErrorCode::InvalidConfig),
+            // General, so that Logto shows DirectMail's message and the hint (see ERROR_TABLE).
+            ("SignatureDoesNotMatch", 400, ErrorCode::General),
+            ("InvalidAccessKeyId.NotFound", 404, ErrorCode::General),
+            ("InvalidMailAddress.NotFound", 404, ErrorCode::General),
             ("InvalidTimeStamp.Expired", 400, ErrorCode::General),
             ("ServiceUnavailable", 503, ErrorCode::General),
             ("SomethingNew", 400, ErrorCode::General),
