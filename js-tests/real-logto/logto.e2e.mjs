@@ -183,3 +183,56 @@ test('what the Console shows for each error: status, code, and the field or Dire
   }
   console.log(seen.map(([what, status, body]) => `${what}: HTTP ${status} ${JSON.stringify({ code: body.code, message: body.message, details: body.details })}`).join('\n'));
 });
+
+test("an end user's sign-up through the Experience API, with the Register template's code", { skip: missing }, async () => {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const updated = await api('PATCH', '/sign-in-exp', {
+    signInMode: 'SignInAndRegister',
+    signUp: { identifiers: ['email'], password: false, verify: true },
+    signIn: { methods: [{ identifier: 'email', password: false, verificationCode: true, isPasswordPrimary: false }] },
+    mfa: { factors: [], policy: 'PromptAtSignInAndSignUp' },
+  });
+  assert.equal(updated.status, 200, updated.text);
+
+  // An interaction session, as Logto's demo app starts one: /oidc/auth sets the cookies.
+  const verifier = randomBytes(32).toString('base64url');
+  const authorize = new URL(`${env.api}/oidc/auth`);
+  for (const [key, value] of Object.entries({
+    client_id: 'demo-app',
+    redirect_uri: `${env.api}/demo-app`,
+    response_type: 'code',
+    scope: 'openid',
+    prompt: 'consent',
+    state: 'e2e',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  })) authorize.searchParams.set(key, value);
+  const started = await fetch(authorize, { redirect: 'manual' });
+  assert.equal(started.status, 303, await started.text());
+  const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const experience = async (method, path, body) => {
+    const response = await fetch(`${env.api}/api/experience${path}`, {
+      method,
+      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} /api/experience${path}: HTTP ${response.status} ${text}`);
+    return response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
+  };
+
+  const email = 'new.user@example.com';
+  const identifier = { type: 'email', value: email };
+  await experience('PUT', '', { interactionEvent: 'Register' });
+  const { verificationId } = await experience('POST', '/verification/verification-code', { identifier, interactionEvent: 'Register' });
+  const mail = env.emulator.mails.at(-1);
+  assert.deepEqual(mail.to, [email]);
+  const code = /Register: (\d{6})/.exec(mail.htmlBody)?.[1];
+  assert.ok(code, `the Register template was used: ${mail.htmlBody}`);
+  await experience('POST', '/verification/verification-code/verify', { identifier, verificationId, code });
+  await experience('POST', '/identification', { verificationId });
+  const { redirectTo } = await experience('POST', '/submit');
+  assert.ok(redirectTo.startsWith(`${env.api}/oidc/auth`), redirectTo);
+  const users = await api('GET', `/users?search=${encodeURIComponent(email)}`);
+  assert.deepEqual(users.body.map((user) => user.primaryEmail), [email]);
+});
