@@ -40,25 +40,28 @@ function thrownSync(fn) {
   throw new Error('expected a throw');
 }
 
-/** The median time of `runs` calls of `fn`, in ms. */
-function medianMs(fn, runs = 5) {
-  const times = [];
+/** The shortest of `runs` calls of `fn`, in ms: the least disturbed by GC pauses and the other core. */
+function bestMs(fn, runs = 5) {
+  let best = Infinity;
   for (let i = 0; i < runs; i += 1) {
     const started = performance.now();
     fn();
-    times.push(performance.now() - started);
+    best = Math.min(best, performance.now() - started);
   }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  return best;
 }
 
-/** Asserts that doubling the input size at most about doubles the time (quadratic work quadruples it). */
+/**
+ * Asserts that the time grows linearly across `sizes` (each twice the one before): four times the
+ * input may take about four times as long, where quadratic work takes sixteen. Judged end to end,
+ * which a noisy 2-core machine disturbs less than each step.
+ */
 function assertLinear(what, sizes, run) {
   run(sizes[0]); // warm up
-  const times = sizes.map((size) => medianMs(() => run(size)));
-  for (let i = 1; i < sizes.length; i += 1) {
-    const ratio = times[i] / Math.max(times[i - 1], 0.5);
-    assert.ok(ratio < 3, `${what}: ${sizes[i - 1]} → ${sizes[i]} took ${times[i - 1].toFixed(1)} → ${times[i].toFixed(1)} ms (×${ratio.toFixed(2)})`);
-  }
+  const times = sizes.map((size) => bestMs(() => run(size)));
+  const ratio = times.at(-1) / Math.max(times[0], 0.5);
+  const growth = sizes.at(-1) / sizes[0];
+  assert.ok(ratio < growth * 1.75, `${what}: ${sizes.join(' → ')} took ${times.map((t) => t.toFixed(1)).join(' → ')} ms (×${ratio.toFixed(2)} for ×${growth})`);
 }
 
 const manyKeys = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`key${i}`, `v${i}`]));
@@ -82,7 +85,7 @@ test('linear time: payload keys, template size and reply size', () => {
   const template = Array.from({ length: 500 }, (_, i) => `<p>{{key${i * 37}}}</p>`).join('');
   assertLinear('payload keys', [20_000, 40_000, 80_000], (n) => renderTemplate(template, manyKeys(n)));
   const payload = manyKeys(64);
-  assertLinear('template size', [128, 256, 512], (kb) => renderTemplate('<p>{{key7}} {{ key9 }} {{missing}}</p>'.repeat(kb * 28), payload, { html: true }));
+  assertLinear('template size', [192, 384, 768], (kb) => renderTemplate('<p>{{key7}} {{ key9 }} {{missing}}</p>'.repeat(kb * 28), payload, { html: true }));
   assertLinear('reply keys', [32_768, 65_536, 131_072], (n) => assert.throws(() => parseSendMailReply(200, floodReply(n))));
 });
 
@@ -90,7 +93,7 @@ test('a 1 MiB reply of 131,072 keys is handled in under 100 ms, and the timeout 
   const body = floodReply();
   assert.equal(body.length, 1_040_114);
   assert.equal(Object.keys(JSON.parse(body)).length, 131_072);
-  const took = medianMs(() => assert.equal((thrownSync(() => parseSendMailReply(200, body))).code, 'invalid_response'));
+  const took = bestMs(() => assert.equal((thrownSync(() => parseSendMailReply(200, body))).code, 'invalid_response'));
   assert.ok(took < 100, `parseSendMailReply took ${took.toFixed(1)} ms`);
   const started = performance.now();
   const error = await thrown(() => sendMail(makeConfig({ timeoutMs: 500 }), message, async () => new Response(body)));

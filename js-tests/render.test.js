@@ -82,3 +82,33 @@ test('non-JSON payload values render as String(value) does: NaN, Infinity, BigIn
   const template = '{{a}}|{{b}}|{{c}}|{{d}}|{{e}}|{{f}}';
   assert.equal(renderTemplate(template, payload), replaceSendMessageHandlebars(template, payload));
 });
+
+test("an i18n template's sendFrom gives the alias connector-kit's parseSendFrom gives (property, 2,000 runs)", async () => {
+  const { parseSendFrom } = await import('@logto/connector-kit');
+  const { buildSendMailRequest } = await import('../lib/index.js');
+  const config = { ...(await import('./helpers.js')).makeConfig(), fromAlias: 'Fallback' };
+  const piece = fc.oneof(
+    fc.constantFrom('<', '>', '@', ' ', '  ', 'Support', 'help@example.com', 'a.b@c.de', '\u0001', '\u007f', '\u3000', '\t', '\ufeff', 'é'),
+    fc.string({ unit: 'binary', maxLength: 3 }),
+  );
+  const sendFrom = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(sendFrom, (value) => {
+      fc.pre(!value.includes('{{') && value.isWellFormed());
+      const name = parseSendFrom(value, config.accountName, config.fromAlias).name;
+      // This package removes every control and line separator from header values (README).
+      const expected = name?.replace(/[\p{Cc}\u2028\u2029]/gu, '') || undefined;
+      let alias;
+      try {
+        const request = buildSendMailRequest(config, { to: 'u@example.com', type: 'SignIn', payload: { code: '1' } }, { template: { subject: 's', content: 'c', sendFrom: value } });
+        alias = new URLSearchParams(request.body).get('FromAlias') ?? undefined;
+      } catch (error) {
+        assert.deepEqual(error.data.issues.map((i) => i.path), ['FromAlias'], String(error));
+        assert.ok(expected.length > 14, `${JSON.stringify(value)}: only a long alias is refused`);
+        return;
+      }
+      assert.equal(alias, expected, JSON.stringify(value));
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -8,6 +8,7 @@
 pub mod config;
 pub mod error;
 pub mod limits;
+pub mod mailbox;
 pub mod redact;
 pub mod request;
 pub mod response;

@@ -6,6 +6,7 @@
 use crate::config::{self, present, Config, ContentType, Template};
 use crate::error::{Error, ErrorCode, Issues};
 use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
+use crate::mailbox;
 use crate::sign::{percent_encode, CanonicalQuery, Method, Signature};
 use crate::template::{self, Escape};
 use crate::value::Value;
@@ -86,11 +87,14 @@ pub struct CustomTemplate {
     pub subject: String,
     pub content: String,
     pub send_from: Option<String>,
+    /// A reply-to mailbox (`addr` or `Name <addr>`), which wins over the config's replyAddress.
+    pub reply_to: Option<String>,
     /// `text/plain` sends `TextBody`; `text/html` (or none) follows the config.
     pub content_type: Option<ContentType>,
 }
 
-/// Validates a custom template (`{subject, content, sendFrom?}`); `path` names it in errors.
+/// Validates a custom template (`{subject, content, sendFrom?, replyTo?, contentType?}`), as
+/// Logto's `getI18nEmailTemplate` returns one; `path` names it in errors.
 pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate, Error> {
     if !matches!(input, Value::Object(_)) {
         return Err(Error::invalid(
@@ -116,6 +120,7 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
     let subject = field("subject", true);
     let content = field("content", true);
     let send_from = field("sendFrom", false);
+    let reply_to = field("replyTo", false);
     let content_type = match field("contentType", false).as_deref() {
         None => None,
         Some("text/html") => Some(ContentType::Html),
@@ -129,6 +134,7 @@ pub fn parse_custom_template(input: &Value, path: &str) -> Result<CustomTemplate
         subject: subject.unwrap_or_default(),
         content: content.unwrap_or_default(),
         send_from,
+        reply_to,
         content_type,
     })
 }
@@ -393,9 +399,14 @@ pub fn build_send_mail<'a>(
         ));
     }
     let body = render(body_param, chosen.1, escape, MAX_BODY_BYTES)?;
-    // The i18n template's non-empty sendFrom wins, as in the reference; an empty alias is never sent.
+    // The i18n template's non-empty sendFrom wins, as in the reference, read as connector-kit's
+    // parseSendFrom reads it: `Name <addr>` gives the alias `Name` (DirectMail sends from
+    // accountName, whatever address it names). An empty alias is never sent.
     let from_alias = match ctx.custom_template.and_then(|c| c.send_from.as_deref()).filter(|s| !s.is_empty()) {
-        Some(send_from) => Some(Cow::Owned(render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?)),
+        Some(send_from) => {
+            let rendered = render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?;
+            mailbox::parse_send_from(&rendered, &config.account_name, config.from_alias.as_deref()).name.map(Cow::Owned)
+        }
         None => config.from_alias.as_deref().map(Cow::Borrowed),
     }
     .map(header_safe)
@@ -409,6 +420,20 @@ pub fn build_send_mail<'a>(
             ));
         }
     }
+    // The i18n template's replyTo wins over the config's reply address and its alias when it is one
+    // (`addr` or `Name <addr>`). Anything else is left out, as the official connector leaves every
+    // replyTo out: Logto's own test templates hold `Reply-to {{to}}`, which renders to no address.
+    let reply_to = match ctx.custom_template.and_then(|c| c.reply_to.as_deref()).filter(|s| !s.is_empty()) {
+        Some(reply_to) => {
+            let rendered = render("ReplyAddress", reply_to, Escape::None, MAX_HEADER_BYTES)?;
+            Some(mailbox::parse_send_from(&rendered, "", None)).filter(|m| limits::is_mail_address(&m.email))
+        }
+        None => None,
+    };
+    let (reply_address, reply_address_alias): (Option<Cow<'a, str>>, Option<Cow<'a, str>>) = match reply_to {
+        Some(mailbox) => (Some(Cow::Owned(mailbox.email)), mailbox.name.map(Cow::Owned)),
+        None => (config.reply_address.as_deref().map(Cow::Borrowed), config.reply_address_alias.as_deref().map(Cow::Borrowed)),
+    };
     let (html_body, text_body) = match content_type {
         ContentType::Html => (Some(body), None),
         ContentType::Text => (None, Some(body)),
@@ -425,8 +450,8 @@ pub fn build_send_mail<'a>(
         ("FromAlias", from_alias),
         ("HtmlBody", html_body.map(Cow::Owned)),
         ("RegionId", Some(Cow::Borrowed(config.region.id()))),
-        ("ReplyAddress", config.reply_address.as_deref().map(Cow::Borrowed)),
-        ("ReplyAddressAlias", config.reply_address_alias.as_deref().map(header_safe)),
+        ("ReplyAddress", reply_address),
+        ("ReplyAddressAlias", reply_address_alias.map(header_safe).filter(|alias| !alias.is_empty())),
         ("ReplyToAddress", Some(Cow::Borrowed(if config.reply_to_address { "true" } else { "false" }))),
         ("SecurityToken", config.security_token.as_ref().map(|t| Cow::Borrowed(t.expose()))),
         ("SignatureMethod", Some(Cow::Borrowed("HMAC-SHA1"))),
@@ -524,6 +549,7 @@ mod tests {
             subject: "S".into(),
             content: "C {{code}}".into(),
             send_from: Some("Foo {{code}}".into()),
+            reply_to: None,
             content_type: None,
         };
         let ctx = RequestContext { custom_template: Some(&custom), ..fixed(&n, &t) };
@@ -532,6 +558,35 @@ mod tests {
         let req = build_send_mail(&cfg, &msg, &ctx).unwrap();
         let get = |k: &str| req.params.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_ref());
         assert_eq!((get("Subject"), get("HtmlBody"), get("FromAlias")), (Some("S"), Some("C 123456"), Some("Foo 123456")));
+    }
+
+    #[test]
+    fn the_i18n_template_is_honoured_whole() {
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let (cfg, msg) = (config(), message("SignIn"));
+        let template = |send_from: &str, reply_to: Option<&str>| CustomTemplate {
+            subject: "S".into(),
+            content: "C {{code}}".into(),
+            send_from: Some(send_from.into()),
+            reply_to: reply_to.map(Into::into),
+            content_type: Some(ContentType::Text),
+        };
+        let named = template("Support <help@example.com>", Some("Help Desk <help@example.com>"));
+        let req = build_send_mail(&cfg, &msg, &RequestContext { custom_template: Some(&named), ..fixed(&n, &t) }).unwrap();
+        assert_eq!(get(&req, "FromAlias"), Some("Support"), "the display name, as parseSendFrom gives it");
+        assert_eq!(get(&req, "AccountName"), Some("noreply@mail.example.com"), "DirectMail sends from accountName");
+        assert_eq!((get(&req, "ReplyAddress"), get(&req, "ReplyAddressAlias")), (Some("help@example.com"), Some("Help Desk")));
+        assert_eq!((get(&req, "TextBody"), get(&req, "HtmlBody")), (Some("C 123456"), None));
+        // An address alone gives no alias; the config's is not used then, as parseSendFrom has it.
+        let bare = template("help@example.com", None);
+        let req = build_send_mail(&cfg, &msg, &RequestContext { custom_template: Some(&bare), ..fixed(&n, &t) }).unwrap();
+        assert_eq!(get(&req, "FromAlias"), None);
+        let mut with_reply = config();
+        with_reply.reply_address = Some("config@example.com".into());
+        let unusable = template("S", Some("Reply-to {{to}}"));
+        let ctx = RequestContext { custom_template: Some(&unusable), ..fixed(&n, &t) };
+        let req = build_send_mail(&with_reply, &msg, &ctx).unwrap();
+        assert_eq!(get(&req, "ReplyAddress"), Some("config@example.com"), "a replyTo that is no address is left out");
     }
 
     #[test]
@@ -579,6 +634,7 @@ mod tests {
             subject: "S".into(),
             content: "C".into(),
             send_from: Some("X\u{2029}{{code}}\u{0}".into()),
+            reply_to: None,
             content_type: None,
         };
         let req = build_send_mail(&c, &msg, &RequestContext { custom_template: Some(&custom), ..fixed(&n, &t) }).unwrap();

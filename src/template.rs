@@ -78,7 +78,7 @@ fn skip_js_space(s: &str, mut i: usize) -> usize {
 }
 
 /// JS regex `\s`: ECMAScript WhiteSpace and LineTerminator (unlike Rust, not U+0085; plus U+FEFF).
-fn is_js_space(c: char) -> bool {
+pub(crate) fn is_js_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'

@@ -164,6 +164,14 @@ test('what the Console shows for each error: status, code, and the field or Dire
   const cases = [
     ['a wrong secret', () => testSend(config({ accessKeySecret: WRONG_SECRET })), 400, 'connector.general', /^Error occurred in connector: SignatureDoesNotMatch: Specified signature is not matched.* — The signature did not verify\. Check that accessKeySecret/],
     ['an unknown AccessKey ID', () => testSend(config({ accessKeyId: 'nobody' })), 400, 'connector.general', /^Error occurred in connector: InvalidAccessKeyId\.NotFound: .* — The AccessKey ID is unknown/],
+    ['a sender not set up', async () => {
+      const strict = await startEmulator({ accessKeys: { testid: SECRET }, senders: ['other@mail.example.com'] });
+      try {
+        return await testSend(config({ endpoint: strict.url }));
+      } finally {
+        await strict.close();
+      }
+    }, 400, 'connector.general', /^Error occurred in connector: InvalidMailAddress\.NotFound: .* — accountName is not a sender address/],
     ['a missing Generic template', () => testSend(withoutGeneric), 400, 'connector.invalid_config', undefined, /Error in key path "templates": \(custom\) Template with UsageType \(Generic\) should be provided!/],
     ['a missing accountName', () => testSend(withoutAccountName), 400, 'connector.invalid_config', undefined, /Error in key path "accountName": \(custom\) is required/],
     ['throttling', () => (env.emulator.failNext(400, 'Throttling.User'), testSend(config())), 429, 'connector.rate_limit_exceeded'],
@@ -235,4 +243,25 @@ test("an end user's sign-up through the Experience API, with the Register templa
   assert.ok(redirectTo.startsWith(`${env.api}/oidc/auth`), redirectTo);
   const users = await api('GET', `/users?search=${encodeURIComponent(email)}`);
   assert.deepEqual(users.body.map((user) => user.primaryEmail), [email]);
+});
+
+test("Logto's per-locale email template is honoured whole: sendFrom's name, replyTo and contentType", { skip: missing }, async () => {
+  const saved = await api('PUT', '/email-templates', {
+    templates: [{
+      languageTag: 'fr',
+      templateType: 'Generic',
+      details: { subject: 'Votre code {{code}}', content: 'Code : {{code}}', contentType: 'text/plain', sendFrom: 'Équipe Support <support@example.com>', replyTo: 'Aide <aide@example.com>' },
+    }],
+  });
+  assert.equal(saved.status, 200, saved.text);
+  const sent = await api('POST', '/connectors/aliyun-direct-mail/test', { email: 'fr@example.com', config: config(), locale: 'fr' });
+  assert.equal(sent.status, 204, sent.text);
+  const { params } = env.emulator.mails.at(-1);
+  assert.equal(params.Subject, 'Votre code 000000');
+  assert.equal(params.TextBody, 'Code : 000000');
+  assert.equal(params.HtmlBody, undefined);
+  assert.equal(params.FromAlias, 'Équipe Support');
+  assert.equal(params.AccountName, config().accountName, 'DirectMail sends from the configured sender');
+  assert.equal(params.ReplyAddress, 'aide@example.com');
+  assert.equal(params.ReplyAddressAlias, 'Aide');
 });
