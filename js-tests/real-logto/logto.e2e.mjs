@@ -66,7 +66,9 @@ before(async () => {
     for (const name of readdirSync(connectors)) rmSync(join(connectors, name), { recursive: true, force: true });
   }
   const { tarball } = pack(work);
+  env.ourTarball = tarball;
   execFileSync('pnpm', ['cli', 'connector', 'add', tarball, '-p', logto], inLogto);
+  assert.equal(readdirSync(connectors).length, 1, 'the packed tarball was installed');
 
   // A Management API client, as the Console creates one.
   env.m2m = { id: 'e2em2mclient', secret: 'e2e-m2m-secret-0123456789' };
@@ -74,35 +76,66 @@ before(async () => {
   psql(`insert into application_secrets (tenant_id, application_id, name, value) values ('default', '${env.m2m.id}', 'e2e', '${env.m2m.secret}')`);
   psql(`insert into applications_roles (tenant_id, id, application_id, role_id) select 'default', 'e2em2mrole', '${env.m2m.id}', id from roles where tenant_id = 'default' and name = 'Logto Management API access'`);
 
-  // Core calls listen(port) on every interface; this keeps it on loopback.
+  // Core calls listen(port) on every interface; this keeps it on loopback. The official connector
+  // has no endpoint option, so for its run DirectMail's host names resolve to 127.0.0.1 inside
+  // Logto, where a TLS front (its CA trusted through NODE_EXTRA_CA_CERTS) hands on to the emulator.
   const preload = join(work, 'loopback.mjs');
-  writeFileSync(preload, `import net from 'node:net';
+  writeFileSync(preload, `import dns from 'node:dns';
+import net from 'node:net';
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
   if (typeof args[0] === 'number' && typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1');
   return listen.apply(this, args);
 };
+const aliyun = (host) => typeof host === 'string' && host.endsWith('.aliyuncs.com');
+const lookup = dns.lookup;
+dns.lookup = function (host, options, callback) {
+  if (!aliyun(host)) return lookup.call(this, host, options, callback);
+  const done = typeof options === 'function' ? options : callback;
+  const all = typeof options === 'object' && options?.all;
+  process.nextTick(() => (all ? done(null, [{ address: '127.0.0.1', family: 4 }]) : done(null, '127.0.0.1', 4)));
+};
+const lookupPromise = dns.promises.lookup;
+dns.promises.lookup = (host, options) =>
+  aliyun(host) ? Promise.resolve(options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 }) : lookupPromise(host, options);
 `);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=dm.aliyuncs.com', '-addext', 'subjectAltName=DNS:dm.aliyuncs.com,DNS:*.aliyuncs.com', '-keyout', join(work, 'tls.key'), '-out', join(work, 'tls.pem')], { stdio: 'ignore' });
+  env.tls = { key: join(work, 'tls.key'), cert: join(work, 'tls.pem') };
   const [port, adminPort] = [await freePort(), await freePort()];
   env.api = `http://127.0.0.1:${port}`;
-  const log = [];
-  const core = spawn(env.node, ['.'], {
-    cwd: join(logto, 'packages', 'core'),
-    env: { ...process.env, PATH: path, CI: '', NODE_ENV: 'production', DB_URL: dbUrl, PORT: String(port), ADMIN_PORT: String(adminPort), ENDPOINT: env.api, ADMIN_ENDPOINT: `http://127.0.0.1:${adminPort}`, NODE_OPTIONS: `--import=${preload}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  core.stdout.on('data', (chunk) => log.push(String(chunk)));
-  core.stderr.on('data', (chunk) => log.push(String(chunk)));
-  env.log = log;
-  cleanups.unshift(() => core.kill('SIGKILL'));
-  const deadline = Date.now() + STARTUP_MS;
-  for (;;) {
-    const status = await fetch(`${env.api}/api/status`).then((r) => r.status, () => 0);
-    if (status === 204) break;
-    assert.ok(Date.now() < deadline && core.exitCode === null, `Logto did not start:\n${log.join('').slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  assert.doesNotMatch(log.join(''), /load-connector\] skip/, 'Logto loaded the connector');
+  /** Starts Logto's core with the connectors installed now, and waits until it answers. */
+  env.startCore = async () => {
+    const log = [];
+    const core = spawn(env.node, ['.'], {
+      cwd: join(logto, 'packages', 'core'),
+      env: { ...process.env, PATH: path, CI: '', NODE_ENV: 'production', DB_URL: dbUrl, PORT: String(port), ADMIN_PORT: String(adminPort), ENDPOINT: env.api, ADMIN_ENDPOINT: `http://127.0.0.1:${adminPort}`, NODE_OPTIONS: `--import=${preload}`, NODE_EXTRA_CA_CERTS: env.tls.cert },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    core.stdout.on('data', (chunk) => log.push(String(chunk)));
+    core.stderr.on('data', (chunk) => log.push(String(chunk)));
+    const stop = () => new Promise((resolve) => (core.exitCode === null ? (core.once('exit', resolve), core.kill('SIGKILL')) : resolve()));
+    cleanups.unshift(stop);
+    const deadline = Date.now() + STARTUP_MS;
+    for (;;) {
+      const status = await fetch(`${env.api}/api/status`).then((r) => r.status, () => 0);
+      if (status === 204) break;
+      assert.ok(Date.now() < deadline && core.exitCode === null, `Logto did not start:\n${log.join('').slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.doesNotMatch(log.join(''), /load-connector\] skip/, 'Logto loaded the connector');
+    return stop;
+  };
+  env.install = (tarball) => {
+    for (const name of readdirSync(connectors)) rmSync(join(connectors, name), { recursive: true, force: true });
+    execFileSync('pnpm', ['cli', 'connector', 'add', tarball, '-p', logto], inLogto);
+    // The CLI reports a failed add but exits 0.
+    assert.equal(readdirSync(connectors).length, 1, `${tarball} was installed`);
+  };
+  const packed = execFileSync('npm', ['pack', '--pack-destination', work, join(root, 'node_modules', '@logto', 'connector-aliyun-dm')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1);
+  // Logto's CLI prefixes `connector-` to a tarball whose file name lacks it.
+  env.officialTarball = join(work, 'connector-aliyun-dm-official-1.6.1.tgz');
+  execFileSync('mv', [join(work, packed), env.officialTarball]);
+  env.stopCore = await env.startCore();
 
   const token = await fetch(`${env.api}/oidc/token`, {
     method: 'POST',
@@ -157,39 +190,52 @@ test("the Console's test send, connector creation, and a verification code that 
   assert.equal(verified.status, 204, verified.text);
 });
 
-test('what the Console shows for each error: status, code, and the field or DirectMail’s message and hint', { skip: missing }, async () => {
-  const withoutGeneric = config();
+/** The error scenarios, for a connector whose config gets `endpoint` (ours) or not (the official one). */
+function errorScenarios(withEndpoint) {
+  const base = (overrides = {}) => {
+    const c = config(overrides);
+    if (!withEndpoint) delete c.endpoint;
+    return c;
+  };
+  const withoutGeneric = base();
   withoutGeneric.templates = withoutGeneric.templates.filter((t) => t.usageType !== 'Generic');
-  const { accountName, ...withoutAccountName } = config();
-  const cases = [
-    ['a wrong secret', () => testSend(config({ accessKeySecret: WRONG_SECRET })), 400, 'connector.general', /^Error occurred in connector: SignatureDoesNotMatch: Specified signature is not matched.* — The signature did not verify\. Check that accessKeySecret/],
-    ['an unknown AccessKey ID', () => testSend(config({ accessKeyId: 'nobody' })), 400, 'connector.general', /^Error occurred in connector: InvalidAccessKeyId\.NotFound: .* — The AccessKey ID is unknown/],
-    ['a sender not set up', async () => {
-      const strict = await startEmulator({ accessKeys: { testid: SECRET }, senders: ['other@mail.example.com'] });
-      try {
-        return await testSend(config({ endpoint: strict.url }));
-      } finally {
-        await strict.close();
-      }
-    }, 400, 'connector.general', /^Error occurred in connector: InvalidMailAddress\.NotFound: .* — accountName is not a sender address/],
+  const { accountName, ...withoutAccountName } = base();
+  return [
+    ['a wrong secret', () => testSend(base({ accessKeySecret: WRONG_SECRET })), 400, 'connector.general', /^Error occurred in connector: SignatureDoesNotMatch: Specified signature is not matched.* — The signature did not verify\. Check that accessKeySecret/],
+    ['an unknown AccessKey ID', () => testSend(base({ accessKeyId: 'nobody' })), 400, 'connector.general', /^Error occurred in connector: InvalidAccessKeyId\.NotFound: .* — The AccessKey ID is unknown/],
+    ['a sender not set up', () => (env.emulator.failNext(404, 'InvalidMailAddress.NotFound', 'The specified mail address is not found.'), testSend(base())), 400, 'connector.general', /^Error occurred in connector: InvalidMailAddress\.NotFound: .* — accountName is not a sender address/],
     ['a missing Generic template', () => testSend(withoutGeneric), 400, 'connector.invalid_config', undefined, /Error in key path "templates": \(custom\) Template with UsageType \(Generic\) should be provided!/],
     ['a missing accountName', () => testSend(withoutAccountName), 400, 'connector.invalid_config', undefined, /Error in key path "accountName": \(custom\) is required/],
-    ['throttling', () => (env.emulator.failNext(400, 'Throttling.User'), testSend(config())), 429, 'connector.rate_limit_exceeded'],
-    ['a 5xx HTML page', () => (env.emulator.script((req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>')), testSend(config())), 400, 'connector.general', /^Error occurred in connector: DirectMail answered HTTP 502 — DirectMail had a server error/],
-    ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(config())), 400, 'connector.invalid_response'],
+    ['throttling', () => (env.emulator.failNext(400, 'Throttling.User'), testSend(base())), 429, 'connector.rate_limit_exceeded'],
+    ['a 5xx HTML page', () => (env.emulator.script((req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>')), testSend(base())), 400, 'connector.general', /^Error occurred in connector: DirectMail answered HTTP 502 — DirectMail had a server error/],
+    ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(base())), 400, 'connector.invalid_response'],
     ['creating a connector with a bad config', () => api('POST', '/connectors', { connectorId: 'aliyun-direct-mail', config: withoutGeneric }), 400, 'connector.invalid_config', undefined, /Error in key path "templates"/],
   ];
-  const seen = [];
-  for (const [what, call, status, code, message, details] of cases) {
+}
+
+/** Runs the scenarios; returns each reply as the Console gets it. */
+async function runScenarios(scenarios) {
+  const replies = [];
+  for (const [what, call] of scenarios) {
     const reply = await call();
-    seen.push([what, reply.status, reply.body]);
+    env.emulator.clearScripts();
+    replies.push({ what, status: reply.status, code: reply.body?.code, message: reply.body?.message, details: reply.body?.details, text: reply.text });
+  }
+  return replies;
+}
+
+test('what the Console shows for each error: status, code, and the field or DirectMail’s message and hint', { skip: missing }, async () => {
+  const scenarios = errorScenarios(true);
+  env.ours = await runScenarios(scenarios);
+  for (const [i, [what, , status, code, message, details]] of scenarios.entries()) {
+    const reply = env.ours[i];
     assert.equal(reply.status, status, `${what}: ${reply.text}`);
-    assert.equal(reply.body.code, code, `${what}: ${reply.text}`);
-    if (message) assert.match(reply.body.message, message, what);
-    if (details) assert.match(reply.body.details ?? '', details, `${what}: ${reply.text}`);
+    assert.equal(reply.code, code, `${what}: ${reply.text}`);
+    if (message) assert.match(reply.message, message, what);
+    if (details) assert.match(reply.details ?? '', details, `${what}: ${reply.text}`);
     for (const secret of [SECRET, WRONG_SECRET]) assert.ok(!reply.text.includes(secret), `${what}: a secret in the reply`);
   }
-  console.log(seen.map(([what, status, body]) => `${what}: HTTP ${status} ${JSON.stringify({ code: body.code, message: body.message, details: body.details })}`).join('\n'));
+  console.log(env.ours.map((r) => `${r.what}: HTTP ${r.status} ${JSON.stringify({ code: r.code, message: r.message, details: r.details })}`).join('\n'));
 });
 
 test("an end user's sign-up through the Experience API, with the Register template's code", { skip: missing }, async () => {
@@ -264,4 +310,45 @@ test("Logto's per-locale email template is honoured whole: sendFrom's name, repl
   assert.equal(params.AccountName, config().accountName, 'DirectMail sends from the configured sender');
   assert.equal(params.ReplyAddress, 'aide@example.com');
   assert.equal(params.ReplyAddressAlias, 'Aide');
+});
+
+test('side by side with @logto/connector-aliyun-dm 1.6.1 in the same Logto, behind a loopback TLS front', { skip: missing }, async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('the TLS front listens on 127.0.0.1:443, which needs root');
+    return;
+  }
+  const { createServer } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  // DirectMail's https endpoint, on loopback: it hands each request on to the emulator.
+  const front = createServer({ key: readFileSync(env.tls.key), cert: readFileSync(env.tls.cert) }, (req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const reply = await fetch(env.emulator.url, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? '' }, body: Buffer.concat(chunks) });
+      res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' }).end(await reply.text());
+    });
+  });
+  await new Promise((resolve) => front.listen(443, '127.0.0.1', resolve));
+  try {
+    await env.stopCore();
+    env.install(env.officialTarball);
+    env.stopCore = await env.startCore();
+    const before = env.emulator.mails.length;
+    const official = config();
+    delete official.endpoint;
+    const sent = await testSend(official);
+    assert.equal(sent.status, 204, `the official connector sent through the TLS front: ${sent.text}`);
+    assert.equal(env.emulator.mails.length, before + 1);
+    const theirs = await runScenarios(errorScenarios(false));
+    const rows = env.ours.map((ours, i) => [ours.what, `${ours.status} ${ours.code}: ${ours.message}${ours.details ? ` | ${ours.details}` : ''}`, `${theirs[i].status} ${theirs[i].code}: ${theirs[i].message}${theirs[i].details ? ` | ${theirs[i].details}` : ''}`]);
+    console.log(rows.map(([what, ours, official]) => `${what}\n  this package: ${ours}\n  official:     ${official}`).join('\n'));
+    // What the official connector leaves an operator with, and this package adds.
+    const wrongSecret = theirs.find((r) => r.what === 'a wrong secret');
+    assert.equal(wrongSecret.code, 'connector.general');
+    assert.doesNotMatch(wrongSecret.message, /accessKeySecret/, 'no hint from the official connector');
+    assert.match(env.ours.find((r) => r.what === 'a wrong secret').message, /Check that accessKeySecret/);
+    for (const reply of theirs) for (const secret of [SECRET, WRONG_SECRET]) assert.ok(!reply.text.includes(secret), `${reply.what}: a secret in the official connector's reply`);
+  } finally {
+    front.close();
+  }
 });
