@@ -112,3 +112,19 @@ test("an i18n template's sendFrom gives the alias connector-kit's parseSendFrom 
     { numRuns: 2000 },
   );
 });
+
+test('every number renders as String(number) does, ties between shortest digit strings included (property, 400 runs of up to 50 numbers)', () => {
+  // Exact halves at 17 digits, where ECMAScript takes the even digit: 1307935618241557.25 is one.
+  for (const x of [1307935618241557.2, 4503599627370497.5, 0.5, 2.5, 1e21, 1e-7, 5e-324, Number.MAX_VALUE]) {
+    assert.equal(renderTemplate('{{x}}', { x }), String(x));
+  }
+  const doubles = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 1, max: 2 ** 53 - 1 }).map((m) => m / 4 + 2 ** 50));
+  fc.assert(
+    fc.property(fc.array(doubles, { minLength: 1, maxLength: 50 }), (xs) => {
+      const payload = Object.fromEntries(xs.map((x, i) => [`n${i}`, x]));
+      const rendered = renderTemplate(xs.map((_, i) => `{{n${i}}}`).join('|'), payload).split('|');
+      assert.deepEqual(rendered, xs.map(String));
+    }),
+    { numRuns: 400 },
+  );
+});
