@@ -1,4 +1,5 @@
 import type { ConnectorMetadata, ConnectorType, GetConnectorConfig, GetI18nEmailTemplate } from '@logto/connector-kit';
+import type { ZodType, ZodTypeDef } from 'zod';
 
 import type { FetchLike, Issue, NormalizedConfig, SendMessageData, SendResult } from './api.js';
 
@@ -19,7 +20,8 @@ export interface ConfigGuard {
 export interface AliyunDmConnector {
   metadata: ConnectorMetadata;
   type: ConnectorType.Email;
-  configGuard: ConfigGuard;
+  /** A zod schema built with the host's zod: an invalid config gives a ZodError naming each field. */
+  configGuard: ZodType<NormalizedConfig, ZodTypeDef, unknown>;
   sendMessage(data: SendMessageData, inputConfig?: unknown): Promise<SendResult>;
 }
 
@@ -30,6 +32,7 @@ export interface CreateConnectorOptions {
   fetch?: FetchLike;
 }
 
+/** A zod-like guard over the same validator, for callers without zod. */
 export const configGuard: ConfigGuard;
 export const metadata: ConnectorMetadata;
 

@@ -13,7 +13,8 @@ const config: AliyunDmConfig = {
 export async function usage(): Promise<SendResult> {
   const connector = await createConnector({ getConfig: async () => config });
   const parsed = connector.configGuard.safeParse(config);
-  if (!parsed.success) console.log(parsed.error.issues[0]?.path);
+  if (!parsed.success) console.log(parsed.error.issues[0]?.path.join('.'));
+  else console.log(parsed.data.timeoutMs);
   const region: string = validateConfig(config).regionId;
   const bytes: number = wasmMemoryBytes();
   const html: string = renderTemplate('{{code}}', { code: '1' }, { html: true });
