@@ -1,6 +1,6 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
-// connector-kit (the host's copy) is imported only when an error must be thrown: a send that
-// succeeds never loads it, which keeps a cold start to milliseconds.
+// The host's zod is loaded by createConnector, for the config guard; the host's connector-kit only
+// when an error must be thrown, so a send that succeeds never loads it.
 import { directMailFor, validateConfig } from './core.js';
 import { codedError, isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
@@ -42,7 +42,12 @@ async function toConnectorError(error, guard, config) {
   const { ConnectorError, ConnectorErrorCodes } = await import('@logto/connector-kit');
   if (error instanceof ConnectorError) return error;
   if (isCodedError(error)) {
-    const zodError = error.code === 'invalid_config' ? guard.safeParse(config).error : undefined;
+    let zodError;
+    try {
+      zodError = error.code === 'invalid_config' ? guard.safeParse(config).error : undefined;
+    } catch {
+      // The config could not be read a second time: the first error stands, with its own data.
+    }
     return new ConnectorError(error.code, zodError ?? error.data);
   }
   const message = error instanceof Error ? error.message : String(error);
