@@ -9,6 +9,7 @@ const config: AliyunDmConfig = {
   accessKeyId: process.env.ALIYUN_ACCESS_KEY_ID ?? '',
   accessKeySecret: process.env.ALIYUN_ACCESS_KEY_SECRET ?? '',
   accountName: process.env.ALIYUN_DM_ACCOUNT ?? '',
+  endpoint: process.env.ALIYUN_DM_ENDPOINT, // optional: e.g. a local emulator
   templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, ...template })),
 };
 
