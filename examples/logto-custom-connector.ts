@@ -37,7 +37,8 @@ const createConnector: CreateConnector<EmailConnector> = async ({ getConfig }) =
     try {
       const config = validateConfig(inputConfig ?? (await getConfig('aliyun-direct-mail-second')));
       const request = buildSendMailRequest(config, data);
-      const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+      // Never follow a redirect: it would send the signed request, and its token, elsewhere.
+      const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual' });
       return parseSendMailReply(response.status, await response.text());
     } catch (error) {
       const { code, data: details } = error as AliyunDmError;
