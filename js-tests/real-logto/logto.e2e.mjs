@@ -47,6 +47,11 @@ before(async () => {
   const work = mkdtempSync(join(tmpdir(), 'logto-e2e-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
+  // PostgreSQL 15 comes with this kind of machine; where it does not, Debian's package brings it.
+  if (!existsSync(join(pgBin, 'initdb')) && process.getuid?.() === 0) {
+    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql'], { stdio: 'ignore', timeout: 10 * 60_000 });
+  }
+  assert.ok(existsSync(join(pgBin, 'initdb')), `PostgreSQL 15 is needed at ${pgBin}`);
   // A fresh cluster for each run: the seed creates cluster-level roles.
   const pgData = join(work, 'pg');
   if (process.getuid?.() === 0) chownSync(work, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
