@@ -41,6 +41,7 @@ const badConfigs = [
   ['fromAlias', 'a number', { ...valid, fromAlias: 7 }],
   ['regionId', 'unknown', { ...valid, regionId: 'cn-shanghai' }],
   ['regionId', 'a boolean', { ...valid, regionId: true }],
+  ['network', 'unknown', { ...valid, network: 'lan' }],
   ['endpoint', 'plain http to a remote host', { ...valid, endpoint: 'http://example.com/' }],
   ['endpoint', 'not a URL', { ...valid, endpoint: 'dm.aliyuncs.com' }],
   ['endpoint', 'with credentials', { ...valid, endpoint: `https://user:${SECRET}@example.com/` }],

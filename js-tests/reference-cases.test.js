@@ -60,6 +60,16 @@ test('index: sends to the configured region', async () => {
   assert.equal(url, 'https://dm.ap-southeast-1.aliyuncs.com/');
 });
 
+test('beyond the reference: network vpc sends to the region’s dm-vpc endpoint, and the form offers it', async () => {
+  const { params, url } = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1234' } }, { config: { ...configWithAllRequiredTemplates, regionId: 'eu-central-1', network: 'vpc' } });
+  assert.equal(params.RegionId, 'eu-central-1');
+  assert.equal(url, 'https://dm-vpc.eu-central-1.aliyuncs.com/');
+  const vpcHangzhou = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1' } }, { config: { ...configWithAllRequiredTemplates, network: 'vpc' } });
+  assert.equal(vpcHangzhou.url, 'https://dm-vpc.cn-hangzhou.aliyuncs.com/');
+  const { metadata } = await import('../lib/index.js');
+  assert.deepEqual(metadata.formItems.find((item) => item.key === 'network').selectItems.map((i) => i.value), ['public', 'vpc']);
+});
+
 test('index: sends with the right template and content (2)', async () => {
   const { params } = await send({ to: 'to@email.com', type: 'OrganizationInvitation', payload: { code: '1234', link: 'https://example.com' } });
   assert.equal(params.HtmlBody, 'Your link is https://example.com');

@@ -25,6 +25,8 @@ export interface AliyunDmConfig {
   accountName: string;
   fromAlias?: string;
   regionId?: RegionId;
+  /** `public` (default) or `vpc`: the region's `dm-vpc` endpoint, reachable only from inside Aliyun. */
+  network?: 'public' | 'vpc';
   /** Overrides the region's endpoint: https, or http to a loopback address. */
   endpoint?: string;
   /** Must hold Register, SignIn, ForgotPassword and Generic. */
@@ -49,6 +51,7 @@ export interface AliyunDmConfig {
 /** A validated config with defaults filled in. */
 export interface NormalizedConfig extends AliyunDmConfig {
   regionId: RegionId;
+  network: 'public' | 'vpc';
   contentType: 'html' | 'text';
   replyToAddress: boolean;
   timeoutMs: number;

@@ -72,6 +72,18 @@ export const metadata = Object.freeze({
       description: 'The DirectMail region where the sender address is set up.',
     },
     {
+      key: 'network',
+      label: 'Network',
+      type: 'Select',
+      required: false,
+      defaultValue: 'public',
+      selectItems: [
+        { value: 'public', title: 'Public internet' },
+        { value: 'vpc', title: "Aliyun VPC (Logto runs inside Aliyun's network)" },
+      ],
+      description: 'vpc sends to the region’s dm-vpc endpoint, reachable only from inside Aliyun in that region.',
+    },
+    {
       key: 'accountName',
       label: 'Account Name',
       type: 'Text',

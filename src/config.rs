@@ -70,9 +70,40 @@ impl Region {
         }
     }
 
+    /// The region's VPC endpoint, reachable only from inside Aliyun's network in that region:
+    /// `dm-vpc.<region>.aliyuncs.com` (DESIGN §7, read from DirectMail's endpoint list).
+    pub fn vpc_endpoint(self) -> &'static str {
+        match self {
+            Region::CnHangzhou => "https://dm-vpc.cn-hangzhou.aliyuncs.com/",
+            Region::ApSoutheast1 => "https://dm-vpc.ap-southeast-1.aliyuncs.com/",
+            Region::ApSoutheast2 => "https://dm-vpc.ap-southeast-2.aliyuncs.com/",
+            Region::EuCentral1 => "https://dm-vpc.eu-central-1.aliyuncs.com/",
+            Region::UsEast1 => "https://dm-vpc.us-east-1.aliyuncs.com/",
+        }
+    }
+
     /// The region with this id.
     pub fn from_id(id: &str) -> Option<Region> {
         Region::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+/// Which of a region's endpoints requests go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Network {
+    /// The public endpoint, over the internet.
+    Public,
+    /// The VPC endpoint, for a Logto that runs on Aliyun without internet access.
+    Vpc,
+}
+
+impl Network {
+    /// The name the config uses.
+    pub fn id(self) -> &'static str {
+        match self {
+            Network::Public => "public",
+            Network::Vpc => "vpc",
+        }
     }
 }
 
@@ -114,6 +145,7 @@ pub struct Config {
     pub account_name: String,
     pub from_alias: Option<String>,
     pub region: Region,
+    pub network: Network,
     pub templates: Vec<Template>,
     /// An endpoint that replaces the region's, such as a local emulator.
     pub endpoint: Option<String>,
@@ -133,9 +165,13 @@ pub struct Config {
 }
 
 impl Config {
-    /// Where requests go: the override, else the region's endpoint.
+    /// Where requests go: the override, else the region's endpoint on the configured network.
     pub fn endpoint(&self) -> &str {
-        self.endpoint.as_deref().unwrap_or(self.region.endpoint())
+        match (self.endpoint.as_deref(), self.network) {
+            (Some(endpoint), _) => endpoint,
+            (None, Network::Public) => self.region.endpoint(),
+            (None, Network::Vpc) => self.region.vpc_endpoint(),
+        }
     }
 }
 
@@ -148,6 +184,7 @@ pub struct RawConfig {
     pub account_name: Option<Value>,
     pub from_alias: Option<Value>,
     pub region_id: Option<Value>,
+    pub network: Option<Value>,
     pub templates: Option<Value>,
     pub endpoint: Option<Value>,
     pub security_token: Option<Value>,
@@ -188,6 +225,14 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
             Region::CnHangzhou
         }),
     };
+    let network = match optional_string(field(&raw.network), "network", &mut issues).as_deref() {
+        None | Some("public") => Network::Public,
+        Some("vpc") => Network::Vpc,
+        Some(_) => {
+            issues.push("network", "must be public or vpc");
+            Network::Public
+        }
+    };
     let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues)
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok());
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
@@ -225,6 +270,7 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
         account_name,
         from_alias,
         region,
+        network,
         templates,
         endpoint,
         security_token,
@@ -446,6 +492,7 @@ pub struct NormalizedConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     from_alias: Option<&'a str>,
     region_id: &'static str,
+    network: &'static str,
     templates: &'a [Template],
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<&'a str>,
@@ -474,6 +521,7 @@ impl Config {
             account_name: &self.account_name,
             from_alias: self.from_alias.as_deref(),
             region_id: self.region.id(),
+            network: self.network.id(),
             templates: &self.templates,
             endpoint: self.endpoint.as_deref(),
             security_token: self.security_token.as_ref().map(Secret::expose),
@@ -585,6 +633,20 @@ mod tests {
                 "retries"
             ]
         );
+    }
+
+    #[test]
+    fn the_vpc_network_uses_the_regions_vpc_endpoint_unless_one_is_given() {
+        let mut config = valid();
+        config.network = Some(Value::String("vpc".into()));
+        config.region_id = Some(Value::String("ap-southeast-1".into()));
+        assert_eq!(parse_config(&config).unwrap().endpoint(), "https://dm-vpc.ap-southeast-1.aliyuncs.com/");
+        config.region_id = None;
+        assert_eq!(parse_config(&config).unwrap().endpoint(), "https://dm-vpc.cn-hangzhou.aliyuncs.com/");
+        config.endpoint = Some(Value::String("http://127.0.0.1:8080/".into()));
+        assert_eq!(parse_config(&config).unwrap().endpoint(), "http://127.0.0.1:8080/");
+        config.network = Some(Value::String("lan".into()));
+        assert_eq!(parse_config(&config).unwrap_err().paths(), ["network"]);
     }
 
     #[test]
