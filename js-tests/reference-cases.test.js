@@ -70,6 +70,20 @@ test('beyond the reference: network vpc sends to the region’s dm-vpc endpoint,
   assert.deepEqual(metadata.formItems.find((item) => item.key === 'network').selectItems.map((i) => i.value), ['public', 'vpc']);
 });
 
+test('beyond the reference: settings that will not work are returned as warnings, never thrown', async () => {
+  const { validateConfig } = await import('../lib/index.js');
+  assert.equal(validateConfig(configWithAllRequiredTemplates).warnings, undefined);
+  const config = { ...configWithAllRequiredTemplates, regionId: 'ap-southeast-2', clickTrace: true };
+  const { warnings } = validateConfig(config);
+  assert.deepEqual(warnings.map((w) => w.path), ['regionId', 'clickTrace', ...config.templates.map((_, i) => `templates[${i}].content`)]);
+  assert.match(warnings[0].message, /closed/);
+  const tracked = { ...config, regionId: 'cn-hangzhou', tagName: 'signup', templates: config.templates.map((t) => ({ ...t, content: `<html><body>${t.content}</body></html>` })) };
+  assert.equal(validateConfig(tracked).warnings, undefined);
+  // A warning never stops a send.
+  const { params } = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1' } }, { config });
+  assert.equal(params.ClickTrace, '1');
+});
+
 test('index: sends with the right template and content (2)', async () => {
   const { params } = await send({ to: 'to@email.com', type: 'OrganizationInvitation', payload: { code: '1234', link: 'https://example.com' } });
   assert.equal(params.HtmlBody, 'Your link is https://example.com');

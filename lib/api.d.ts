@@ -50,6 +50,11 @@ export interface AliyunDmConfig {
 
 /** A validated config with defaults filled in. */
 export interface NormalizedConfig extends AliyunDmConfig {
+  /**
+   * Settings that validate but will not work as meant: a closed region, click tracking without a
+   * tagName or without a `<body>` to track in. Present only when there are some.
+   */
+  warnings?: Issue[];
   regionId: RegionId;
   network: 'public' | 'vpc';
   contentType: 'html' | 'text';

@@ -1,6 +1,6 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
-use crate::error::{Error, ErrorCode, Issues};
+use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
 use crate::redact::Redactor;
 use crate::sign::SigningKey;
@@ -162,6 +162,8 @@ pub struct Config {
     pub retries: u32,
     /// Finds the secret and the token in what a server or the runtime says, for errors.
     pub redactor: Redactor,
+    /// What is valid but will not work as the operator likely means (see [`config_warnings`]).
+    pub warnings: Vec<Issue>,
 }
 
 impl Config {
@@ -263,7 +265,9 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
     let (min, max) = TIMEOUT_MS_RANGE;
     let timeout_ms = optional_integer(field(&raw.timeout_ms), "timeoutMs", min, max, &mut issues).unwrap_or(DEFAULT_TIMEOUT_MS);
     let retries = optional_integer(field(&raw.retries), "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
+    let warnings = config_warnings(region, click_trace, tag_name.as_deref(), content_type, &templates);
     issues.finish(ErrorCode::InvalidConfig, || Config {
+        warnings,
         redactor: Redactor::new([access_key_secret.as_str(), security_token.as_ref().map_or("", Secret::expose)]),
         access_key_id,
         access_key_secret: SigningKey::new(access_key_secret),
@@ -283,6 +287,38 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
         timeout_ms,
         retries,
     })
+}
+
+/// Checks no other connector makes: settings that validate but will not do what they say. They are
+/// returned as warnings, never thrown, so a config that works keeps working.
+fn config_warnings(
+    region: Region,
+    click_trace: Option<bool>,
+    tag_name: Option<&str>,
+    content_type: ContentType,
+    templates: &[Template],
+) -> Vec<Issue> {
+    let mut warnings = Issues::default();
+    if region == Region::ApSoutheast2 {
+        warnings.push("regionId", "ap-southeast-2 (Sydney) is listed as closed for DirectMail: mail sent there may be refused");
+    }
+    if click_trace == Some(true) {
+        // DirectMail tracks clicks only in mail with an email tag, in an HTML body with <body>.
+        if tag_name.is_none() {
+            warnings.push("clickTrace", "DirectMail tracks clicks only in mail sent with a tagName; set one");
+        }
+        if content_type == ContentType::Html {
+            for (i, template) in templates.iter().enumerate() {
+                if !template.content.to_ascii_lowercase().contains("<body") {
+                    warnings.push(
+                        format!("templates[{i}].content"),
+                        "has no <body> element, and DirectMail tracks clicks only inside one",
+                    );
+                }
+            }
+        }
+    }
+    warnings.0
 }
 
 fn optional_bool(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<bool> {
@@ -510,6 +546,8 @@ pub struct NormalizedConfig<'a> {
     content_type: &'static str,
     timeout_ms: u32,
     retries: u32,
+    #[serde(skip_serializing_if = "<[Issue]>::is_empty")]
+    warnings: &'a [Issue],
 }
 
 impl Config {
@@ -536,6 +574,7 @@ impl Config {
             },
             timeout_ms: self.timeout_ms,
             retries: self.retries,
+            warnings: &self.warnings,
         }
     }
 }
@@ -633,6 +672,31 @@ mod tests {
                 "retries"
             ]
         );
+    }
+
+    #[test]
+    fn settings_that_will_not_work_are_warnings_not_errors() {
+        assert!(parse_config(&valid()).unwrap().warnings.is_empty());
+        let mut config = valid();
+        config.region_id = Some(Value::String("ap-southeast-2".into()));
+        config.click_trace = Some(Value::Bool(true));
+        let parsed = parse_config(&config).unwrap();
+        let paths: Vec<&str> = parsed.warnings.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "regionId",
+                "clickTrace",
+                "templates[0].content",
+                "templates[1].content",
+                "templates[2].content",
+                "templates[3].content"
+            ]
+        );
+        config.tag_name = Some(Value::String("signup".into()));
+        config.content_type = Some(Value::String("text".into()));
+        config.region_id = None;
+        assert!(parse_config(&config).unwrap().warnings.is_empty(), "a tag, and no HTML body to look in");
     }
 
     #[test]
