@@ -227,14 +227,9 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
             Region::CnHangzhou
         }),
     };
-    let network = match optional_string(field(&raw.network), "network", &mut issues).as_deref() {
-        None | Some("public") => Network::Public,
-        Some("vpc") => Network::Vpc,
-        Some(_) => {
-            issues.push("network", "must be public or vpc");
-            Network::Public
-        }
-    };
+    let network =
+        optional_choice(field(&raw.network), "network", &[("public", Network::Public), ("vpc", Network::Vpc)], &mut issues)
+            .unwrap_or(Network::Public);
     let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues)
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok());
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
@@ -254,14 +249,13 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
         issues.push("replyAddress", "must be one mail address");
     }
     let reply_address_alias = optional_string(field(&raw.reply_address_alias), "replyAddressAlias", &mut issues);
-    let content_type = match optional_string(field(&raw.content_type), "contentType", &mut issues).as_deref() {
-        None | Some("html") => ContentType::Html,
-        Some("text") => ContentType::Text,
-        Some(_) => {
-            issues.push("contentType", "must be html or text");
-            ContentType::Html
-        }
-    };
+    let content_type = optional_choice(
+        field(&raw.content_type),
+        "contentType",
+        &[("html", ContentType::Html), ("text", ContentType::Text)],
+        &mut issues,
+    )
+    .unwrap_or(ContentType::Html);
     let (min, max) = TIMEOUT_MS_RANGE;
     let timeout_ms = optional_integer(field(&raw.timeout_ms), "timeoutMs", min, max, &mut issues).unwrap_or(DEFAULT_TIMEOUT_MS);
     let retries = optional_integer(field(&raw.retries), "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
@@ -319,6 +313,17 @@ fn config_warnings(
         }
     }
     warnings.0
+}
+
+/// One of `choices` by name; `None` when absent, or when wrong after recording why under `key`.
+fn optional_choice<T: Copy>(value: Option<&Value>, key: &str, choices: &[(&str, T)], issues: &mut Issues) -> Option<T> {
+    let name = optional_string(value, key, issues)?;
+    let chosen = choices.iter().find(|(choice, _)| *choice == name).map(|(_, value)| *value);
+    if chosen.is_none() {
+        let names: Vec<&str> = choices.iter().map(|(choice, _)| *choice).collect();
+        issues.push(key, format!("must be {}", names.join(" or ")));
+    }
+    chosen
 }
 
 fn optional_bool(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<bool> {

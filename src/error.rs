@@ -129,10 +129,7 @@ impl Error {
 
     /// The paths of the fields this error names, for tests and callers.
     pub fn paths(&self) -> Vec<&str> {
-        match &self.data {
-            ErrorData::Issues(issues) => issues.iter().map(|i| i.path.as_str()).collect(),
-            _ => Vec::new(),
-        }
+        self.issues().iter().map(|i| i.path.as_str()).collect()
     }
 }
 

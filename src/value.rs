@@ -167,7 +167,8 @@ pub fn write_js_number(out: &mut String, n: f64) {
         out.push_str(&digits);
         out.extend(std::iter::repeat_n('0', (point - k) as usize));
     } else if 0 < point && point <= 21 {
-        let (int, frac) = digits.split_at(point as usize);
+        // 0 < point < k here, so the split cannot fail.
+        let (int, frac) = digits.split_at_checked(point as usize).unwrap_or((&digits, ""));
         out.push_str(int);
         out.push('.');
         out.push_str(frac);
@@ -176,7 +177,7 @@ pub fn write_js_number(out: &mut String, n: f64) {
         out.extend(std::iter::repeat_n('0', (-point) as usize));
         out.push_str(&digits);
     } else {
-        let (first, rest) = digits.split_at(1);
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
