@@ -1,5 +1,6 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
+use crate::delivery::{self, Delivery, RawDelivery};
 use crate::error::{Error, ErrorCode, Issue, Issues};
 use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
 use crate::redact::Redactor;
@@ -97,6 +98,26 @@ pub enum Network {
     Vpc,
 }
 
+/// How requests are signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// HMAC-SHA1 RPC signing (`SignatureVersion=1.0`, "V2" in Aliyun's SDK pages), as the official
+    /// connector signs: the default, for drop-in parity.
+    V2,
+    /// `ACS3-HMAC-SHA256` in an `Authorization` header, which Aliyun's SDKs now use by default.
+    V3,
+}
+
+impl SignatureVersion {
+    /// The name the config uses.
+    pub fn id(self) -> &'static str {
+        match self {
+            SignatureVersion::V2 => "v2",
+            SignatureVersion::V3 => "v3",
+        }
+    }
+}
+
 impl Network {
     /// The name the config uses.
     pub fn id(self) -> &'static str {
@@ -128,13 +149,21 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// A mail template: subject and HTML content with `{{placeholders}}`.
+/// A mail template: a subject and content with `{{placeholders}}`, or the id of a template approved
+/// in the DirectMail console; for one Logto locale, or for any.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Template {
     pub usage_type: String,
-    pub subject: String,
-    pub content: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// A DirectMail console template, sent as `Template` in place of subject and body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
 }
 
 /// A validated connector config.
@@ -146,6 +175,7 @@ pub struct Config {
     pub from_alias: Option<String>,
     pub region: Region,
     pub network: Network,
+    pub signature_version: SignatureVersion,
     pub templates: Vec<Template>,
     /// An endpoint that replaces the region's, such as a local emulator.
     pub endpoint: Option<String>,
@@ -160,6 +190,8 @@ pub struct Config {
     pub content_type: ContentType,
     pub timeout_ms: u32,
     pub retries: u32,
+    /// DirectMail's newer parameters: headers, BCC, IP pool, unsubscribe, delivery-event headers.
+    pub delivery: Delivery,
     /// Finds the secret and the token in what a server or the runtime says, for errors.
     pub redactor: Redactor,
     /// What is valid but will not work as the operator likely means (see [`config_warnings`]).
@@ -198,6 +230,13 @@ pub struct RawConfig {
     pub content_type: Option<Value>,
     pub timeout_ms: Option<Value>,
     pub retries: Option<Value>,
+    pub signature_version: Option<Value>,
+    pub headers: Option<Value>,
+    pub bcc_address: Option<Value>,
+    pub ip_pool_id: Option<Value>,
+    pub un_subscribe_link_type: Option<Value>,
+    pub un_subscribe_filter_level: Option<Value>,
+    pub delivery_event_headers: Option<Value>,
 }
 
 /// `null` counts as absent, as it does for the optional fields of the reference's zod schema.
@@ -230,6 +269,13 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
     let network =
         optional_choice(field(&raw.network), "network", &[("public", Network::Public), ("vpc", Network::Vpc)], &mut issues)
             .unwrap_or(Network::Public);
+    let signature_version = optional_choice(
+        field(&raw.signature_version),
+        "signatureVersion",
+        &[("v2", SignatureVersion::V2), ("v3", SignatureVersion::V3)],
+        &mut issues,
+    )
+    .unwrap_or(SignatureVersion::V2);
     let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues)
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok());
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
@@ -259,6 +305,17 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
     let (min, max) = TIMEOUT_MS_RANGE;
     let timeout_ms = optional_integer(field(&raw.timeout_ms), "timeoutMs", min, max, &mut issues).unwrap_or(DEFAULT_TIMEOUT_MS);
     let retries = optional_integer(field(&raw.retries), "retries", 0, MAX_RETRIES, &mut issues).unwrap_or(0);
+    let delivery = delivery::parse_delivery(
+        RawDelivery {
+            headers: field(&raw.headers),
+            bcc_address: field(&raw.bcc_address),
+            ip_pool_id: field(&raw.ip_pool_id),
+            unsubscribe_link_type: field(&raw.un_subscribe_link_type),
+            unsubscribe_filter_level: field(&raw.un_subscribe_filter_level),
+            delivery_event_headers: field(&raw.delivery_event_headers),
+        },
+        &mut issues,
+    );
     let warnings = config_warnings(region, click_trace, tag_name.as_deref(), content_type, &templates);
     issues.finish(ErrorCode::InvalidConfig, || Config {
         warnings,
@@ -269,6 +326,7 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
         from_alias,
         region,
         network,
+        signature_version,
         templates,
         endpoint,
         security_token,
@@ -280,6 +338,7 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
         content_type,
         timeout_ms,
         retries,
+        delivery,
     })
 }
 
@@ -303,7 +362,8 @@ fn config_warnings(
         }
         if content_type == ContentType::Html {
             for (i, template) in templates.iter().enumerate() {
-                if !template.content.to_ascii_lowercase().contains("<body") {
+                let content = template.content.as_deref();
+                if content.is_some_and(|content| !content.to_ascii_lowercase().contains("<body")) {
                     warnings.push(
                         format!("templates[{i}].content"),
                         "has no <body> element, and DirectMail tracks clicks only inside one",
@@ -316,7 +376,12 @@ fn config_warnings(
 }
 
 /// One of `choices` by name; `None` when absent, or when wrong after recording why under `key`.
-fn optional_choice<T: Copy>(value: Option<&Value>, key: &str, choices: &[(&str, T)], issues: &mut Issues) -> Option<T> {
+pub(crate) fn optional_choice<T: Copy>(
+    value: Option<&Value>,
+    key: &str,
+    choices: &[(&str, T)],
+    issues: &mut Issues,
+) -> Option<T> {
     let name = optional_string(value, key, issues)?;
     let chosen = choices.iter().find(|(choice, _)| *choice == name).map(|(_, value)| *value);
     if chosen.is_none() {
@@ -381,7 +446,7 @@ fn required_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> Str
     }
 }
 
-fn optional_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<String> {
+pub(crate) fn optional_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<String> {
     value.and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
 }
 
@@ -411,8 +476,11 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
     }
     // Like the reference, name the missing usage types only when every template parsed.
     if complete {
-        let missing: Vec<&str> =
-            REQUIRED_USAGE_TYPES.into_iter().filter(|required| !templates.iter().any(|t| t.usage_type == *required)).collect();
+        // A template for one locale does not stand in for a required type: other locales need one too.
+        let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+            .into_iter()
+            .filter(|required| !templates.iter().any(|t| t.usage_type == *required && t.locale.is_none()))
+            .collect();
         if !missing.is_empty() {
             issues.push("templates", format!("Template with UsageType ({}) should be provided!", missing.join(", ")));
         }
@@ -425,20 +493,39 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
         issues.push(path, format!("expected object, got {}", item.type_name()));
         return None;
     }
-    let mut field = |key: &str, max: usize| -> Option<String> {
+    let problems_before = issues.0.len();
+    let has = |key: &str| present(item.get(key)).is_some();
+    let mut text = |key: &str, max: usize, required: bool| -> Option<String> {
         let field_path = format!("{path}.{key}");
         match present(item.get(key)) {
-            None => {
+            None if required => {
                 issues.push(field_path, "is required");
                 None
             }
+            None => None,
             Some(v) => string_field(v, &field_path, max, issues),
         }
     };
-    let usage_type = field("usageType", MAX_FIELD_BYTES);
-    let subject = field("subject", MAX_TEMPLATE_BYTES);
-    let content = field("content", MAX_TEMPLATE_BYTES);
-    Some(Template { usage_type: usage_type?, subject: subject?, content: content? })
+    // A console template replaces subject and content, so they are required only without one.
+    let console = has("templateId");
+    let usage_type = text("usageType", MAX_FIELD_BYTES, true);
+    let locale = text("locale", MAX_FIELD_BYTES, false);
+    let template_id = text("templateId", MAX_FIELD_BYTES, false);
+    let subject = text("subject", MAX_TEMPLATE_BYTES, !console);
+    let content = text("content", MAX_TEMPLATE_BYTES, !console);
+    if template_id.as_deref().is_some_and(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_graphic())) {
+        issues.push(format!("{path}.templateId"), "must be the id of a DirectMail console template");
+    }
+    if locale.as_deref().is_some_and(|l| l.is_empty() || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) {
+        issues.push(format!("{path}.locale"), "must be a language tag such as en or zh-CN");
+    }
+    (issues.0.len() == problems_before).then(|| Template {
+        usage_type: usage_type.unwrap_or_default(),
+        locale,
+        subject,
+        content,
+        template_id,
+    })
 }
 
 /// Checks an endpoint override: https anywhere, plain http only to loopback (a local emulator).
@@ -534,6 +621,7 @@ pub struct NormalizedConfig<'a> {
     from_alias: Option<&'a str>,
     region_id: &'static str,
     network: &'static str,
+    signature_version: &'static str,
     templates: &'a [Template],
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<&'a str>,
@@ -551,8 +639,25 @@ pub struct NormalizedConfig<'a> {
     content_type: &'static str,
     timeout_ms: u32,
     retries: u32,
+    #[serde(skip_serializing_if = "<[(String, String)]>::is_empty", serialize_with = "serialize_pairs")]
+    headers: &'a [(String, String)],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bcc_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip_pool_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    un_subscribe_link_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    un_subscribe_filter_level: Option<&'static str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    delivery_event_headers: bool,
     #[serde(skip_serializing_if = "<[Issue]>::is_empty")]
     warnings: &'a [Issue],
+}
+
+/// Name-value pairs as one object.
+fn serialize_pairs<S: serde::Serializer>(pairs: &&[(String, String)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(name, value)| (name, value)))
 }
 
 impl Config {
@@ -565,6 +670,7 @@ impl Config {
             from_alias: self.from_alias.as_deref(),
             region_id: self.region.id(),
             network: self.network.id(),
+            signature_version: self.signature_version.id(),
             templates: &self.templates,
             endpoint: self.endpoint.as_deref(),
             security_token: self.security_token.as_ref().map(Secret::expose),
@@ -579,6 +685,12 @@ impl Config {
             },
             timeout_ms: self.timeout_ms,
             retries: self.retries,
+            headers: &self.delivery.headers,
+            bcc_address: self.delivery.bcc_address.as_deref(),
+            ip_pool_id: self.delivery.ip_pool_id.as_deref(),
+            un_subscribe_link_type: self.delivery.unsubscribe_link_type,
+            un_subscribe_filter_level: self.delivery.unsubscribe_filter_level,
+            delivery_event_headers: self.delivery.event_headers,
             warnings: &self.warnings,
         }
     }

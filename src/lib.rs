@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod limits;
 pub mod mailbox;

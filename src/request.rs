@@ -3,11 +3,12 @@
 //! Parameters follow DirectMail's SingleSendMail and public-parameter pages (doc-detail 29444,
 //! 29440) as `@logto/connector-aliyun-dm` 1.6 sends them.
 
-use crate::config::{self, present, Config, ContentType, Template};
+use crate::config::{self, present, Config, ContentType, SignatureVersion, Template};
+use crate::delivery;
 use crate::error::{Error, ErrorCode, Issues};
 use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
 use crate::mailbox;
-use crate::sign::{percent_encode, CanonicalQuery, Method, Signature};
+use crate::sign::{percent_encode, v3, CanonicalQuery, Method, Signature};
 use crate::template::{self, Escape};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
@@ -292,15 +293,17 @@ pub struct RequestContext<'a> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest<'a> {
     pub url: String,
-    /// Every parameter except `Signature`, sorted by name; values borrow from the config and message.
+    /// Every parameter in the body (V2: all but `Signature`), in name order; values borrow from
+    /// the config and message.
     pub params: Vec<(&'static str, Cow<'a, str>)>,
-    pub signature: Signature,
-    /// The form body: the canonical query plus `Signature`.
+    /// The headers to send: `Content-Type`, and for V3 the `x-acs-*` ones and `Authorization`.
+    pub headers: Vec<(&'static str, Cow<'a, str>)>,
+    /// The form body: the canonical query, plus `Signature` for V2.
     pub body: String,
 }
 
-/// Shows the URL and the parameters, but never the security token (a secret), so not the body,
-/// which carries it.
+/// Shows the URL and the parameters, but never the security token (a secret), so not the body
+/// nor the headers, which carry it.
 impl core::fmt::Debug for SignedRequest<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
         let params: Vec<(&str, &str)> = self
@@ -317,6 +320,11 @@ impl SignedRequest<'_> {
     pub const METHOD: &'static str = "POST";
     /// The body's content type.
     pub const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
+
+    /// The request as the dry run returns it and a send hands it to fetch.
+    pub fn http(&self) -> HttpRequest<'_> {
+        HttpRequest { url: &self.url, method: Self::METHOD, headers: Headers(&self.headers), body: &self.body }
+    }
 }
 
 /// `{url, method, headers, body}`: what the dry run returns and what a send hands to fetch.
@@ -324,27 +332,18 @@ impl SignedRequest<'_> {
 pub struct HttpRequest<'a> {
     pub url: &'a str,
     pub method: &'static str,
-    pub headers: FormHeaders,
+    pub headers: Headers<'a>,
     pub body: &'a str,
 }
 
-impl<'a> HttpRequest<'a> {
-    /// The POST of a signed form `body` to `url`.
-    pub fn post(url: &'a str, body: &'a str) -> Self {
-        HttpRequest {
-            url,
-            method: SignedRequest::METHOD,
-            headers: FormHeaders { content_type: SignedRequest::CONTENT_TYPE },
-            body,
-        }
-    }
-}
+/// Header names and values, serialized as one object.
+#[derive(Debug)]
+pub struct Headers<'a>(pub &'a [(&'static str, Cow<'a, str>)]);
 
-/// The one header a send sets.
-#[derive(Debug, Serialize)]
-pub struct FormHeaders {
-    #[serde(rename = "Content-Type")]
-    pub content_type: &'static str,
+impl Serialize for Headers<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (*name, value.as_ref())))
+    }
 }
 
 /// Whether a character could end or start a header line, or hide in one: every C0 and C1 control
@@ -364,41 +363,65 @@ fn header_safe<'a>(s: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
     }
 }
 
+/// What a mail says: a subject and content to render, or a DirectMail console template.
+enum Content<'a> {
+    Text { subject: &'a str, content: &'a str },
+    Console { template_id: &'a str },
+}
+
+/// The template for this send: Logto's custom one, else the config's for the usage type and the
+/// payload's `locale`.
+fn choose_content<'a>(config: &'a Config, message: &Message, ctx: &RequestContext<'a>) -> Result<Content<'a>, Error> {
+    if let Some(custom) = ctx.custom_template {
+        return Ok(Content::Text { subject: &custom.subject, content: &custom.content });
+    }
+    let locale = message.payload.get("locale").and_then(Value::as_str);
+    let not_found = || Error::new(ErrorCode::TemplateNotFound, format!("Cannot find template for type: {}", message.usage_type));
+    let chosen: &Template = template::select(&config.templates, &message.usage_type, locale).ok_or_else(not_found)?;
+    match (&chosen.template_id, &chosen.subject, &chosen.content) {
+        (Some(template_id), _, _) => Ok(Content::Console { template_id }),
+        (None, Some(subject), Some(content)) => Ok(Content::Text { subject, content }),
+        // The config's validation requires one or the other.
+        _ => Err(not_found()),
+    }
+}
+
 /// Picks and renders the template, sets every parameter and signs the request.
 pub fn build_send_mail<'a>(
     config: &'a Config,
     message: &'a Message,
     ctx: &RequestContext<'a>,
 ) -> Result<SignedRequest<'a>, Error> {
-    let chosen = match ctx.custom_template {
-        Some(custom) => (custom.subject.as_str(), custom.content.as_str()),
-        None => template::select(&config.templates, &message.usage_type)
-            .map(|t: &Template| (t.subject.as_str(), t.content.as_str()))
-            .ok_or_else(|| {
-                Error::new(ErrorCode::TemplateNotFound, format!("Cannot find template for type: {}", message.usage_type))
-            })?,
-    };
+    let content = choose_content(config, message, ctx)?;
     let payload = &message.payload;
     let invalid = |field: &str, message: String| Error::invalid(ErrorCode::InvalidRequestParameters, field, message);
     let render = |field: &'static str, text: &str, escape: Escape, max: usize| {
         template::render(text, payload, escape, max).map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
     };
     let content_type = ctx.custom_template.and_then(|c| c.content_type).unwrap_or(config.content_type);
-    // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
-    let (body_param, escape) = match content_type {
-        ContentType::Html => ("HtmlBody", Escape::Html),
-        ContentType::Text => ("TextBody", Escape::None),
+    let (subject, html_body, text_body, console_template) = match content {
+        Content::Console { template_id } => (None, None, None, Some(delivery::template_param(template_id, payload))),
+        Content::Text { subject, content } => {
+            // Header values lose every control and line-separator character (see `breaks_headers`).
+            let subject = header_safe(render("Subject", subject, Escape::None, MAX_HEADER_BYTES)?);
+            let subject_chars = limits::chars(&subject);
+            if subject_chars > MAX_SUBJECT_CHARS {
+                return Err(invalid(
+                    "Subject",
+                    format!("renders to {subject_chars} characters; DirectMail takes at most {MAX_SUBJECT_CHARS}"),
+                ));
+            }
+            // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
+            match content_type {
+                ContentType::Html => {
+                    (Some(subject), Some(render("HtmlBody", content, Escape::Html, MAX_BODY_BYTES)?), None, None)
+                }
+                ContentType::Text => {
+                    (Some(subject), None, Some(render("TextBody", content, Escape::None, MAX_BODY_BYTES)?), None)
+                }
+            }
+        }
     };
-    // Header values lose every control and line-separator character (see `breaks_headers`).
-    let subject = header_safe(render("Subject", chosen.0, Escape::None, MAX_HEADER_BYTES)?);
-    let subject_chars = limits::chars(&subject);
-    if subject_chars > MAX_SUBJECT_CHARS {
-        return Err(invalid(
-            "Subject",
-            format!("renders to {subject_chars} characters; DirectMail takes at most {MAX_SUBJECT_CHARS}"),
-        ));
-    }
-    let body = render(body_param, chosen.1, escape, MAX_BODY_BYTES)?;
     // The i18n template's non-empty sendFrom wins, as in the reference, read as connector-kit's
     // parseSendFrom reads it: `Name <addr>` gives the alias `Name` (DirectMail sends from
     // accountName, whatever address it names). An empty alias is never sent.
@@ -434,47 +457,107 @@ pub fn build_send_mail<'a>(
         Some(mailbox) => (Some(Cow::Owned(mailbox.email)), mailbox.name.map(Cow::Owned)),
         None => (config.reply_address.as_deref().map(Cow::Borrowed), config.reply_address_alias.as_deref().map(Cow::Borrowed)),
     };
-    let (html_body, text_body) = match content_type {
-        ContentType::Html => (Some(body), None),
-        ContentType::Text => (None, Some(body)),
-    };
+    let extra = &config.delivery;
+    let headers = delivery::headers_param(extra, &message.usage_type, payload);
+    let v2 = config.signature_version == SignatureVersion::V2;
+    let common = |value: Cow<'a, str>| v2.then_some(value);
 
-    // Listed in the order the signature sorts them, so its sort has nothing to move.
-    let listed: [(&'static str, Option<Cow<'a, str>>); 22] = [
-        ("AccessKeyId", Some(Cow::Borrowed(&config.access_key_id))),
+    // Listed in the order the signature sorts them, so its sort has nothing to move. The
+    // envelope's common parameters travel in the body with V2 only; V3 carries them in headers.
+    let listed: [(&'static str, Option<Cow<'a, str>>); 28] = [
+        ("AccessKeyId", common(Cow::Borrowed(&config.access_key_id))),
         ("AccountName", Some(Cow::Borrowed(&config.account_name))),
-        ("Action", Some(Cow::Borrowed("SingleSendMail"))),
+        ("Action", common(Cow::Borrowed(ACTION))),
         ("AddressType", Some(Cow::Borrowed("1"))),
+        ("BccAddress", extra.bcc_address.as_deref().map(Cow::Borrowed)),
         ("ClickTrace", config.click_trace.map(|on| Cow::Borrowed(if on { "1" } else { "0" }))),
-        ("Format", Some(Cow::Borrowed("json"))),
+        ("Format", common(Cow::Borrowed("json"))),
         ("FromAlias", from_alias),
+        ("Headers", headers.map(Cow::Owned)),
         ("HtmlBody", html_body.map(Cow::Owned)),
-        ("RegionId", Some(Cow::Borrowed(config.region.id()))),
+        ("IpPoolId", extra.ip_pool_id.as_deref().map(Cow::Borrowed)),
+        ("RegionId", common(Cow::Borrowed(config.region.id()))),
         ("ReplyAddress", reply_address),
         ("ReplyAddressAlias", reply_address_alias.map(header_safe).filter(|alias| !alias.is_empty())),
         ("ReplyToAddress", Some(Cow::Borrowed(if config.reply_to_address { "true" } else { "false" }))),
-        ("SecurityToken", config.security_token.as_ref().map(|t| Cow::Borrowed(t.expose()))),
-        ("SignatureMethod", Some(Cow::Borrowed("HMAC-SHA1"))),
-        ("SignatureNonce", Some(Cow::Borrowed(ctx.nonce.as_str()))),
-        ("SignatureVersion", Some(Cow::Borrowed("1.0"))),
-        ("Subject", Some(subject)),
+        ("SecurityToken", config.security_token.as_ref().and_then(|t| common(Cow::Borrowed(t.expose())))),
+        ("SignatureMethod", common(Cow::Borrowed("HMAC-SHA1"))),
+        ("SignatureNonce", common(Cow::Borrowed(ctx.nonce.as_str()))),
+        ("SignatureVersion", common(Cow::Borrowed("1.0"))),
+        ("Subject", subject),
         ("TagName", config.tag_name.as_deref().map(Cow::Borrowed)),
+        ("Template", console_template.map(Cow::Owned)),
         ("TextBody", text_body.map(Cow::Owned)),
-        ("Timestamp", Some(Cow::Borrowed(ctx.timestamp.as_str()))),
+        ("Timestamp", common(Cow::Borrowed(ctx.timestamp.as_str()))),
         ("ToAddress", Some(Cow::Borrowed(&message.to))),
-        ("Version", Some(Cow::Borrowed("2015-11-23"))),
+        ("UnSubscribeFilterLevel", extra.unsubscribe_filter_level.map(Cow::Borrowed)),
+        ("UnSubscribeLinkType", extra.unsubscribe_link_type.map(Cow::Borrowed)),
+        ("Version", common(Cow::Borrowed(VERSION))),
     ];
     let params: Vec<(&'static str, Cow<'a, str>)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
-
-    let query = CanonicalQuery::new(params.iter().map(|(k, v)| (*k, v.as_ref())));
-    let signature = Signature::of_query(&config.access_key_secret, Method::Post, &query);
-    let encoded_signature = percent_encode(signature.as_str());
-    let mut body = query.into_string();
-    body.reserve_exact("&Signature=".len() + encoded_signature.len());
-    body.push_str("&Signature=");
-    body.push_str(&encoded_signature);
     let url = ctx.endpoint.unwrap_or(config.endpoint()).to_owned();
-    Ok(SignedRequest { url, params, signature, body })
+    let query = CanonicalQuery::new(params.iter().map(|(k, v)| (*k, v.as_ref())));
+    match config.signature_version {
+        SignatureVersion::V2 => {
+            let signature = Signature::of_query(&config.access_key_secret, Method::Post, &query);
+            let encoded_signature = percent_encode(signature.as_str());
+            let mut body = query.into_string();
+            body.reserve_exact("&Signature=".len() + encoded_signature.len());
+            body.push_str("&Signature=");
+            body.push_str(&encoded_signature);
+            let headers = vec![("Content-Type", Cow::Borrowed(SignedRequest::CONTENT_TYPE))];
+            Ok(SignedRequest { url, params, headers, body })
+        }
+        SignatureVersion::V3 => {
+            let body = query.into_string();
+            let headers = sign_v3(config, ctx, &url, &body);
+            Ok(SignedRequest { url, params, headers, body })
+        }
+    }
+}
+
+/// The API and version every request names.
+const ACTION: &str = "SingleSendMail";
+const VERSION: &str = "2015-11-23";
+
+/// The V3 headers for a POST of `body` to `url`, `authorization` last. `host` is signed but not
+/// listed: fetch sends it from the URL, and a Worker may not set it.
+fn sign_v3<'a>(config: &'a Config, ctx: &RequestContext<'a>, url: &str, body: &str) -> Vec<(&'static str, Cow<'a, str>)> {
+    let payload = v3::PayloadHash::of(body.as_bytes());
+    let mut headers: Vec<(&'static str, Cow<'a, str>)> = vec![
+        ("content-type", Cow::Borrowed(SignedRequest::CONTENT_TYPE)),
+        ("x-acs-action", Cow::Borrowed(ACTION)),
+        ("x-acs-content-sha256", Cow::Owned(payload.as_str().to_owned())),
+        ("x-acs-date", Cow::Owned(ctx.timestamp.as_str().to_owned())),
+        ("x-acs-signature-nonce", Cow::Owned(ctx.nonce.as_str().to_owned())),
+        ("x-acs-version", Cow::Borrowed(VERSION)),
+    ];
+    if let Some(token) = &config.security_token {
+        // As Alibaba's SDKs send temporary credentials: the key id and the token, both signed.
+        headers.push(("x-acs-accesskey-id", Cow::Borrowed(&config.access_key_id)));
+        headers.push(("x-acs-security-token", Cow::Borrowed(token.expose())));
+    }
+    let (host, path) = host_and_path(url);
+    let mut signed: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+    signed.push(("host", &host));
+    let canonical = v3::CanonicalRequest::new(Method::Post, path, &[], &signed, &payload);
+    let signature = v3::Signature::new(config.access_key_secret.expose(), &v3::StringToSign::new(&canonical));
+    let authorization = v3::Authorization::new(&config.access_key_id, &canonical, &signature);
+    headers.push(("authorization", Cow::Owned(authorization.into_string())));
+    headers
+}
+
+/// The `Host` header fetch sends for a validated endpoint URL (lower-cased, without a default
+/// port), and the URL's path.
+fn host_and_path(url: &str) -> (String, &str) {
+    let (https, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme.eq_ignore_ascii_case("https"), rest),
+        None => (true, url),
+    };
+    let (authority, path) = rest.find('/').map_or((rest, "/"), |at| rest.split_at(at));
+    let default_port = if https { ":443" } else { ":80" };
+    let host = authority.strip_suffix(default_port).unwrap_or(authority);
+    (host.to_ascii_lowercase(), path)
 }
 
 #[cfg(test)]
@@ -539,7 +622,10 @@ mod tests {
         assert!(names.windows(2).all(|w| w[0] < w[1]));
         assert!(req.body.starts_with("AccessKeyId=testid&AccountName=noreply%40mail.example.com&Action=SingleSendMail"));
         assert!(req.body.contains("&HtmlBody=%3Cp%3EYour%20code%20is%20123456%3C%2Fp%3E&"));
-        assert!(req.body.ends_with(&format!("&Signature={}", crate::sign::percent_encode(req.signature.as_str()))));
+        let query = CanonicalQuery::new(req.params.iter().map(|(k, v)| (*k, v.as_ref())));
+        let signature = Signature::new("testsecret", &crate::sign::StringToSign::new(Method::Post, &query));
+        assert!(req.body.ends_with(&format!("&Signature={}", crate::sign::percent_encode(signature.as_str()))));
+        assert_eq!(req.headers, [("Content-Type", Cow::Borrowed("application/x-www-form-urlencoded"))]);
     }
 
     #[test]
@@ -606,7 +692,7 @@ mod tests {
     #[test]
     fn html_values_are_escaped_and_headers_lose_line_breaks() {
         let mut c = config();
-        c.templates[0].subject = "Hi {{code}}\r\nBcc: x@y.z".into();
+        c.templates[0].subject = Some("Hi {{code}}\r\nBcc: x@y.z".into());
         let m = parse_message(json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"<b>&\n"}}"#)).unwrap();
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
         let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
@@ -621,7 +707,7 @@ mod tests {
     fn every_header_field_loses_controls_and_line_separators() {
         let breaking = "a\u{0}b\u{0B}c\u{0C}d\u{7F}e\u{85}f\u{2028}g\u{2029}h\ti\r\nj";
         let mut c = config();
-        c.templates[0].subject = breaking.into();
+        c.templates[0].subject = Some(breaking.into());
         c.from_alias = Some("A\u{2028}B\u{85}".into());
         c.reply_address_alias = Some(breaking.into());
         let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
@@ -742,5 +828,87 @@ mod tests {
         assert!(Timestamp::from_unix_millis(-1.0).is_none());
         assert!(Timestamp::from_unix_millis(f64::NAN).is_none());
         assert!(Timestamp::parse("2016-10-20 06:27:56Z").is_none());
+    }
+
+    fn config_with(extra: &str) -> Config {
+        let base = r#"{"accessKeyId":"testid","accessKeySecret":"testsecret","accountName":"noreply@mail.example.com",
+            "templates":[{"usageType":"SignIn","subject":"Code {{code}}","content":"<p>{{code}}</p>"},
+            {"usageType":"SignIn","locale":"fr","templateId":"1001"},
+            {"usageType":"Register","subject":"s","content":"c"},{"usageType":"ForgotPassword","subject":"s","content":"c"},
+            {"usageType":"Generic","subject":"s","content":"c"}]"#;
+        parse_config(&json(&format!("{base}{extra}}}"))).unwrap()
+    }
+
+    #[test]
+    fn v3_moves_the_envelope_to_signed_headers() {
+        let c = config_with(r#","signatureVersion":"v3","securityToken":"tok-123""#);
+        let (n, t) = (Nonce::parse("n-1").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let m = message("SignIn");
+        let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
+        let names: Vec<&str> = req.params.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["AccountName", "AddressType", "HtmlBody", "ReplyToAddress", "Subject", "ToAddress"]);
+        assert!(!req.body.contains("Signature") && !req.body.contains("tok-123"), "{}", req.body);
+        let header = |name: &str| req.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_ref());
+        assert_eq!(header("x-acs-action"), Some("SingleSendMail"));
+        assert_eq!(header("x-acs-version"), Some("2015-11-23"));
+        assert_eq!(header("x-acs-date"), Some("2024-01-02T03:04:05Z"));
+        assert_eq!(header("x-acs-signature-nonce"), Some("n-1"));
+        assert_eq!(header("x-acs-security-token"), Some("tok-123"));
+        assert_eq!(header("x-acs-accesskey-id"), Some("testid"));
+        assert_eq!(header("x-acs-content-sha256"), Some(v3::PayloadHash::of(req.body.as_bytes()).as_str()));
+        assert_eq!(header("host"), None, "fetch sets Host from the URL");
+        // The authorization signs every header sent, plus the host fetch will send.
+        let mut signed: Vec<(&str, &str)> =
+            req.headers.iter().filter(|(n, _)| *n != "authorization").map(|(n, v)| (*n, v.as_ref())).collect();
+        signed.push(("host", "dm.aliyuncs.com"));
+        let expected =
+            v3::sign(Method::Post, "/", &[], &signed, &v3::PayloadHash::of(req.body.as_bytes()), "testid", "testsecret");
+        assert_eq!(header("authorization"), Some(expected.authorization.as_str()));
+        assert!(expected.authorization.as_str().contains(
+            "SignedHeaders=content-type;host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;\
+             x-acs-security-token;x-acs-signature-nonce;x-acs-version,"
+        ));
+        assert!(!format!("{req:?}").contains("tok-123"));
+    }
+
+    #[test]
+    fn the_host_is_signed_as_fetch_sends_it() {
+        assert_eq!(host_and_path("https://DM.aliyuncs.com:443/"), ("dm.aliyuncs.com".into(), "/"));
+        assert_eq!(host_and_path("http://127.0.0.1:8787/dm/"), ("127.0.0.1:8787".into(), "/dm/"));
+        assert_eq!(host_and_path("http://[::1]:80/"), ("[::1]".into(), "/"));
+    }
+
+    #[test]
+    fn the_newer_parameters_are_sent_when_configured() {
+        let c = config_with(
+            r#","headers":{"X-User-Trace":"t1"},"deliveryEventHeaders":true,"bccAddress":["audit@example.com"],
+            "ipPoolId":"pool-1","unSubscribeLinkType":"default","unSubscribeFilterLevel":"mailfrom""#,
+        );
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let m = parse_message(json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"1","user":{"id":"u1"}}}"#)).unwrap();
+        let req = build_send_mail(&c, &m, &fixed(&n, &t)).unwrap();
+        assert_eq!(get(&req, "BccAddress"), Some("audit@example.com"));
+        assert_eq!(get(&req, "IpPoolId"), Some("pool-1"));
+        assert_eq!(get(&req, "UnSubscribeLinkType"), Some("default"));
+        assert_eq!(get(&req, "UnSubscribeFilterLevel"), Some("mailfrom"));
+        assert_eq!(
+            get(&req, "Headers"),
+            Some(r#"{"X-User-Trace":"t1","X-User-Notify-Logto-Usage-Type":"SignIn","X-User-Notify-Logto-User-Id":"u1"}"#)
+        );
+        let names: Vec<&str> = req.params.iter().map(|(n, _)| *n).collect();
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "listed in signing order: {names:?}");
+    }
+
+    #[test]
+    fn a_console_template_replaces_subject_and_body_for_its_locale() {
+        let c = config_with("");
+        let (n, t) = (Nonce::parse("n").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap());
+        let fr = parse_message(json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"42","locale":"fr-CA"}}"#)).unwrap();
+        let req = build_send_mail(&c, &fr, &fixed(&n, &t)).unwrap();
+        assert_eq!(get(&req, "Template"), Some(r#"{"TemplateData":{"code":"42","locale":"fr-CA"},"TemplateId":"1001"}"#));
+        assert_eq!((get(&req, "Subject"), get(&req, "HtmlBody")), (None, None));
+        let en = parse_message(json(r#"{"to":"a@b.c","type":"SignIn","payload":{"code":"42","locale":"en"}}"#)).unwrap();
+        let req = build_send_mail(&c, &en, &fixed(&n, &t)).unwrap();
+        assert_eq!((get(&req, "Template"), get(&req, "Subject")), (None, Some("Code 42")));
     }
 }

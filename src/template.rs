@@ -4,9 +4,28 @@
 use crate::config::Template;
 use crate::value::{write_js_number, Value};
 
-/// The config template for `usage_type`, else the config's `Generic` one.
-pub fn select<'a>(templates: &'a [Template], usage_type: &str) -> Option<&'a Template> {
-    templates.iter().find(|t| t.usage_type == usage_type).or_else(|| templates.iter().find(|t| t.usage_type == "Generic"))
+/// The config template for `usage_type`, else the config's `Generic` one. Among a type's
+/// templates, the one for `locale` wins (`zh-CN`, case aside), then one for its language (`zh`),
+/// then the one for any locale.
+pub fn select<'a>(templates: &'a [Template], usage_type: &str, locale: Option<&str>) -> Option<&'a Template> {
+    let language = locale.and_then(|l| l.split('-').next());
+    let of_type = |usage: &str| {
+        let mut exact = None;
+        let mut same_language = None;
+        let mut any = None;
+        for t in templates.iter().filter(|t| t.usage_type == usage) {
+            match t.locale.as_deref() {
+                None => any = any.or(Some(t)),
+                Some(l) if locale.is_some_and(|locale| l.eq_ignore_ascii_case(locale)) => exact = exact.or(Some(t)),
+                Some(l) if language.is_some_and(|language| l.eq_ignore_ascii_case(language)) => {
+                    same_language = same_language.or(Some(t))
+                }
+                Some(_) => {}
+            }
+        }
+        exact.or(same_language).or(any)
+    };
+    of_type(usage_type).or_else(|| of_type("Generic"))
 }
 
 /// How a payload value is written into the output.
@@ -223,12 +242,42 @@ mod tests {
         assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, 1000).is_ok());
     }
 
+    fn template(usage: &str, locale: Option<&str>) -> Template {
+        let name = format!("{usage}/{}", locale.unwrap_or("*"));
+        Template {
+            usage_type: usage.into(),
+            locale: locale.map(Into::into),
+            subject: Some(name),
+            content: None,
+            template_id: None,
+        }
+    }
+
+    fn chosen(all: &[Template], usage: &str, locale: Option<&str>) -> Option<String> {
+        select(all, usage, locale).and_then(|t| t.subject.clone())
+    }
+
     #[test]
     fn selects_type_then_generic() {
-        let t = |u: &str| Template { usage_type: u.into(), subject: u.into(), content: String::new() };
-        let all = [t("SignIn"), t("Generic")];
-        assert_eq!(select(&all, "SignIn").map(|t| t.subject.as_str()), Some("SignIn"));
-        assert_eq!(select(&all, "BindMfa").map(|t| t.subject.as_str()), Some("Generic"));
-        assert_eq!(select(&all[..1], "BindMfa"), None);
+        let all = [template("SignIn", None), template("Generic", None)];
+        assert_eq!(chosen(&all, "SignIn", None).as_deref(), Some("SignIn/*"));
+        assert_eq!(chosen(&all, "BindMfa", Some("fr")).as_deref(), Some("Generic/*"));
+        assert_eq!(select(&all[..1], "BindMfa", None), None);
+    }
+
+    #[test]
+    fn selects_the_locale_then_its_language_then_any() {
+        let all = [
+            template("SignIn", Some("zh")),
+            template("SignIn", None),
+            template("SignIn", Some("zh-TW")),
+            template("Generic", Some("fr")),
+            template("Generic", None),
+        ];
+        assert_eq!(chosen(&all, "SignIn", Some("zh-tw")).as_deref(), Some("SignIn/zh-TW"));
+        assert_eq!(chosen(&all, "SignIn", Some("zh-CN")).as_deref(), Some("SignIn/zh"));
+        assert_eq!(chosen(&all, "SignIn", Some("en")).as_deref(), Some("SignIn/*"));
+        assert_eq!(chosen(&all, "SignIn", None).as_deref(), Some("SignIn/*"));
+        assert_eq!(chosen(&all, "BindMfa", Some("fr-CA")).as_deref(), Some("Generic/fr"));
     }
 }

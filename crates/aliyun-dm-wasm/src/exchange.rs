@@ -6,8 +6,9 @@
 
 use crate::convert::{self, get, method};
 use aliyun_dm::redact::Redactor;
+use aliyun_dm::request::HttpRequest;
 use aliyun_dm::response::{RawReply, BODY_EXCERPT_BYTES};
-use aliyun_dm::{Error, ErrorCode, SignedRequest};
+use aliyun_dm::{Error, ErrorCode};
 use js_sys::{Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, RequestInit, RequestRedirect};
@@ -25,22 +26,24 @@ extern "C" {
     fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
 }
 
-/// Calls `fetch(url, init)` with a POST of `body`; returns what fetch returned (a promise of a
+/// Calls `fetch(url, init)` with `request`; returns what fetch returned (a promise of a
 /// Response), or a typed error if it threw, with `redactor`'s credentials taken out.
 pub fn start(
-    url: &str,
-    body: &str,
+    request: &HttpRequest,
     fetch: &Function,
     signal: Option<&AbortSignal>,
     redactor: &Redactor,
 ) -> Result<JsValue, JsValue> {
+    let url = request.url;
     let init = RequestInit::new();
-    init.set_method(SignedRequest::METHOD);
+    init.set_method(request.method);
     // A plain object: a web_sys::Headers would make Node load its fetch implementation up front.
     let headers = Object::new();
-    let _ = Reflect::set(&headers, &"Content-Type".into(), &SignedRequest::CONTENT_TYPE.into());
+    for (name, value) in request.headers.0 {
+        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+    }
     init.set_headers_record_from_str_to_str(&headers);
-    init.set_body(&JsValue::from_str(body));
+    init.set_body(&JsValue::from_str(request.body));
     // A followed 307 would re-POST the signed body, token included, to whatever host it names.
     init.set_redirect(RequestRedirect::Manual);
     if let Some(signal) = signal {

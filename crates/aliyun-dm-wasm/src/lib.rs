@@ -15,7 +15,8 @@ use aliyun_dm::redact::Redactor;
 use aliyun_dm::sign::{self, Method};
 use aliyun_dm::template::{self, Escape};
 use aliyun_dm::{
-    Config, Error, ErrorCode, Message, Nonce, Options, RawConfig, RawMessage, RawOptions, RequestContext, Timestamp, Value,
+    Config, Error, ErrorCode, Message, Nonce, Options, RawConfig, RawMessage, RawOptions, RequestContext, SignedRequest,
+    Timestamp, Value,
 };
 use js_sys::{Function, JsString};
 use serde::Serialize;
@@ -125,8 +126,7 @@ impl DirectMail {
 
     /// The dry run: the signed request `{url, method, headers, body}`, not sent.
     pub fn build(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let (url, body) = self.sign(message, options)?;
-        convert::write(&aliyun_dm::request::HttpRequest::post(&url, &body))
+        self.with_signed(message, options, |signed| convert::write(&signed.http()))
     }
 
     /// Starts one attempt: signs with a fresh nonce and timestamp, and hands the request to the
@@ -139,8 +139,9 @@ impl DirectMail {
         fetch: Function,
         signal: Option<AbortSignal>,
     ) -> Result<JsValue, JsValue> {
-        let (url, body) = self.sign(message, options)?;
-        exchange::start(&url, &body, &fetch, signal.as_ref(), &self.config.redactor)
+        self.with_signed(message, options, |signed| {
+            exchange::start(&signed.http(), &fetch, signal.as_ref(), &self.config.redactor)
+        })
     }
 
     /// Turns what an attempt to `url` got back (see `exchange::finish`) into `{EnvId, RequestId}`,
@@ -149,8 +150,13 @@ impl DirectMail {
         exchange::finish(url, &outcome, &self.config.redactor)
     }
 
-    /// Reads the message and options, renders and signs: the URL and the form body.
-    fn sign(&self, message: JsValue, options: JsValue) -> Result<(String, String), JsValue> {
+    /// Reads the message and options, renders and signs, and hands the signed request to `then`.
+    fn with_signed<R>(
+        &self,
+        message: JsValue,
+        options: JsValue,
+        then: impl FnOnce(&SignedRequest) -> Result<R, JsValue>,
+    ) -> Result<R, JsValue> {
         let SendInput { message, options } = read_send_input(message, options)?;
         let nonce = match options.nonce {
             Some(nonce) => nonce,
@@ -167,7 +173,7 @@ impl DirectMail {
             endpoint: options.endpoint.as_deref(),
         };
         let signed = aliyun_dm::build_send_mail(&self.config, &message, &ctx).map_err(|e| convert::error(&e))?;
-        Ok((signed.url, signed.body))
+        then(&signed)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Aliyun RPC signature, "SignatureVersion 1.0" with HMAC-SHA1, one type per stage.
+//! Aliyun RPC signatures, one type per stage: "SignatureVersion 1.0" with HMAC-SHA1 here (what
+//! Aliyun's SDK pages now call V2), and `ACS3-HMAC-SHA256` in [`v3`].
 //!
 //! Sources: DirectMail "Request signatures" (doc-detail 29442) and the RPC signature page
 //! (doc-detail 28139).
@@ -8,6 +9,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 extern crate alloc;
+
+pub mod v3;
 
 use alloc::string::String;
 use alloc::vec;
