@@ -20,7 +20,13 @@ fn main() {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&i.to_le_bytes());
         let nonce = Nonce::uuid_v4(bytes);
-        let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: timestamp.as_ref()?, endpoint: None };
+        let ctx = RequestContext {
+            custom_template: None,
+            nonce: &nonce,
+            timestamp: timestamp.as_ref()?,
+            endpoint: None,
+            number_text: aliyun_dm::value::write_js_number,
+        };
         let request = build_send_mail(&config, &message, &ctx).ok()?;
         black_box(request.body.len());
         parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.redactor).ok()
@@ -32,7 +38,13 @@ fn main() {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&i.to_le_bytes());
         let nonce = Nonce::uuid_v4(bytes);
-        let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: timestamp.as_ref()?, endpoint: None };
+        let ctx = RequestContext {
+            custom_template: None,
+            nonce: &nonce,
+            timestamp: timestamp.as_ref()?,
+            endpoint: None,
+            number_text: aliyun_dm::value::write_js_number,
+        };
         let request = build_send_mail(config.as_ref()?, &message, &ctx).ok()?;
         black_box(request.body.len());
         parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.as_ref()?.redactor).ok()

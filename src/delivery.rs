@@ -8,8 +8,8 @@
 use crate::config::{optional_choice, optional_string, string_field, MAX_FIELD_BYTES};
 use crate::error::Issues;
 use crate::limits;
-use crate::value::{write_js_number, Value};
-use std::collections::BTreeMap;
+use crate::template::NumberText;
+use crate::value::Value;
 
 /// Most headers DirectMail takes in `Headers`; it ignores any beyond.
 pub const MAX_HEADERS: usize = 10;
@@ -153,10 +153,12 @@ fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
 
 /// The `Headers` parameter for one mail: the config's headers, then the event headers with the
 /// usage type and the payload's `application.id` and `user.id` when present. `None` when empty.
-pub fn headers_param(delivery: &Delivery, usage_type: &str, payload: &Value) -> Option<String> {
+pub fn headers_param(delivery: &Delivery, usage_type: &str, payload: &Value, number: NumberText) -> Option<String> {
     let mut all: Vec<(&str, String)> = delivery.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
     if delivery.event_headers {
-        let id = |key: &str| payload.get(key).and_then(|v| v.get("id")).and_then(scalar_text).filter(|s| is_header_value(s));
+        let id = |key: &str| {
+            payload.get(key).and_then(|v| v.get("id")).and_then(|v| scalar_text(v, number)).filter(|s| is_header_value(s))
+        };
         let [usage, application, user] = EVENT_HEADERS;
         all.push((usage, usage_type.to_owned()));
         if let Some(application_id) = id("application") {
@@ -171,9 +173,9 @@ pub fn headers_param(delivery: &Delivery, usage_type: &str, payload: &Value) -> 
 
 /// The `Template` parameter: `{"TemplateData":{…},"TemplateId":"…"}` as the SDK writes it, with
 /// the payload's scalar values, nested ones under dotted keys (`application.name`).
-pub fn template_param(template_id: &str, payload: &Value) -> String {
-    let mut data = BTreeMap::new();
-    flatten(payload, String::new(), &mut data);
+pub fn template_param(template_id: &str, payload: &Value, number: NumberText) -> String {
+    let mut data = Vec::new();
+    flatten(payload, "", number, &mut data);
     let mut out = String::from("{");
     if !data.is_empty() {
         out.push_str("\"TemplateData\":");
@@ -187,32 +189,28 @@ pub fn template_param(template_id: &str, payload: &Value) -> String {
 }
 
 /// A scalar as JS `String(value)` writes it; objects, arrays and null have none.
-fn scalar_text(value: &Value) -> Option<String> {
+fn scalar_text(value: &Value, number: NumberText) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => {
             let mut out = String::new();
-            write_js_number(&mut out, *n);
+            number(&mut out, *n);
             Some(out)
         }
         Value::Null | Value::Array(_) | Value::Object(_) => None,
     }
 }
 
-/// Every scalar under `value`, keyed by its dotted path (depth is bounded by [`Value`]'s reader).
-fn flatten(value: &Value, prefix: String, out: &mut BTreeMap<String, String>) {
-    match value {
-        Value::Object(entries) => {
-            for (key, child) in entries {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-                flatten(child, path, out);
-            }
-        }
-        scalar => {
-            if let (false, Some(text)) = (prefix.is_empty(), scalar_text(scalar)) {
-                out.insert(prefix, text);
-            }
+/// Every scalar under the object `value`, with its dotted path, in key order at each level (depth
+/// is bounded by [`Value`]'s reader).
+fn flatten(value: &Value, prefix: &str, number: NumberText, out: &mut Vec<(String, String)>) {
+    let Value::Object(entries) = value else { return };
+    for (key, child) in entries {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match scalar_text(child, number) {
+            Some(text) => out.push((path, text)),
+            None => flatten(child, &path, number, out),
         }
     }
 }
@@ -240,6 +238,7 @@ fn json_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::write_js_number;
 
     fn value(s: &str) -> Value {
         serde_json::from_str(s).unwrap()
@@ -321,23 +320,23 @@ mod tests {
         let (d, _) = parse(r#"{"headers":{"X-User-A":"\"q\""},"deliveryEventHeaders":true}"#);
         let payload = value(r#"{"code":"1","application":{"id":"app1","name":"A"},"user":{"id":42}}"#);
         assert_eq!(
-            headers_param(&d, "SignIn", &payload).unwrap(),
+            headers_param(&d, "SignIn", &payload, write_js_number).unwrap(),
             r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"SignIn","X-User-Notify-Logto-Application-Id":"app1","X-User-Notify-Logto-User-Id":"42"}"#
         );
         assert_eq!(
-            headers_param(&d, "Generic", &value("{}")).unwrap(),
+            headers_param(&d, "Generic", &value("{}"), write_js_number).unwrap(),
             r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"Generic"}"#
         );
-        assert_eq!(headers_param(&Delivery::default(), "SignIn", &payload), None);
+        assert_eq!(headers_param(&Delivery::default(), "SignIn", &payload, write_js_number), None);
     }
 
     #[test]
     fn the_template_parameter_is_written_as_the_sdk_writes_it() {
         let payload = value(r#"{"code":"12 34","application":{"name":"é\"A"},"n":1.5,"x":null,"l":[1]}"#);
         assert_eq!(
-            template_param("1001", &payload),
+            template_param("1001", &payload, write_js_number),
             r#"{"TemplateData":{"application.name":"é\"A","code":"12 34","n":"1.5"},"TemplateId":"1001"}"#
         );
-        assert_eq!(template_param("7", &value("{}")), r#"{"TemplateId":"7"}"#);
+        assert_eq!(template_param("7", &value("{}"), write_js_number), r#"{"TemplateId":"7"}"#);
     }
 }

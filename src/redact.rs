@@ -33,7 +33,7 @@ impl Redactor {
     pub fn new<'a>(credentials: impl IntoIterator<Item = &'a str>) -> Self {
         let mut needles: Vec<String> =
             credentials.into_iter().filter(|c| c.len() >= MIN_CREDENTIAL_BYTES).flat_map(forms).collect();
-        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        needles.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         needles.dedup();
         Redactor { needles }
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorCode, Issues};
 use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RECIPIENTS, MAX_SUBJECT_CHARS};
 use crate::mailbox;
 use crate::sign::{percent_encode, v3, CanonicalQuery, Method, Signature};
-use crate::template::{self, Escape};
+use crate::template::{self, Escape, NumberText};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -287,6 +287,8 @@ pub struct RequestContext<'a> {
     pub timestamp: &'a Timestamp,
     /// Overrides the config's endpoint, such as for a dry run against an emulator.
     pub endpoint: Option<&'a str>,
+    /// How payload numbers are written (see [`NumberText`]).
+    pub number_text: NumberText,
 }
 
 /// A signed `SingleSendMail` request, ready for the host's fetch.
@@ -396,11 +398,14 @@ pub fn build_send_mail<'a>(
     let payload = &message.payload;
     let invalid = |field: &str, message: String| Error::invalid(ErrorCode::InvalidRequestParameters, field, message);
     let render = |field: &'static str, text: &str, escape: Escape, max: usize| {
-        template::render(text, payload, escape, max).map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
+        template::render(text, payload, escape, ctx.number_text, max)
+            .map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
     };
     let content_type = ctx.custom_template.and_then(|c| c.content_type).unwrap_or(config.content_type);
     let (subject, html_body, text_body, console_template) = match content {
-        Content::Console { template_id } => (None, None, None, Some(delivery::template_param(template_id, payload))),
+        Content::Console { template_id } => {
+            (None, None, None, Some(delivery::template_param(template_id, payload, ctx.number_text)))
+        }
         Content::Text { subject, content } => {
             // Header values lose every control and line-separator character (see `breaks_headers`).
             let subject = header_safe(render("Subject", subject, Escape::None, MAX_HEADER_BYTES)?);
@@ -458,7 +463,7 @@ pub fn build_send_mail<'a>(
         None => (config.reply_address.as_deref().map(Cow::Borrowed), config.reply_address_alias.as_deref().map(Cow::Borrowed)),
     };
     let extra = &config.delivery;
-    let headers = delivery::headers_param(extra, &message.usage_type, payload);
+    let headers = delivery::headers_param(extra, &message.usage_type, payload, ctx.number_text);
     let v2 = config.signature_version == SignatureVersion::V2;
     let common = |value: Cow<'a, str>| v2.then_some(value);
 
@@ -586,7 +591,7 @@ mod tests {
     }
 
     fn fixed<'a>(nonce: &'a Nonce, ts: &'a Timestamp) -> RequestContext<'a> {
-        RequestContext { custom_template: None, nonce, timestamp: ts, endpoint: None }
+        RequestContext { custom_template: None, nonce, timestamp: ts, endpoint: None, number_text: crate::value::write_js_number }
     }
 
     #[test]

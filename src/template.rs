@@ -2,7 +2,7 @@
 //! (`replaceSendMessageHandlebars` and `getConfigTemplateByType` in `@logto/connector-kit` 5.x).
 
 use crate::config::Template;
-use crate::value::{write_js_number, Value};
+use crate::value::Value;
 
 /// The config template for `usage_type`, else the config's `Generic` one. Among a type's
 /// templates, the one for `locale` wins (`zh-CN`, case aside), then one for its language (`zh`),
@@ -37,6 +37,11 @@ pub enum Escape {
     Html,
 }
 
+/// Writes a number as JS `String(number)` does. Native callers pass
+/// [`write_js_number`](crate::value::write_js_number); the wasm binding passes the host's own
+/// `Number.prototype.toString`, so that no number formatting is compiled into the wasm.
+pub type NumberText = fn(&mut String, f64);
+
 /// Rendering stopped because the output grew past the allowed size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooLarge;
@@ -45,7 +50,7 @@ pub struct TooLarge;
 ///
 /// A placeholder whose root key is absent stays as it is; a present root with a missing or null
 /// path renders as the empty string; anything else as JS `String(value)` would.
-pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, TooLarge> {
+pub fn render(template: &str, payload: &Value, escape: Escape, number: NumberText, max_bytes: usize) -> Result<String, TooLarge> {
     let mut out = String::with_capacity(template.len().min(max_bytes));
     // Template text before `copied` is in `out`; the search for `{{` resumes at `from`.
     let (mut copied, mut from) = (0, 0);
@@ -56,7 +61,7 @@ pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize)
             continue;
         };
         out.push_str(template.get(copied..open).unwrap_or(""));
-        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape);
+        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape, number);
         (copied, from) = (end, end);
         if out.len() > max_bytes {
             return Err(TooLarge);
@@ -110,7 +115,7 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
     key.as_bytes().split(|&b| b == b'.').map(|part| core::str::from_utf8(part).unwrap_or(""))
 }
 
-fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) {
+fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape, number: NumberText) {
     let root = key_parts(key).next().unwrap_or("");
     // connector-kit uses `root in payload`; JSON payloads have no prototype, so own keys decide.
     if root.is_empty() || payload.get(root).is_none() {
@@ -119,7 +124,7 @@ fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, e
     }
     match resolve(payload, key) {
         Resolved::Missing => {}
-        Resolved::Value(v) => write_js_string(out, v, escape),
+        Resolved::Value(v) => write_js_string(out, v, escape, number),
         Resolved::Length(n) => out.push_str(&n.to_string()),
     }
 }
@@ -162,11 +167,11 @@ fn array_index(part: &str) -> Option<usize> {
 }
 
 /// Writes `value` as JS `String(value)` does (null/undefined as `""`, as `?? ''` and `join` do).
-pub fn write_js_string(out: &mut String, value: &Value, escape: Escape) {
+pub fn write_js_string(out: &mut String, value: &Value, escape: Escape, number: NumberText) {
     match value {
         Value::Null => {}
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_js_number(out, *n),
+        Value::Number(n) => number(out, *n),
         Value::String(s) => match escape {
             Escape::None => out.push_str(s),
             Escape::Html => push_html_escaped(out, s),
@@ -176,7 +181,7 @@ pub fn write_js_string(out: &mut String, value: &Value, escape: Escape) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_js_string(out, item, escape);
+                write_js_string(out, item, escape, number);
             }
         }
         Value::Object(_) => out.push_str("[object Object]"),
@@ -206,13 +211,14 @@ fn push_html_escaped(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::write_js_number;
 
     fn json(s: &str) -> Value {
         serde_json::from_str(s).unwrap()
     }
 
     fn r(template: &str, payload: &str) -> String {
-        render(template, &json(payload), Escape::None, usize::MAX).unwrap()
+        render(template, &json(payload), Escape::None, write_js_number, usize::MAX).unwrap()
     }
 
     #[test]
@@ -231,15 +237,15 @@ mod tests {
 
     #[test]
     fn html_escape_applies_to_values_only() {
-        let out = render("<b>{{name}}</b>", &json(r#"{"name":"<i>&'\""}"#), Escape::Html, usize::MAX).unwrap();
+        let out = render("<b>{{name}}</b>", &json(r#"{"name":"<i>&'\""}"#), Escape::Html, write_js_number, usize::MAX).unwrap();
         assert_eq!(out, "<b>&lt;i&gt;&amp;&#39;&quot;</b>");
     }
 
     #[test]
     fn stops_when_output_exceeds_the_cap() {
         let payload = json(r#"{"a":"0123456789"}"#);
-        assert_eq!(render(&"{{a}}".repeat(100), &payload, Escape::None, 999), Err(TooLarge));
-        assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, 1000).is_ok());
+        assert_eq!(render(&"{{a}}".repeat(100), &payload, Escape::None, write_js_number, 999), Err(TooLarge));
+        assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, write_js_number, 1000).is_ok());
     }
 
     fn template(usage: &str, locale: Option<&str>) -> Template {

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let (Some(nonce), Some(timestamp)) = (Nonce::parse("n"), Timestamp::parse("2024-01-01T00:00:00Z")) else {
         return;
     };
-    let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: &timestamp, endpoint: None };
+    let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: &timestamp, endpoint: None, number_text: aliyun_dm::value::write_js_number };
     if let Ok(request) = build_send_mail(&config, &message, &ctx) {
         assert!(request.params.iter().all(|(k, v)| *k != "FromAlias" || !v.is_empty()));
         assert!(request.body.is_ascii());

@@ -171,9 +171,19 @@ impl DirectMail {
             nonce: &nonce,
             timestamp: &timestamp,
             endpoint: options.endpoint.as_deref(),
+            number_text: host_number_text,
         };
         let signed = aliyun_dm::build_send_mail(&self.config, &message, &ctx).map_err(|e| convert::error(&e))?;
         then(&signed)
+    }
+}
+
+/// A payload number as the host's `Number.prototype.toString` writes it, which is `String(n)`
+/// exactly; the core's own formatter would add about 8 KB of float formatting to the wasm.
+fn host_number_text(out: &mut String, n: f64) {
+    // Radix 10 is always valid, so the host does not throw.
+    if let Ok(text) = js_sys::Number::from(n).to_string_with_radix(10) {
+        out.push_str(&String::from(text));
     }
 }
 
@@ -187,7 +197,7 @@ pub fn render_template(text: &JsString, payload: JsValue, html: bool) -> Result<
         return Err(convert::error(&Error::invalid(code, "payload", format!("expected an object, got {}", payload.type_name()))));
     }
     let escape = if html { Escape::Html } else { Escape::None };
-    template::render(&text, &payload, escape, MAX_BODY_BYTES)
+    template::render(&text, &payload, escape, host_number_text, MAX_BODY_BYTES)
         .map_err(|_| convert::error(&Error::invalid(code, "template", format!("renders to more than {MAX_BODY_BYTES} bytes"))))
 }
 
