@@ -1,7 +1,8 @@
 // A local DirectMail emulator for demos and tests: it serves SingleSendMail on POST / over loopback,
-// verifies the RPC signature with its own node:crypto code (not the connector's), checks the
-// Timestamp window, nonce replay, required parameters and field limits, and answers as Aliyun does.
-import { createHmac, randomInt, randomUUID } from 'node:crypto';
+// verifies the RPC signature (V2, HMAC-SHA1) or the V3 one (ACS3-HMAC-SHA256) with its own
+// node:crypto code (not the connector's), checks the Timestamp or x-acs-date window, nonce replay,
+// required parameters and field limits, and answers as Aliyun does.
+import { createHash, createHmac, randomInt, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
 /** Aliyun accepts a Timestamp within 15 minutes of its own clock. */
@@ -11,7 +12,13 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 const REQUIRED = ['Action', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'Version'];
-const SEND_MAIL_REQUIRED = ['AccountName', 'AddressType', 'ReplyToAddress', 'ToAddress', 'Subject'];
+const SEND_MAIL_REQUIRED = ['AccountName', 'AddressType', 'ReplyToAddress', 'ToAddress'];
+/** The headers a V3 request must sign (and `x-acs-security-token` when it sends one). */
+const V3_SIGNED = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'];
+const V3_AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/;
+const STANDARD_HEADERS = ['message-id', 'list-unsubscribe', 'list-unsubscribe-post'];
+const UNSUBSCRIBE_LINK_TYPES = ['disabled', 'default'];
+const UNSUBSCRIBE_FILTER_LEVELS = ['disabled', 'default', 'mailfrom', 'mailfrom_domain', 'edm_id'];
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 /** RFC 3986 encoding as Aliyun's RPC signature defines it. */
@@ -40,6 +47,23 @@ export function verifySignedBody(body, accessKeys, method = 'POST') {
   return secret !== undefined && params.Signature === expectedSignature(method, params, secret);
 }
 
+/** The V3 canonical request: method, path, sorted encoded query, signed headers, payload hash. */
+export function canonicalRequestV3(method, path, query, headers, signedHeaders, payloadHash) {
+  const canonicalQuery = Object.keys(query)
+    .sort()
+    .map((key) => `${percentEncode(key)}=${percentEncode(query[key])}`)
+    .join('&');
+  const canonicalHeaders = signedHeaders.map((name) => `${name}:${String(headers[name] ?? '').trim()}\n`).join('');
+  const canonicalPath = path.split('/').map(percentEncode).join('/') || '/';
+  return `${method}\n${canonicalPath}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders.join(';')}\n${payloadHash}`;
+}
+
+/** The V3 signature Aliyun would compute: hex HMAC-SHA256 of the hashed canonical request. */
+export function expectedSignatureV3(canonicalRequest, secret) {
+  const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  return createHmac('sha256', secret).update(stringToSign).digest('hex');
+}
+
 class AliyunError extends Error {
   constructor(status, code, message) {
     super(message);
@@ -58,52 +82,151 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
  * @param {string[]} [options.senders] Sender addresses it knows; any address when omitted.
  * @param {string} [options.host] A loopback address to bind.
  * @param {() => number} [options.now] The emulator's clock, in milliseconds.
+ * @param {Record<string, string>} [options.templates] Console template ids it knows, to their names;
+ *   any id when omitted.
  */
-export async function startEmulator({ accessKeys = { testid: 'testsecret' }, senders, host = '127.0.0.1', now = Date.now } = {}) {
+export async function startEmulator({ accessKeys = { testid: 'testsecret' }, senders, templates, host = '127.0.0.1', now = Date.now } = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   const mails = [];
   const requests = [];
   const usedNonces = new Set();
   const scripted = [];
 
-  /** Validates one SingleSendMail call and returns the stored mail, or throws AliyunError. */
-  function handle(method, params) {
+  const missing = (key) =>
+    new AliyunError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
+
+  /** Checks a time against the window, and a nonce against replay once the request is authentic. */
+  function checkTime(text) {
+    const time = TIMESTAMP.exec(text) ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(time)) throw new AliyunError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.');
+    if (Math.abs(now() - time) > TIMESTAMP_WINDOW_MS) throw new AliyunError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
+  }
+  function useNonce(accessKeyId, nonce) {
+    const nonceKey = `${accessKeyId}:${nonce}`;
+    if (usedNonces.has(nonceKey)) throw new AliyunError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+    usedNonces.add(nonceKey);
+  }
+
+  /** Authenticates a V3 request (`Authorization: ACS3-HMAC-SHA256 …`); returns its action and version. */
+  function authenticateV3(request, body, params) {
+    const headers = request.headers;
+    const match = V3_AUTHORIZATION.exec(headers.authorization);
+    if (!match) throw new AliyunError(400, 'InvalidAuthorization', 'Specified Authorization header is not well formatted.');
+    const [, accessKeyId, signedList, signature] = match;
+    const signedHeaders = signedList.split(';');
+    const mustSign = [...V3_SIGNED, ...(headers['x-acs-security-token'] === undefined ? [] : ['x-acs-security-token'])];
+    for (const name of mustSign) {
+      if (headers[name] === undefined) throw missing(name);
+      if (!signedHeaders.includes(name)) throw new AliyunError(400, 'IncompleteSignature', `The header ${name} must be signed.`);
+    }
+    const sorted = [...signedHeaders].sort();
+    if (signedHeaders.some((name, i) => name !== sorted[i] || name !== name.toLowerCase())) {
+      throw new AliyunError(400, 'IncompleteSignature', 'SignedHeaders must be lower-case and sorted.');
+    }
+    const secret = accessKeys[accessKeyId];
+    if (secret === undefined) throw new AliyunError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+    const payloadHash = createHash('sha256').update(body).digest('hex');
+    if (headers['x-acs-content-sha256'] !== payloadHash) throw new AliyunError(400, 'ContentSHA256NotMatched', 'The x-acs-content-sha256 header does not match the body.');
+    checkTime(headers['x-acs-date']);
+    const [path, search = ''] = request.url.split('?');
+    const query = Object.fromEntries(new URLSearchParams(search));
+    const canonical = canonicalRequestV3(request.method, path, query, headers, signedHeaders, payloadHash);
+    if (signature !== expectedSignatureV3(canonical, secret)) {
+      throw new AliyunError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${canonical}`);
+    }
+    useNonce(accessKeyId, headers['x-acs-signature-nonce']);
+    for (const key of ['AccessKeyId', 'Signature', 'SignatureNonce', 'Timestamp']) {
+      if (params[key] !== undefined) throw new AliyunError(400, 'InvalidParameter', `${key} is not taken with signature V3.`);
+    }
+    return { action: headers['x-acs-action'], version: headers['x-acs-version'] };
+  }
+
+  /** Authenticates an RPC (V2) request; returns its action and version. */
+  function authenticateV2(method, params) {
     for (const key of REQUIRED) {
-      if (!params[key]) throw new AliyunError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
+      if (!params[key]) throw missing(key);
     }
     const secret = accessKeys[params.AccessKeyId];
     if (secret === undefined) throw new AliyunError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
     if (params.SignatureMethod !== 'HMAC-SHA1') throw new AliyunError(400, 'InvalidSignatureMethod', 'Specified signature method is not supported.');
     if (params.SignatureVersion !== '1.0') throw new AliyunError(400, 'InvalidSignatureVersion', 'Specified signature version is not supported.');
-    const match = TIMESTAMP.exec(params.Timestamp);
-    const time = match ? Date.parse(params.Timestamp) : Number.NaN;
-    if (Number.isNaN(time)) throw new AliyunError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.');
-    if (Math.abs(now() - time) > TIMESTAMP_WINDOW_MS) throw new AliyunError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
+    checkTime(params.Timestamp);
     const serverStringToSign = stringToSign(method, params);
     if (params.Signature !== expectedSignature(method, params, secret)) {
       throw new AliyunError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${serverStringToSign}`);
     }
     // A nonce counts as used only once the request is authentic, as a replay guard should.
-    const nonceKey = `${params.AccessKeyId}:${params.SignatureNonce}`;
-    if (usedNonces.has(nonceKey)) throw new AliyunError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-    usedNonces.add(nonceKey);
-    if (params.Action !== 'SingleSendMail') throw new AliyunError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
-    if (params.Version !== '2015-11-23') throw new AliyunError(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
-    for (const key of SEND_MAIL_REQUIRED) {
-      if (!params[key]) throw new AliyunError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
-    }
-    return checkMail(params);
+    useNonce(params.AccessKeyId, params.SignatureNonce);
+    return { action: params.Action, version: params.Version };
   }
 
-  function checkMail(params) {
+  /** Validates one SingleSendMail call and returns the stored mail, or throws AliyunError. */
+  function handle(request, body, params) {
+    const v3 = request.headers.authorization !== undefined;
+    const { action, version } = v3 ? authenticateV3(request, body, params) : authenticateV2(request.method, params);
+    if (action !== 'SingleSendMail') throw new AliyunError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+    if (version !== '2015-11-23') throw new AliyunError(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+    for (const key of SEND_MAIL_REQUIRED) {
+      if (!params[key]) throw missing(key);
+    }
+    return checkMail(params, v3 ? 'v3' : 'v2');
+  }
+
+  /** DirectMail's newer parameters, checked as its API reference describes them. */
+  function checkExtras(params) {
+    const extras = {};
+    if (params.BccAddress !== undefined) {
+      const bcc = params.BccAddress.split(',');
+      if (bcc.length > 2 || !bcc.every((address) => EMAIL.test(address))) throw new AliyunError(400, 'InvalidBccAddress', 'The specified BccAddress is invalid: at most 2 addresses.');
+      extras.bcc = bcc;
+    }
+    if (params.Headers !== undefined) {
+      let headers;
+      try {
+        headers = JSON.parse(params.Headers);
+      } catch {
+        throw new AliyunError(400, 'InvalidHeaders.Malformed', 'The specified Headers is not a JSON object.');
+      }
+      if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new AliyunError(400, 'InvalidHeaders.Malformed', 'The specified Headers is not a JSON object.');
+      const names = Object.keys(headers);
+      const allowed = (name) => STANDARD_HEADERS.includes(name.toLowerCase()) || /^x-user-[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name);
+      if (names.length > 10 || !names.every(allowed) || !Object.values(headers).every((v) => typeof v === 'string')) {
+        throw new AliyunError(400, 'InvalidHeaders.Malformed', 'The specified Headers is invalid.');
+      }
+      extras.headers = headers;
+    }
+    if (params.Template !== undefined) {
+      let template;
+      try {
+        template = JSON.parse(params.Template);
+      } catch {
+        throw new AliyunError(400, 'InvalidTemplate.Malformed', 'The specified Template is not JSON.');
+      }
+      if (typeof template?.TemplateId !== 'string' || !template.TemplateId) throw new AliyunError(400, 'InvalidTemplate.Malformed', 'The specified Template has no TemplateId.');
+      if (templates && !(template.TemplateId in templates)) throw new AliyunError(404, 'InvalidTemplate.NotFound', 'The specified template is not found.');
+      extras.template = template;
+    }
+    if (params.UnSubscribeLinkType !== undefined && !UNSUBSCRIBE_LINK_TYPES.includes(params.UnSubscribeLinkType)) {
+      throw new AliyunError(400, 'InvalidUnSubscribeLinkType', 'The specified UnSubscribeLinkType is invalid.');
+    }
+    if (params.UnSubscribeFilterLevel !== undefined && !UNSUBSCRIBE_FILTER_LEVELS.includes(params.UnSubscribeFilterLevel)) {
+      throw new AliyunError(400, 'InvalidUnSubscribeFilterLevel', 'The specified UnSubscribeFilterLevel is invalid.');
+    }
+    if (params.IpPoolId === '') throw new AliyunError(400, 'InvalidIpPoolId', 'The specified IpPoolId is invalid.');
+    return extras;
+  }
+
+  function checkMail(params, signatureVersion) {
     if (senders && !senders.includes(params.AccountName)) throw new AliyunError(404, 'InvalidMailAddress.NotFound', 'The specified mail address is not found.');
     if (!['0', '1'].includes(params.AddressType)) throw new AliyunError(400, 'InvalidAddressType', 'The specified address type is invalid.');
     if (!['true', 'false'].includes(params.ReplyToAddress)) throw new AliyunError(400, 'InvalidReplyToAddress', 'The specified reply to address is invalid.');
     const to = params.ToAddress.split(',');
     if (to.length > 100 || !to.every((address) => EMAIL.test(address))) throw new AliyunError(400, 'InvalidToAddress', 'The specified toAddress is invalid.');
-    if ([...params.Subject].length > 100) throw new AliyunError(400, 'InvalidSubject.Malformed', 'The subject is invalid, the length of subject should not exceed 100.');
+    const extras = checkExtras(params);
+    if (extras.template === undefined && !params.Subject) throw missing('Subject');
+    if (params.Subject !== undefined && [...params.Subject].length > 100) throw new AliyunError(400, 'InvalidSubject.Malformed', 'The subject is invalid, the length of subject should not exceed 100.');
     if (params.FromAlias !== undefined && [...params.FromAlias].length >= 15) throw new AliyunError(400, 'InvalidFromAlias.Malformed', 'The specified fromAlias is invalid.');
-    if (!params.HtmlBody && !params.TextBody) throw new AliyunError(400, 'InvalidBody', 'The specified body is invalid; HtmlBody or TextBody is required.');
+    if (extras.template === undefined && !params.HtmlBody && !params.TextBody) throw new AliyunError(400, 'InvalidBody', 'The specified body is invalid; HtmlBody or TextBody is required.');
     const mail = {
       envId: String(randomInt(1e9, 1e10)),
       from: params.AccountName,
@@ -112,6 +235,8 @@ export async function startEmulator({ accessKeys = { testid: 'testsecret' }, sen
       subject: params.Subject,
       htmlBody: params.HtmlBody,
       textBody: params.TextBody,
+      ...extras,
+      signatureVersion,
       params,
     };
     mails.push(mail);
@@ -133,14 +258,15 @@ export async function startEmulator({ accessKeys = { testid: 'testsecret' }, sen
       chunks.push(chunk);
     }
     const body = Buffer.concat(chunks).toString('utf8');
-    const params = Object.fromEntries(new URLSearchParams(request.method === 'GET' ? request.url.split('?')[1] ?? '' : body));
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    const params = Object.fromEntries(request.method === 'GET' ? query : [...query, ...new URLSearchParams(body)]);
     requests.push({ method: request.method, url: request.url, headers: request.headers, body, params });
     const requestId = randomUUID();
     const script = scripted.shift();
     if (script) return script(request, response, params);
     if (request.method !== 'POST' && request.method !== 'GET') return reply(response, 405, { Code: 'MethodNotAllowed', Message: 'Use POST.', RequestId: requestId });
     try {
-      const mail = handle(request.method, params);
+      const mail = handle(request, body, params);
       reply(response, 200, { EnvId: mail.envId, RequestId: requestId });
     } catch (error) {
       if (!(error instanceof AliyunError)) throw error;

@@ -10,12 +10,33 @@ export type ConnectorErrorCode =
 /** DirectMail regions; `cn-hangzhou` is the default. */
 export type RegionId = 'cn-hangzhou' | 'ap-southeast-1' | 'ap-southeast-2' | 'eu-central-1' | 'us-east-1';
 
-/** A mail template; `content` is HTML with `{{placeholders}}`. */
-export interface Template {
+/** A mail template: a subject and content (HTML with `{{placeholders}}`) for a usage type. */
+export interface TextTemplate {
   usageType: string;
+  /** Only for this Logto locale (`fr`, `zh-CN`), or its language; without it, for any. */
+  locale?: string;
   subject: string;
   content: string;
 }
+
+/**
+ * A template approved in the DirectMail console, sent as `Template` in place of subject and body;
+ * its `TemplateData` is the payload's scalar values, nested ones under dotted keys.
+ */
+export interface ConsoleTemplate {
+  usageType: string;
+  /** Only for this Logto locale (`fr`, `zh-CN`), or its language; without it, for any. */
+  locale?: string;
+  templateId: string;
+  subject?: string;
+  content?: string;
+}
+
+/** One config template. */
+export type Template = TextTemplate | ConsoleTemplate;
+
+/** Headers DirectMail takes in `Headers`: the standard three, or `X-User-…` names. */
+export type MailHeaderName = 'Message-ID' | 'List-Unsubscribe' | 'List-Unsubscribe-Post' | `X-User-${string}`;
 
 /** The connector config, as pasted into the Logto Console. */
 export interface AliyunDmConfig {
@@ -46,6 +67,18 @@ export interface AliyunDmConfig {
   timeoutMs?: number;
   /** 0–3; only throttling and connections that never opened are retried. */
   retries?: number;
+  /** `v2` (default: HMAC-SHA1, as the official connector) or `v3` (`ACS3-HMAC-SHA256`). */
+  signatureVersion?: 'v2' | 'v3';
+  /** At most 10 (with `deliveryEventHeaders`, at most 7), sent as `Headers`. */
+  headers?: Partial<Record<MailHeaderName, string>>;
+  /** Adds `X-User-Notify-Logto-Usage-Type`, `-Application-Id` and `-User-Id` to each mail. */
+  deliveryEventHeaders?: boolean;
+  /** One or two BCC addresses: comma-separated, or an array. */
+  bccAddress?: string | string[];
+  /** A dedicated IP pool's id. */
+  ipPoolId?: string;
+  unSubscribeLinkType?: 'disabled' | 'default';
+  unSubscribeFilterLevel?: 'disabled' | 'default' | 'mailfrom' | 'mailfrom_domain' | 'edm_id';
 }
 
 /** A validated config with defaults filled in. */
@@ -57,6 +90,9 @@ export interface NormalizedConfig extends AliyunDmConfig {
   warnings?: Issue[];
   regionId: RegionId;
   network: 'public' | 'vpc';
+  signatureVersion: 'v2' | 'v3';
+  /** Comma-joined. */
+  bccAddress?: string;
   contentType: 'html' | 'text';
   replyToAddress: boolean;
   timeoutMs: number;

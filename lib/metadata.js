@@ -100,7 +100,16 @@ export const metadata = Object.freeze({
       placeholder: 'https://dm.aliyuncs.com/',
       description: "Overrides the region's endpoint: https, or http to a loopback address (a local emulator).",
     },
-    { key: 'templates', label: 'Templates', type: 'Json', required: true, defaultValue: defaultTemplates },
+    {
+      key: 'templates',
+      label: 'Templates',
+      type: 'Json',
+      required: true,
+      defaultValue: defaultTemplates,
+      description:
+        'One per usage type, with subject and content; or a templateId approved in the DirectMail console in their place. Add locale (such as fr or zh-CN) for a language. ' +
+        '每个用途一个模板，含 subject 与 content；也可用 DirectMail 控制台审核通过的 templateId 代替。加 locale（如 fr、zh-CN）可按语言区分。',
+    },
     {
       key: 'securityToken',
       label: 'STS Security Token',
@@ -139,6 +148,77 @@ export const metadata = Object.freeze({
     },
     { key: 'replyAddress', label: 'Reply-To Address', type: 'Text', required: false, placeholder: 'support@example.com' },
     { key: 'replyAddressAlias', label: 'Reply-To Name', type: 'Text', required: false },
+    {
+      key: 'signatureVersion',
+      label: 'Signature Version / 签名版本',
+      type: 'Select',
+      required: false,
+      defaultValue: 'v2',
+      selectItems: [
+        { value: 'v2', title: 'V2: HMAC-SHA1, as the official connector (与官方连接器相同)' },
+        { value: 'v3', title: 'V3: ACS3-HMAC-SHA256, as Aliyun SDKs sign now (阿里云 SDK 现行签名)' },
+      ],
+      description: 'How requests are signed. 请求的签名方式。',
+    },
+    {
+      key: 'headers',
+      label: 'Mail Headers / 邮件头',
+      type: 'Json',
+      required: false,
+      description:
+        'Up to 10: Message-ID, List-Unsubscribe, List-Unsubscribe-Post, or names starting X-User-; X-User-Notify- ones come back with delivery events. ' +
+        '最多 10 个：Message-ID、List-Unsubscribe、List-Unsubscribe-Post，或以 X-User- 开头的自定义头；X-User-Notify- 开头的会随投递事件推送。',
+    },
+    {
+      key: 'deliveryEventHeaders',
+      label: 'Tie Delivery Events to Logto / 投递事件关联 Logto',
+      type: 'Switch',
+      required: false,
+      defaultValue: false,
+      description:
+        'Adds X-User-Notify-Logto-Usage-Type, -Application-Id and -User-Id, which DirectMail pushes with delivery and bounce events (EventBridge, MNS). ' +
+        '添加 X-User-Notify-Logto-Usage-Type、-Application-Id、-User-Id 邮件头，DirectMail 会随投递与退信事件推送（EventBridge、MNS）。',
+    },
+    {
+      key: 'bccAddress',
+      label: 'BCC / 密送',
+      type: 'Text',
+      required: false,
+      placeholder: 'audit@example.com',
+      description: 'One or two addresses, comma-separated. 一到两个地址，以逗号分隔。',
+    },
+    {
+      key: 'ipPoolId',
+      label: 'Dedicated IP Pool ID / 独立 IP 池 ID',
+      type: 'Text',
+      required: false,
+      description: 'Sends through a dedicated IP pool bought in DirectMail. 通过在 DirectMail 购买的独立 IP 池发信。',
+    },
+    {
+      key: 'unSubscribeLinkType',
+      label: 'Unsubscribe Link / 退订链接',
+      type: 'Select',
+      required: false,
+      selectItems: [
+        { value: 'disabled', title: 'disabled: no link (不生成)' },
+        { value: 'default', title: 'default: DirectMail’s policy (默认策略)' },
+      ],
+      description: 'Whether DirectMail adds an unsubscribe link. 是否由 DirectMail 生成退订链接。',
+    },
+    {
+      key: 'unSubscribeFilterLevel',
+      label: 'Unsubscribe Filter / 退订过滤级别',
+      type: 'Select',
+      required: false,
+      selectItems: [
+        { value: 'disabled', title: 'disabled: no filtering (不过滤)' },
+        { value: 'default', title: 'default: DirectMail’s policy (默认策略)' },
+        { value: 'mailfrom', title: 'mailfrom: per sender address (发信地址级)' },
+        { value: 'mailfrom_domain', title: 'mailfrom_domain: per sender domain (发信域名级)' },
+        { value: 'edm_id', title: 'edm_id: per account (账号级)' },
+      ],
+      description: 'Which unsubscribed recipients DirectMail skips. DirectMail 按哪一级过滤已退订的收件人。',
+    },
     { key: 'timeoutMs', label: 'Timeout (ms)', type: 'Number', required: false, defaultValue: 10000, description: 'Per request, 100 to 120000.' },
     {
       key: 'retries',
