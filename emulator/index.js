@@ -5,8 +5,13 @@
 import { createHash, createHmac, randomInt, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
-/** Aliyun accepts a Timestamp within 15 minutes of its own clock. */
-export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
+/**
+ * How far a Timestamp (V2) or x-acs-date (V3) may be from the emulator's clock. Aliyun's "V2 RPC
+ * request structure and signature" page (help.aliyun.com/document_detail/157269) gives a Timestamp
+ * a validity of 31 minutes from when it is made; no page gives x-acs-date's, so V3 gets the same,
+ * and a time ahead of the clock by as much is taken too.
+ */
+export const TIMESTAMP_WINDOW_MS = 31 * 60 * 1000;
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 

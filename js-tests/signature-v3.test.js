@@ -78,7 +78,7 @@ test('V3 sends verify at the emulator, and its window, nonce replay and signatur
     const replay = await thrown(() => sendMail(config, data, fetch, pinned));
     assert.equal(replay.data.Code, 'SignatureNonceUsed');
 
-    clock += 16 * 60 * 1000;
+    clock += 32 * 60 * 1000;
     const late = await thrown(() => sendMail(config, data, fetch, { nonce: 'n2', timestamp }));
     assert.equal(late.data.Code, 'InvalidTimeStamp.Expired');
     clock = Date.now();

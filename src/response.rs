@@ -81,7 +81,7 @@ pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
     (
         "InvalidTimeStamp.Expired",
         ErrorCode::General,
-        "The Timestamp is more than 15 minutes off Aliyun's clock. Synchronise this machine's clock (NTP).",
+        "The request's time is outside Aliyun's validity window (31 minutes for a Timestamp). Synchronise this machine's clock (NTP).",
     ),
     (
         "SignatureNonceUsed",
