@@ -202,10 +202,10 @@ log('sizes');
 const wasm = sizes();
 const entries = {
   'node (lib/index.js)': ['lib/index.js', ['node', 'import']],
-  'workerd (lib/workerd.js)': ['lib/workerd.js', ['workerd']],
-  'edge-light (lib/edge-light.js)': ['lib/edge-light.js', ['edge-light']],
-  'deno (lib/deno.js)': ['lib/deno.js', ['deno']],
-  'init (lib/init.js)': ['lib/init.js', ['import']],
+  'workerd (js/workerd.js)': ['js/workerd.js', ['workerd']],
+  'edge-light (js/edge-light.js)': ['js/edge-light.js', ['edge-light']],
+  'deno (js/deno.js)': ['js/deno.js', ['deno']],
+  'init (js/init.js)': ['js/init.js', ['import']],
 };
 const glue = {};
 for (const [name, [entry, conditions]] of Object.entries(entries)) glue[name] = await glueSize(entry, conditions);

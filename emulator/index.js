@@ -89,13 +89,31 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
  * @param {() => number} [options.now] The emulator's clock, in milliseconds.
  * @param {Record<string, string>} [options.templates] Console template ids it knows, to their names;
  *   any id when omitted.
+ * @param {number} [options.port] A fixed port; a free one when omitted.
+ * @param {Array<{status: number, Code: string, Message?: string}>} [options.replies] Scripted
+ *   answers for the next requests, in order, such as DirectMail's error table.
+ * @param {(mail: object) => void} [options.onMail] Called with each mail accepted.
  */
-export async function startEmulator({ accessKeys = { testid: 'testsecret' }, senders, templates, host = '127.0.0.1', now = Date.now } = {}) {
+export async function startEmulator({
+  accessKeys = { testid: 'testsecret' },
+  senders,
+  templates,
+  host = '127.0.0.1',
+  port = 0,
+  replies = [],
+  onMail,
+  now = Date.now,
+} = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
   const mails = [];
   const requests = [];
   const usedNonces = new Set();
   const scripted = [];
+  /** Aliyun's error JSON for `code` at HTTP `status`. */
+  const failWith = (status, code, message = `Emulated ${code}`) => (request, response) =>
+    reply(response, status, { RequestId: randomUUID(), HostId: request.headers.host, Code: code, Message: message });
+  for (const { status, Code, Message } of replies) scripted.push(failWith(status, Code, Message));
 
   const missing = (key) =>
     new AliyunError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
@@ -245,6 +263,7 @@ export async function startEmulator({ accessKeys = { testid: 'testsecret' }, sen
       params,
     };
     mails.push(mail);
+    onMail?.(mail);
     return mail;
   }
 
@@ -292,14 +311,14 @@ export async function startEmulator({ accessKeys = { testid: 'testsecret' }, sen
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.listen(port, host, resolve);
   });
-  const { port } = server.address();
+  const bound = server.address().port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
     /** The endpoint to put in the connector config. */
-    url: `http://${urlHost}:${port}/`,
+    url: `http://${urlHost}:${bound}/`,
     /** Mails accepted, in order. */
     mails,
     /** Every request received, parsed. */
@@ -309,10 +328,8 @@ export async function startEmulator({ accessKeys = { testid: 'testsecret' }, sen
       scripted.push(handler);
     },
     /** Answers the next request with Aliyun's error JSON for `code` at HTTP `status`. */
-    failNext(status, code, message = `Emulated ${code}`) {
-      scripted.push((request, response) =>
-        reply(response, status, { RequestId: randomUUID(), HostId: request.headers.host, Code: code, Message: message }),
-      );
+    failNext(status, code, message) {
+      scripted.push(failWith(status, code, message));
     },
     /** Forgets scripted answers not used yet. */
     clearScripts() {

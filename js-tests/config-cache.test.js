@@ -1,5 +1,5 @@
 // A config's DirectMail object is reused while the config's content is unchanged, and every change
-// is seen. The oracle is a second instance of the core (the unbundled modules behind lib/node.js)
+// is seen. The oracle is a second instance of the core (the unbundled modules behind js/node.js)
 // whose DirectMail class is given each config afresh, with no cache in between.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 
 import createConnector, { buildSendMailRequest } from '../lib/index.js';
-import * as oracle from '../lib/node.js';
-import { plainMessage } from '../lib/plain.js';
-import { wasm } from '../lib/wasm.js';
+import * as oracle from '../js/node.js';
+import { plainMessage } from '../js/plain.js';
+import { wasm } from '../js/wasm.js';
 
 const pinned = { nonce: 'n-1', timestamp: '2026-01-01T00:00:00Z' };
 const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456', name: '<Ada>' } };

@@ -5,7 +5,7 @@ import { ConnectorError } from '@logto/connector-kit';
 import fc from 'fast-check';
 
 import createConnector, { buildSendMailRequest } from '../lib/index.js';
-import { errorCodes } from '../lib/errors.js';
+import { errorCodes } from '../js/errors.js';
 import { makeConfig, usageTypes } from './helpers.js';
 
 const SECRET = 'Zq9-SECRET-never-shown-7Xk';

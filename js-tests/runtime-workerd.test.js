@@ -49,7 +49,7 @@ async function bundleWorker(source) {
     plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './aliyun_dm_bg.wasm', external: true })) }],
   });
   // The runtime entries are the files that call setWasmSource; exactly one may be bundled.
-  resolvedEntry = Object.keys(result.metafile.inputs).filter((path) => /connector-aliyun-dm-wasm\/lib\/(workerd|edge-light|deno|index|init)\.js$/.test(path));
+  resolvedEntry = Object.keys(result.metafile.inputs).filter((path) => /connector-aliyun-dm-wasm\/(?:js|lib)\/(workerd|edge-light|deno|index|init)\.js$/.test(path));
   return result.outputFiles[0].text;
 }
 
@@ -119,9 +119,9 @@ after(async () => {
 
 const callWorker = (body) => fetch(workerUrl, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
 
-test('the workerd condition picks lib/workerd.js', () => {
+test('the workerd condition picks js/workerd.js', () => {
   assert.equal(resolvedEntry.length, 1, String(resolvedEntry));
-  assert.match(resolvedEntry[0], /lib\/workerd\.js$/);
+  assert.match(resolvedEntry[0], /js\/workerd\.js$/);
 });
 
 test('a Worker sends through the emulator, signed correctly', async () => {

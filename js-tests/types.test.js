@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const lib = new URL('../lib/', import.meta.url);
+const lib = new URL('../js/', import.meta.url);
 
 test('the declarations contain no any', () => {
   for (const file of readdirSync(lib).filter((f) => f.endsWith('.d.ts'))) {
@@ -20,3 +20,15 @@ test('tsc --strict accepts the usage sample (and its @ts-expect-error lines fail
   const project = fileURLToPath(new URL('types/tsconfig.json', import.meta.url));
   execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8', stdio: 'pipe' });
 });
+
+for (const resolution of ['node16', 'nodenext', 'bundler']) {
+  test(`the README's imports compile under moduleResolution ${resolution}${resolution === 'bundler' ? '' : ', from ESM and CJS'}`, () => {
+    const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+    const project = fileURLToPath(new URL(`types/resolution/tsconfig.${resolution}.json`, import.meta.url));
+    try {
+      execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      assert.fail(`tsc (${resolution}):\n${error.stdout}${error.stderr}`);
+    }
+  });
+}

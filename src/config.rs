@@ -244,8 +244,22 @@ pub(crate) fn present(value: Option<&Value>) -> Option<&Value> {
     value.filter(|v| !matches!(v, Value::Null))
 }
 
-/// Validates `raw`, collecting every problem with its path under `invalid_config`.
+/// What a config is for, which decides whether its templates are required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A Logto connector: templates are required, with the four usage types Logto needs.
+    Connector,
+    /// A mail client, whose sends bring their own subject and body: templates are optional.
+    Client,
+}
+
+/// Validates a Logto connector config, collecting every problem with its path under `invalid_config`.
 pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
+    parse_config_for(raw, Purpose::Connector)
+}
+
+/// Validates `raw` for `purpose`, collecting every problem with its path under `invalid_config`.
+pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Error> {
     let mut issues = Issues::default();
     fn field(v: &Option<Value>) -> Option<&Value> {
         present(v.as_ref())
@@ -281,7 +295,10 @@ pub fn parse_config(raw: &RawConfig) -> Result<Config, Error> {
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
         issues.push("fromAlias", format!("must be shorter than {} characters", MAX_FROM_ALIAS_CHARS + 1));
     }
-    let templates = parse_templates(field(&raw.templates), &mut issues);
+    let templates = match (field(&raw.templates), purpose) {
+        (None, Purpose::Client) => Vec::new(),
+        (templates, _) => parse_templates(templates, purpose, &mut issues),
+    };
     let security_token =
         field(&raw.security_token).and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues)).map(Secret);
     let tag_name = optional_string(field(&raw.tag_name), "tagName", &mut issues);
@@ -450,7 +467,7 @@ pub(crate) fn optional_string(value: Option<&Value>, key: &str, issues: &mut Iss
     value.and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
 }
 
-fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> {
+fn parse_templates(value: Option<&Value>, purpose: Purpose, issues: &mut Issues) -> Vec<Template> {
     let items = match value {
         None => {
             issues.push("templates", "is required");
@@ -475,7 +492,7 @@ fn parse_templates(value: Option<&Value>, issues: &mut Issues) -> Vec<Template> 
         }
     }
     // Like the reference, name the missing usage types only when every template parsed.
-    if complete {
+    if complete && purpose == Purpose::Connector {
         // A template for one locale does not stand in for a required type: other locales need one too.
         let missing: Vec<&str> = REQUIRED_USAGE_TYPES
             .into_iter()
@@ -854,5 +871,18 @@ mod tests {
         ] {
             assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn a_client_config_needs_no_templates_but_checks_any_it_has() {
+        let client = raw(r#"{"accessKeyId":"id","accessKeySecret":"topsecret","accountName":"a@b.c"}"#);
+        assert!(parse_config_for(&client, Purpose::Client).unwrap().templates.is_empty());
+        assert_eq!(parse_config(&client).unwrap_err().paths(), ["templates"]);
+        let one = raw(r#"{"accessKeyId":"id","accessKeySecret":"topsecret","accountName":"a@b.c",
+            "templates":[{"usageType":"Generic","templateId":"1001"},{"usageType":"SignIn"}]}"#);
+        assert_eq!(
+            parse_config_for(&one, Purpose::Client).unwrap_err().paths(),
+            ["templates[1].subject", "templates[1].content"]
+        );
     }
 }

@@ -8,6 +8,7 @@
 use crate::config::{optional_choice, optional_string, string_field, MAX_FIELD_BYTES};
 use crate::error::Issues;
 use crate::limits;
+use crate::redact::json_escaped;
 use crate::template::NumberText;
 use crate::value::Value;
 
@@ -230,9 +231,9 @@ fn json_object<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> String 
     out
 }
 
-/// A JSON string literal, through serde_json: the escapes `JSON.stringify` uses.
+/// A JSON string literal, with the escapes `JSON.stringify` uses.
 fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+    format!("\"{}\"", json_escaped(s, false, false))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub mod value;
 
 /// The Aliyun RPC signer, its own crate with its own vectors.
 pub use aliyun_rpc_sign as sign;
-pub use config::{parse_config, Config, RawConfig};
+pub use config::{parse_config, parse_config_for, Config, Purpose, RawConfig};
 pub use error::{Error, ErrorCode};
 pub use request::{
     build_send_mail, parse_message, parse_options, Message, Nonce, Options, RawMessage, RawOptions, RequestContext,

@@ -113,9 +113,9 @@ fn js_uri_component(credential: &str) -> String {
     percent_encode(credential).replace("%21", "!").replace("%27", "'").replace("%28", "(").replace("%29", ")").replace("%2A", "*")
 }
 
-/// The inside of a JSON string holding `s`; with `ascii`, every character past ASCII as `\uXXXX`,
-/// in uppercase hex with `upper`.
-fn json_escaped(s: &str, ascii: bool, upper: bool) -> String {
+/// The inside of a JSON string holding `s`, escaped as `JSON.stringify` escapes it; with `ascii`,
+/// every character past ASCII as `\uXXXX` too, in uppercase hex with `upper`.
+pub fn json_escaped(s: &str, ascii: bool, upper: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {

@@ -15,7 +15,7 @@ use aliyun_dm::redact::Redactor;
 use aliyun_dm::sign::{self, Method};
 use aliyun_dm::template::{self, Escape};
 use aliyun_dm::{
-    Config, Error, ErrorCode, Message, Nonce, Options, RawConfig, RawMessage, RawOptions, RequestContext, SignedRequest,
+    Config, Error, ErrorCode, Message, Nonce, Options, Purpose, RawConfig, RawMessage, RawOptions, RequestContext, SignedRequest,
     Timestamp, Value,
 };
 use js_sys::{Function, JsString};
@@ -100,11 +100,23 @@ struct Policy {
 
 #[wasm_bindgen]
 impl DirectMail {
-    /// Validates `config` (a plain object), throwing `invalid_config` that names every bad field.
+    /// Validates a Logto connector `config` (a plain object), throwing `invalid_config` that names
+    /// every bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<DirectMail, JsValue> {
+        DirectMail::validated(config, Purpose::Connector)
+    }
+
+    /// Validates a mail client's `config`: as a connector's, but templates are optional, since
+    /// each send brings its own subject and body.
+    #[wasm_bindgen(js_name = forClient)]
+    pub fn for_client(config: JsValue) -> Result<DirectMail, JsValue> {
+        DirectMail::validated(config, Purpose::Client)
+    }
+
+    fn validated(config: JsValue, purpose: Purpose) -> Result<DirectMail, JsValue> {
         let raw: RawConfig = convert::read_object(config, ErrorCode::InvalidConfig, "(config)")?;
-        let config = aliyun_dm::parse_config(&raw).map_err(|e| convert::error(&e))?;
+        let config = aliyun_dm::parse_config_for(&raw, purpose).map_err(|e| convert::error(&e))?;
         Ok(DirectMail { config, random: RefCell::new(RandomPool::empty()) })
     }
 

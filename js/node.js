@@ -9,6 +9,5 @@ const { readFileSync } = process.getBuiltinModule('node:fs');
 
 setWasmSource(() => new WebAssembly.Module(readFileSync(new URL('../pkg/aliyun_dm_bg.wasm', import.meta.url))));
 
-export * from './api.js';
-export { default, configGuard } from './connector.js';
-export { metadata } from './metadata.js';
+export * from './exports.js';
+export { default } from './exports.js';

@@ -1,12 +1,17 @@
-// Entry for any other host: `await init(source)` once, with the wasm as a WebAssembly.Module,
-// bytes, a Response or a promise of one; then use the API.
-import { instantiateWith } from './wasm.js';
+// Loading the wasm, for hosts that hand it over themselves: `await init(source)` once, with the
+// wasm as a WebAssembly.Module, bytes, a Response or a promise of one. In an entry that knows where
+// the wasm is (Node, Workers, Vercel Edge, Deno), `init()` without a source only loads it early.
+import { instantiateWith, wasm } from './wasm.js';
 
 const isModule = (value) => Object.prototype.toString.call(value) === '[object WebAssembly.Module]';
 
 /** Compiles (unless given a module) and instantiates the wasm; later calls are no-ops. */
 export async function init(source) {
   const resolved = await source;
+  if (resolved === undefined) {
+    wasm();
+    return;
+  }
   if (isModule(resolved)) {
     instantiateWith(resolved);
     return;
@@ -22,5 +27,3 @@ export async function init(source) {
   }
   throw new TypeError('aliyun-dm: init() takes a WebAssembly.Module, bytes, a Response, or a promise of one');
 }
-
-export * from './api.js';

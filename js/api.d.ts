@@ -136,11 +136,14 @@ export interface BuildOptions {
   endpoint?: string;
 }
 
-/** A signed SingleSendMail request, ready for any fetch. */
+/**
+ * A signed SingleSendMail request, ready for any fetch: with V2 its one header is `Content-Type`;
+ * with V3 they are `content-type`, the `x-acs-*` ones and `authorization`.
+ */
 export interface SignedRequest {
   url: string;
   method: 'POST';
-  headers: { 'Content-Type': 'application/x-www-form-urlencoded' };
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -167,27 +170,40 @@ export interface Issue {
 /** What this package throws: a real Error with a Logto code and data. */
 export interface AliyunDmError extends Error {
   code: ConnectorErrorCode;
-  data: {
-    message?: string;
-    issues?: Issue[];
-    /** Aliyun's Message, for `general` errors from the API. */
-    errorDescription?: string;
-    Code?: string;
-    RequestId?: string;
-    HostId?: string;
-    Recommend?: string;
-    status?: number;
-    body?: string;
-    /** What the operator can do about it. */
-    hint?: string;
-    /** For network failures and timeouts. */
-    cause?: string;
-    url?: string;
-    timedOut?: boolean;
-    /** For a redirect, which is never followed: the origin its Location named. */
-    location?: string;
-    [key: string]: unknown;
-  };
+  data: DirectMailErrorData;
+}
+
+/** What an error carries besides its code. */
+export interface DirectMailErrorData {
+  message?: string;
+  issues?: Issue[];
+  /** Aliyun's Message, for `general` errors from the API. */
+  errorDescription?: string;
+  Code?: string;
+  RequestId?: string;
+  HostId?: string;
+  Recommend?: string;
+  status?: number;
+  body?: string;
+  /** What the operator can do about it. */
+  hint?: string;
+  /** For network failures and timeouts. */
+  cause?: string;
+  url?: string;
+  timedOut?: boolean;
+  /** For a redirect, which is never followed: the origin its Location named. */
+  location?: string;
+  [key: string]: unknown;
+}
+
+/** Every error this package throws; `instanceof` works across its entries. */
+export class DirectMailError extends Error implements AliyunDmError {
+  constructor(code: ConnectorErrorCode, message: string, data?: DirectMailErrorData, retryable?: boolean);
+  readonly name: 'DirectMailError';
+  code: ConnectorErrorCode;
+  data: DirectMailErrorData;
+  /** True only when the mail cannot have been sent: throttling, or a connection that never opened. */
+  retryable: boolean;
 }
 
 /** The part of the fetch Response this package reads: the body as a stream (read with a cap), or text(). */
@@ -224,3 +240,74 @@ export function sendMail(
   fetch: FetchLike,
   options?: BuildOptions & { timeoutMs?: number; retries?: number },
 ): Promise<SendResult>;
+
+/** The mail client's settings: the connector config's, without templates, and an optional fetch. */
+export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {
+  /** Console templates by usage type, if any; `sendTemplate` does not need them. */
+  templates?: Template[];
+  /** Defaults to `globalThis.fetch`, looked up at send time. */
+  fetch?: FetchLike;
+}
+
+/** Settings one send may change. */
+export interface PerSendSettings {
+  tagName?: string;
+  headers?: AliyunDmConfig['headers'];
+  bccAddress?: string | string[];
+}
+
+/** One mail: a subject and exactly one of `html` and `text`. */
+export type MailMessage = PerSendSettings & {
+  /** One address, or up to 100. */
+  to: string | string[];
+  subject: string;
+  /** Shown as the sender's name; replaces the config's `fromAlias`. `Name <addr>` gives `Name`. */
+  fromAlias?: string;
+  /** `addr` or `Name <addr>`. */
+  replyTo?: string;
+  /** Values for `{{placeholders}}` in the subject and body. */
+  data?: Record<string, unknown>;
+} & ({ html: string; text?: never } | { text: string; html?: never });
+
+/** One mail from a template approved in the DirectMail console. */
+export interface TemplateMessage extends PerSendSettings {
+  to: string | string[];
+  templateId: string;
+  /** The template's variables; nested objects are sent under dotted keys. */
+  data?: Record<string, unknown>;
+  fromAlias?: string;
+}
+
+/** What DirectMail answered: the mail's EnvId and the request's id. */
+export interface SentMail {
+  envId: string;
+  requestId: string;
+}
+
+/** The values an env-like object may hold, under Aliyun's usual names. */
+export interface AliyunCredentialsEnv {
+  ALIBABA_CLOUD_ACCESS_KEY_ID?: string;
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET?: string;
+  ALIBABA_CLOUD_SECURITY_TOKEN?: string;
+  [name: string]: unknown;
+}
+
+/** For debugging only: what a send would do, without sending. */
+export interface DirectMailDebug {
+  /** The signed request for `mail`, with the nonce, the timestamp and the endpoint pinned if given. */
+  request(mail: MailMessage, pins?: { nonce?: string; timestamp?: string; endpoint?: string }): SignedRequest;
+}
+
+/** A DirectMail sender for edge code and Node. Every error it throws is a `DirectMailError`. */
+export class DirectMail {
+  /** Validates `config`; an invalid one throws `DirectMailError` (`invalid_config`) naming each field. */
+  constructor(config: DirectMailConfig & { accessKeyId: string; accessKeySecret: string });
+  /** Credentials from `env` (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `…_SECRET`, `…_SECURITY_TOKEN`); the rest from `config`. */
+  static fromEnv(env: AliyunCredentialsEnv, config: Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'>): DirectMail;
+  send(mail: MailMessage): Promise<SentMail>;
+  sendTemplate(mail: TemplateMessage): Promise<SentMail>;
+  readonly debug: DirectMailDebug;
+}
+
+/** The environment variable names `DirectMail.fromEnv` reads. */
+export const ENV_NAMES: Readonly<{ accessKeyId: string; accessKeySecret: string; securityToken: string }>;

@@ -38,3 +38,13 @@ export const metadata: ConnectorMetadata;
 
 /** Logto's connector factory. */
 export default function createConnector(options: CreateConnectorOptions): Promise<AliyunDmConnector>;
+
+/** What `init` accepts: the compiled module, its bytes, or a fetch Response for the .wasm. */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response;
+
+/**
+ * Compiles (unless given a module) and instantiates the wasm once. Needed before the API only where
+ * the package cannot find the wasm itself (the `import` / `default` entry); elsewhere `init()`
+ * without a source just loads it early.
+ */
+export function init(source?: WasmSource | Promise<WasmSource>): Promise<void>;

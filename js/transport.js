@@ -100,10 +100,7 @@ export async function sendWith(mail, message, options, fetch) {
     try {
       return await attempt(mail, message, options, fetch, policy);
     } catch (error) {
-      if (!error.retryable || attemptIndex >= policy.retries) {
-        delete error.retryable;
-        throw error;
-      }
+      if (!error.retryable || attemptIndex >= policy.retries) throw error;
       const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attemptIndex);
       await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
     }

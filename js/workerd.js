@@ -6,4 +6,5 @@ import { setWasmSource } from './wasm.js';
 
 setWasmSource(() => wasmModule);
 
-export * from './api.js';
+export * from './exports.js';
+export { default } from './exports.js';

@@ -1,14 +1,19 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
 // The host's zod is loaded by createConnector, for the config guard; the host's connector-kit only
 // when an error must be thrown, so a send that succeeds never loads it.
+import { logtoSend } from './client.js';
 import { directMailFor, validateConfig } from './core.js';
-import { codedError, isCodedError } from './errors.js';
+import { isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
-import { plainMessage, plainOptions } from './plain.js';
-import { sendWith } from './transport.js';
 
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';
+/**
+ * The host's packages, named through variables: a bundler building a Worker or an edge function
+ * then leaves them out, as the connector only ever runs inside Logto, on Node, which has them.
+ */
+const ZOD = 'zod';
+const CONNECTOR_KIT = '@logto/connector-kit';
 
 /** A path as the core names it (`templates[2].usageType`), as zod's path. */
 const zodPath = (path) =>
@@ -39,7 +44,7 @@ export function zodConfigGuard(z) {
  * config carries the guard's ZodError, from which Logto writes the reply's `details`.
  */
 async function toConnectorError(error, guard, config) {
-  const { ConnectorError, ConnectorErrorCodes } = await import('@logto/connector-kit');
+  const { ConnectorError, ConnectorErrorCodes } = await import(CONNECTOR_KIT);
   if (error instanceof ConnectorError) return error;
   if (isCodedError(error)) {
     let zodError;
@@ -83,18 +88,16 @@ async function findI18nTemplate(getI18nEmailTemplate, data) {
 /** Logto's connector factory; `fetch` defaults to `globalThis.fetch`, looked up at send time. */
 export default async function createConnector({ getConfig, getI18nEmailTemplate, fetch } = {}) {
   // The host's zod, as connector-kit's: Logto's core resolves both to its own copies.
-  const { z } = await import('zod');
+  const { z } = await import(ZOD);
   const guard = zodConfigGuard(z);
   async function sendMessage(data, inputConfig) {
     let config;
     try {
       config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      const mail = directMailFor(config);
+      directMailFor(config);
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
-      const send = fetch ?? globalThis.fetch;
-      if (typeof send !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
-      return await sendWith(mail, plainMessage(data), plainOptions(template ? { template } : undefined), send);
+      return await logtoSend(config, data, template, fetch);
     } catch (error) {
       throw await toConnectorError(error, guard, config);
     }

@@ -8,30 +8,37 @@ import { wasm } from './wasm.js';
 
 /** How many configs keep their DirectMail object; a Logto instance or a worker uses one or two. */
 const CACHED_CONFIGS = 16;
-/** Config JSON text → DirectMail, least recently used first. */
+/** Purpose and config JSON text → DirectMail, least recently used first. */
 const mails = new Map();
 /** The last config used, checked first: comparing two texts is cheaper than hashing one. */
-let last = { text: undefined, mail: undefined };
+let last = { key: undefined, mail: undefined };
 
 /**
- * The DirectMail object for `config`, made (and validated) on first use. An object dropped from
- * the cache is freed by the glue's FinalizationRegistry once no send in flight holds it, so a
- * reentrant call that evicts it cannot pull it from under a send.
+ * The DirectMail object for `config`, made (and validated) on first use: as a Logto connector's
+ * (`connector`: templates required) or a mail client's (`client`). An object dropped from the
+ * cache is freed by the glue's FinalizationRegistry once no send in flight holds it, so a reentrant
+ * call that evicts it cannot pull it from under a send.
  */
-export function directMailFor(config) {
-  const text = jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
-  if (text === last.text) return last.mail;
-  let mail = mails.get(text);
+export function mailFor(config, purpose) {
+  // The purpose leads the key: one config text validates differently for each.
+  const key = purpose + jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
+  if (key === last.key) return last.mail;
+  let mail = mails.get(key);
   if (mail) {
-    mails.delete(text);
+    mails.delete(key);
   } else {
-    mail = new (wasm().DirectMail)(JSON.parse(text));
+    const { DirectMail } = wasm();
+    const plain = JSON.parse(key.slice(purpose.length));
+    mail = purpose === 'client' ? DirectMail.forClient(plain) : new DirectMail(plain);
     if (mails.size >= CACHED_CONFIGS) mails.delete(mails.keys().next().value);
   }
-  mails.set(text, mail);
-  last = { text, mail };
+  mails.set(key, mail);
+  last = { key, mail };
   return mail;
 }
+
+/** The connector-config DirectMail object for `config` (see `mailFor`). */
+export const directMailFor = (config) => mailFor(config, 'connector');
 
 const requireString = (value, path) => {
   if (typeof value !== 'string') throw invalid('invalid_request_parameters', path, `expected string, got ${value === null ? 'null' : typeof value}`);

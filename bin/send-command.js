@@ -1,0 +1,127 @@
+// `aliyun-dm send`: what the Logto Console's "Send test" button does, from a shell. Prints the
+// signed request (--dry-run; secrets redacted) or DirectMail's reply; on failure prints the error's
+// code and exits 1 (2 for a usage error).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { buildSendMailRequest, sendMail, signRpcRequest } from '../lib/index.js';
+
+const usage = `Usage: aliyun-dm send --config FILE --to ADDR [--type T] [--code C] [--dry-run | --endpoint URL]
+       aliyun-dm emulator [--port N] [--key ID:SECRET]... [--sender ADDR]...
+
+  --config FILE    the connector config JSON, as pasted into the Logto Console
+  --to ADDR        recipient(s), comma-separated
+  --type T         the Logto usage type (default Generic, as the Console's test)
+  --code C         the payload's code (default 000000)
+  --dry-run        build and sign the request, print it, send nothing
+  --endpoint URL   send to this endpoint instead (https, or http to loopback)`;
+
+const REDACTED = '<redacted>';
+/** Aliyun's RPC percent-encoding (RFC 3986), to find the token inside the string-to-sign. */
+const percentEncode = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const SECRET_PARAMS = ['SecurityToken'];
+/** Headers that carry a secret with signature V3. */
+const SECRET_HEADERS = ['x-acs-security-token'];
+
+function fail(status, message) {
+  console.error(message);
+  process.exit(status);
+}
+
+let args;
+try {
+  args = parseArgs({
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string', default: 'Generic' },
+      code: { type: 'string', default: '000000' },
+      'dry-run': { type: 'boolean', default: false },
+      endpoint: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (error) {
+  fail(2, `${error.message}\n\n${usage}`);
+}
+const { values, positionals } = args;
+if (values.help) fail(0, usage);
+if (positionals[0] !== 'send' || positionals.length !== 1 || !values.config || !values.to) fail(2, usage);
+if (values['dry-run'] && values.endpoint) fail(2, `--dry-run and --endpoint do not go together\n\n${usage}`);
+
+/**
+ * Where JSON text first goes wrong, as `line L, column C`, found without quoting it: JSON.parse's
+ * own message quotes the text around the error, and a config file holds the secret. The shortest
+ * prefix that fails for a reason other than ending too soon ends at the offending character.
+ */
+function syntaxErrorAt(text) {
+  const failsBeforeEnd = (end) => {
+    try {
+      JSON.parse(text.slice(0, end));
+      return false;
+    } catch (error) {
+      const at = /at position (\d+)/.exec(error.message);
+      return !/end of JSON input/.test(error.message) && !(at && Number(at[1]) >= end);
+    }
+  };
+  if (!failsBeforeEnd(text.length)) return `it ends before the JSON is complete (line ${text.split('\n').length})`;
+  let [low, high] = [0, text.length];
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (failsBeforeEnd(mid)) high = mid;
+    else low = mid + 1;
+  }
+  const before = text.slice(0, low - 1);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+let config;
+let configText;
+try {
+  configText = readFileSync(values.config, 'utf8');
+} catch (error) {
+  fail(2, `Cannot read the config ${values.config}: ${error.code ?? 'unreadable'}`);
+}
+try {
+  config = JSON.parse(configText);
+} catch {
+  fail(2, `The config ${values.config} is not valid JSON: ${syntaxErrorAt(configText)}`);
+}
+const data = { to: values.to, type: values.type, payload: { code: values.code } };
+
+/** Prints an error's code, message and data; data never holds the secret. */
+function report(error) {
+  if (!error?.code) throw error;
+  console.error(`error ${error.code}: ${error.message}`);
+  console.error(JSON.stringify(error.data, null, 2));
+  process.exit(1);
+}
+
+try {
+  if (values['dry-run']) {
+    const request = buildSendMailRequest(config, data);
+    const params = Object.fromEntries(new URLSearchParams(request.body));
+    console.log(`${request.method} ${request.url}`);
+    for (const [name, value] of Object.entries(request.headers)) console.log(`${name}: ${SECRET_HEADERS.includes(name) ? REDACTED : value}`);
+    console.log('');
+    const width = Math.max(...Object.keys(params).map((k) => k.length));
+    for (const [name, value] of Object.entries(params)) {
+      console.log(`${name.padEnd(width)}  ${SECRET_PARAMS.includes(name) ? REDACTED : value}`);
+    }
+    // V2 signs the form itself: show its string-to-sign. V3's stages are in the Authorization header.
+    if (params.Signature !== undefined) {
+      const { Signature, ...signed } = params;
+      const { stringToSign } = signRpcRequest(signed, config.accessKeySecret, request.method);
+      const token = params.SecurityToken;
+      // The token appears percent-encoded twice: once in the canonical query, again in the string-to-sign.
+      console.log(`\nStringToSign: ${token ? stringToSign.replaceAll(percentEncode(percentEncode(token)), REDACTED) : stringToSign}`);
+    }
+  } else {
+    const reply = await sendMail(values.endpoint ? { ...config, endpoint: values.endpoint } : config, data, fetch);
+    console.log(JSON.stringify(reply));
+  }
+} catch (error) {
+  report(error);
+}

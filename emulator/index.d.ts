@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** How far a Timestamp or x-acs-date may be from the emulator's clock: 31 minutes. */
+export const TIMESTAMP_WINDOW_MS: number;
+/** Largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES: number;
+
+/** A mail the emulator accepted. */
+export interface EmulatedMail {
+  envId: string;
+  from: string;
+  fromAlias?: string;
+  to: string[];
+  subject?: string;
+  htmlBody?: string;
+  textBody?: string;
+  bcc?: string[];
+  headers?: Record<string, string>;
+  template?: { TemplateId: string; TemplateData?: Record<string, string> };
+  signatureVersion: 'v2' | 'v3';
+  /** Every parameter of the request. */
+  params: Record<string, string>;
+}
+
+/** A request the emulator received. */
+export interface EmulatedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  params: Record<string, string>;
+}
+
+/** A scripted answer: DirectMail's error JSON for `Code` at HTTP `status`. */
+export interface ScriptedReply {
+  status: number;
+  Code: string;
+  Message?: string;
+}
+
+export interface EmulatorOptions {
+  /** AccessKeyId → AccessKeySecret pairs it accepts; default `{testid: 'testsecret'}`. */
+  accessKeys?: Record<string, string>;
+  /** Sender addresses it knows; any address when omitted. */
+  senders?: string[];
+  /** Console template ids it knows, to their names; any id when omitted. */
+  templates?: Record<string, string>;
+  /** A loopback address to bind; default 127.0.0.1. */
+  host?: string;
+  /** A fixed port; a free one when omitted. */
+  port?: number;
+  /** Answers for the next requests, in order, before it emulates again. */
+  replies?: ScriptedReply[];
+  /** Called with each mail accepted. */
+  onMail?: (mail: EmulatedMail) => void;
+  /** The emulator's clock, in milliseconds. */
+  now?: () => number;
+}
+
+export interface Emulator {
+  /** The endpoint to configure: `http://127.0.0.1:PORT/`. */
+  url: string;
+  /** Mails accepted, in order. */
+  mails: EmulatedMail[];
+  /** Every request received. */
+  requests: EmulatedRequest[];
+  /** Answers the next request with `handler` instead of emulating. */
+  script(handler: (request: IncomingMessage, response: ServerResponse, params: Record<string, string>) => void): void;
+  /** Answers the next request with DirectMail's error JSON for `code` at HTTP `status`. */
+  failNext(status: number, code: string, message?: string): void;
+  /** Forgets scripted answers not used yet. */
+  clearScripts(): void;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** Starts a DirectMail emulator on loopback: it verifies V2 and V3 signatures and answers as Aliyun does. */
+export function startEmulator(options?: EmulatorOptions): Promise<Emulator>;
+
+/** The V2 string-to-sign for `params` (without Signature). */
+export function stringToSign(method: string, params: Record<string, string>): string;
+/** The V2 signature Aliyun would compute. */
+export function expectedSignature(method: string, params: Record<string, string>, secret: string): string;
+/** Whether a form-encoded body carries a valid V2 signature for one of `accessKeys`. */
+export function verifySignedBody(body: string, accessKeys: Record<string, string>, method?: string): boolean;
+/** The V3 canonical request. */
+export function canonicalRequestV3(
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  headers: Record<string, string | string[] | undefined>,
+  signedHeaders: string[],
+  payloadHash: string,
+): string;
+/** The V3 signature Aliyun would compute for a canonical request. */
+export function expectedSignatureV3(canonicalRequest: string, secret: string): string;

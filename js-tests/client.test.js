@@ -1,0 +1,175 @@
+// The mail client (`new DirectMail(config).send(...)`), the emulator as users get it (the
+// `./emulator` export, its options, and `aliyun-dm emulator`), against the emulator on loopback.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { startEmulator } from 'connector-aliyun-dm-wasm/emulator';
+
+import { DirectMail, DirectMailError } from '../lib/index.js';
+import { thrown } from './helpers.js';
+
+const credentials = { accessKeyId: 'testid', accessKeySecret: 'testsecret' };
+const sender = { ...credentials, accountName: 'noreply@mail.example.com' };
+
+test('send() delivers html or text, with fromAlias, replyTo and placeholders, and returns {envId, requestId}', async () => {
+  const emulator = await startEmulator();
+  try {
+    const mail = new DirectMail({ ...sender, endpoint: emulator.url });
+    const sent = await mail.send({ to: ['a@example.com', 'b@example.com'], subject: 'Hi {{name}}', html: '<p>{{name}} & co</p>', data: { name: '<Ada>' }, fromAlias: 'Acme', replyTo: 'Help <help@example.com>' });
+    assert.deepEqual(Object.keys(sent), ['envId', 'requestId']);
+    const got = emulator.mails.at(-1);
+    assert.equal(sent.envId, got.envId);
+    assert.deepEqual(got.to, ['a@example.com', 'b@example.com']);
+    assert.equal(got.subject, 'Hi <Ada>');
+    assert.equal(got.htmlBody, '<p>&lt;Ada&gt; & co</p>');
+    assert.equal(got.fromAlias, 'Acme');
+    assert.equal(got.params.ReplyAddress, 'help@example.com');
+    assert.equal(got.params.ReplyAddressAlias, 'Help');
+
+    await mail.send({ to: 'a@example.com', subject: 'Plain', text: 'Hello <Ada>' });
+    assert.equal(emulator.mails.at(-1).textBody, 'Hello <Ada>');
+    assert.equal(emulator.mails.at(-1).htmlBody, undefined);
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('per-send settings, V3, a console template, and fetch from globalThis by default', async () => {
+  const emulator = await startEmulator({ templates: { 42: 'Welcome' } });
+  try {
+    const mail = new DirectMail({ ...sender, endpoint: emulator.url, signatureVersion: 'v3', tagName: 'default-tag' });
+    await mail.send({ to: 'a@example.com', subject: 's', text: 't', tagName: 'welcome', headers: { 'X-User-Campaign': 'c1' }, bccAddress: 'audit@example.com' });
+    const got = emulator.mails.at(-1);
+    assert.equal(got.signatureVersion, 'v3');
+    assert.equal(got.params.TagName, 'welcome');
+    assert.deepEqual(got.headers, { 'X-User-Campaign': 'c1' });
+    assert.deepEqual(got.bcc, ['audit@example.com']);
+    await mail.send({ to: 'a@example.com', subject: 's', text: 't' });
+    assert.equal(emulator.mails.at(-1).params.TagName, 'default-tag', 'a per-send setting does not stick');
+
+    await mail.sendTemplate({ to: 'a@example.com', templateId: '42', data: { name: 'Ada', order: { id: 7 } } });
+    assert.deepEqual(emulator.mails.at(-1).template, { TemplateData: { name: 'Ada', 'order.id': '7' }, TemplateId: '42' });
+    const unknown = await thrown(() => mail.sendTemplate({ to: 'a@example.com', templateId: '43' }));
+    assert.ok(unknown instanceof DirectMailError);
+    assert.equal(unknown.data.Code, 'InvalidTemplate.NotFound');
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('fromEnv reads Aliyun’s variable names and refuses a missing one by name', async () => {
+  const emulator = await startEmulator();
+  try {
+    const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'testid', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'testsecret', ALIBABA_CLOUD_SECURITY_TOKEN: 'sts-token-123456' };
+    await DirectMail.fromEnv(env, { accountName: sender.accountName, endpoint: emulator.url }).send({ to: 'a@example.com', subject: 's', text: 't' });
+    assert.equal(emulator.mails.at(-1).params.SecurityToken, 'sts-token-123456');
+    const missing = await thrown(() => DirectMail.fromEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'x' }, { accountName: sender.accountName }));
+    assert.ok(missing instanceof DirectMailError);
+    assert.equal(missing.code, 'invalid_config');
+    assert.deepEqual(missing.data.issues.map((i) => i.path), ['ALIBABA_CLOUD_ACCESS_KEY_SECRET']);
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('every error is a DirectMailError with code, data and retryable; the client stays usable', async () => {
+  const emulator = await startEmulator({ replies: [{ status: 400, Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }, { status: 400, Code: 'InvalidToAddress', Message: 'bad to' }] });
+  try {
+    const bad = await thrown(() => new DirectMail({ ...sender, accountName: 'nope' }));
+    assert.ok(bad instanceof DirectMailError && bad instanceof Error);
+    assert.equal(bad.name, 'DirectMailError');
+    assert.deepEqual(bad.data.issues.map((i) => i.path), ['accountName']);
+
+    const mail = new DirectMail({ ...sender, endpoint: emulator.url });
+    const throttled = await thrown(() => mail.send({ to: 'a@example.com', subject: 's', text: 't' }));
+    assert.ok(throttled instanceof DirectMailError);
+    assert.equal(throttled.code, 'rate_limit_exceeded');
+    assert.equal(throttled.retryable, true);
+    const refused = await thrown(() => mail.send({ to: 'a@example.com', subject: 's', text: 't' }));
+    assert.equal(refused.code, 'general');
+    assert.equal(refused.retryable, false);
+    assert.equal(refused.data.Code, 'InvalidToAddress');
+
+    for (const [message, path] of [
+      [{ to: 'a@example.com', subject: 's' }, 'html'],
+      [{ to: 'a@example.com', subject: 's', html: 'h', text: 't' }, 'html'],
+      [{ to: 'a@example.com', html: 'h' }, 'subject'],
+      [{ to: 'a@example.com', subject: 's', text: 't', headers: { From: 'x' } }, 'headers.From'],
+    ]) {
+      const error = await thrown(() => mail.send(message));
+      assert.ok(error instanceof DirectMailError, JSON.stringify(message));
+      assert.ok(error.data.issues.some((i) => i.path === path), `${JSON.stringify(message)}: ${JSON.stringify(error.data.issues)}`);
+    }
+    assert.ok((await mail.send({ to: 'a@example.com', subject: 's', text: 't' })).envId);
+
+    const noFetch = new DirectMail({ ...sender, endpoint: emulator.url, fetch: undefined });
+    const saved = globalThis.fetch;
+    globalThis.fetch = undefined;
+    try {
+      const error = await thrown(() => noFetch.send({ to: 'a@example.com', subject: 's', text: 't' }));
+      assert.ok(error instanceof DirectMailError);
+      assert.match(error.message, /fetch/);
+    } finally {
+      globalThis.fetch = saved;
+    }
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('the debugging surface pins nonce and timestamp; the secret is in no error', async () => {
+  const mail = new DirectMail({ ...sender, accessKeySecret: 'S3CRET-never-shown' });
+  const request = mail.debug.request({ to: 'a@example.com', subject: 's', text: 't' }, { nonce: 'n-1', timestamp: '2024-01-02T03:04:05Z' });
+  const params = Object.fromEntries(new URLSearchParams(request.body));
+  assert.equal(params.SignatureNonce, 'n-1');
+  assert.equal(params.Timestamp, '2024-01-02T03:04:05Z');
+  assert.equal('nonce' in DirectMail.prototype, false);
+  const error = await thrown(() => mail.debug.request({ to: 'a@example.com', subject: 's', text: 't' }, { timestamp: 'yesterday' }));
+  assert.ok(error instanceof DirectMailError);
+  assert.deepEqual(error.data.issues.map((i) => i.path), ['options.timestamp']);
+  assert.ok(!JSON.stringify({ ...error, message: error.message }).includes('S3CRET'));
+});
+
+test('startEmulator takes a fixed port and scripted replies', async () => {
+  const first = await startEmulator();
+  const port = Number(new URL(first.url).port);
+  await first.close();
+  const emulator = await startEmulator({ port, replies: [{ status: 503, Code: 'ServiceUnavailable' }] });
+  try {
+    assert.equal(emulator.url, `http://127.0.0.1:${port}/`);
+    const mail = new DirectMail({ ...sender, endpoint: emulator.url });
+    const error = await thrown(() => mail.send({ to: 'a@example.com', subject: 's', text: 't' }));
+    assert.equal(error.data.Code, 'ServiceUnavailable');
+    assert.ok((await mail.send({ to: 'a@example.com', subject: 's', text: 't' })).envId, 'emulates again after the script');
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('`aliyun-dm emulator` prints its URL and each mail it accepts', async () => {
+  const bin = fileURLToPath(new URL('../bin/aliyun-dm.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'emulator', '--key', 'cli-id:cli-secret'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The iterator buffers lines that arrive before they are asked for.
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const timer = setTimeout(() => child.kill(), 10_000);
+    const { value } = await lines.next();
+    clearTimeout(timer);
+    return value;
+  };
+  try {
+    const url = /listening on (\S+)/.exec(await next())?.[1];
+    assert.ok(url?.startsWith('http://127.0.0.1:'));
+    assert.match(await next(), /Keys: cli-id/);
+    const mail = new DirectMail({ accessKeyId: 'cli-id', accessKeySecret: 'cli-secret', accountName: sender.accountName, endpoint: url });
+    const { envId } = await mail.send({ to: 'a@example.com', subject: 'From the CLI test', text: 't' });
+    assert.equal(await next(), `mail ${envId}: noreply@mail.example.com -> a@example.com: "From the CLI test"`);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+});

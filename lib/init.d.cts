@@ -1,4 +1,0 @@
-import type * as entry from './init.js';
-
-declare const init: typeof entry;
-export = init;

@@ -1,4 +1,0 @@
-import type * as entry from './index.js';
-
-declare const connector: typeof entry;
-export = connector;
