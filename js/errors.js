@@ -45,7 +45,7 @@ export function asDirectMailError(error) {
     error.retryable = error.retryable === true;
     return error;
   }
-  const message = describeCause(error);
+  const message = error instanceof Error ? error.message : describeCause(error);
   return new DirectMailError('general', message, { errorDescription: message, message });
 }
 
