@@ -46,7 +46,7 @@ async function bundleWorker(source) {
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
     metafile: true,
-    plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './aliyun_dm_bg.wasm', external: true })) }],
+    plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm(\?module)?$/ }, () => ({ path: './aliyun_dm_bg.wasm', external: true })) }],
   });
   // The runtime entries are the files that call setWasmSource; exactly one may be bundled.
   resolvedEntry = Object.keys(result.metafile.inputs).filter((path) => /connector-aliyun-dm-wasm\/(?:js|lib)\/(workerd|edge-light|deno|index|init)\.js$/.test(path));
