@@ -1,5 +1,5 @@
-// Turns bench/results.json into the printed table and the README's benchmark block, and checks the
-// issue's budgets against it, so no figure in the README is typed by hand.
+// Turns bench/results.json into the printed table and CONTRIBUTING.md's benchmark block, and checks the
+// issue's budgets against it, so no figure there is typed by hand.
 
 /** The budgets of issue 11: floors and ceilings to hold, each met or not in one run. */
 export const TARGETS = Object.freeze({

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: this package against @logto/connector-aliyun-dm 1.6 in one run. Prints a table,
-// writes bench/results.json and the README's benchmark block. Medians throughout: these machines
+// writes bench/results.json and CONTRIBUTING.md's benchmark block. Medians throughout: these machines
 // are noisy. Times are taken on Node 22, which Logto requires, and on this machine's own Node.
 // Options: --cold=N processes per cold start, --messages=N per CPU run, --memory=N sends.
 import { execFileSync } from 'node:child_process';
@@ -247,6 +247,6 @@ const results = {
   workerd: 'not measured: workerd freezes Date.now() and performance.now() inside a request, so its CPU time cannot be read from the worker; wrangler-less workerd reports no per-request CPU',
 };
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-const readmePath = join(root, 'README.md');
+const readmePath = join(root, 'CONTRIBUTING.md');
 writeFileSync(readmePath, withReadmeBlock(readFileSync(readmePath, 'utf8'), results));
-console.log(`\n${printable(results)}\n\nWritten to bench/results.json and README.md`);
+console.log(`\n${printable(results)}\n\nWritten to bench/results.json and CONTRIBUTING.md`);

@@ -1,24 +1,18 @@
 // Cloudflare Worker: `wrangler deploy` picks the package's workerd entry and uploads the .wasm.
-// Secrets: `wrangler secret put ALIYUN_ACCESS_KEY_ID` (and ALIYUN_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT).
-import { sendMail } from 'connector-aliyun-dm-wasm';
-
-const template = { subject: 'Your code is {{code}}', content: '<p>Your code is <b>{{code}}</b></p>' };
-const templates = ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, ...template }));
+// Secrets: `wrangler secret put ALIBABA_CLOUD_ACCESS_KEY_ID` (and ALIBABA_CLOUD_ACCESS_KEY_SECRET).
+// Vars: ALIYUN_DM_ACCOUNT, and ALIYUN_DM_ENDPOINT to try it against `npx aliyun-dm emulator`.
+import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm';
 
 export default {
   async fetch(request, env) {
     const { to, code } = await request.json();
-    const config = {
-      accessKeyId: env.ALIYUN_ACCESS_KEY_ID,
-      accessKeySecret: env.ALIYUN_ACCESS_KEY_SECRET,
-      accountName: env.ALIYUN_DM_ACCOUNT,
-      endpoint: env.ALIYUN_DM_ENDPOINT, // optional: e.g. a local emulator
-      templates,
-    };
+    const mail = DirectMail.fromEnv(env, { accountName: env.ALIYUN_DM_ACCOUNT, endpoint: env.ALIYUN_DM_ENDPOINT });
     try {
-      return Response.json(await sendMail(config, { to, type: 'SignIn', payload: { code } }, fetch));
+      const sent = await mail.send({ to, subject: 'Your code is {{code}}', html: '<p>Your code is <b>{{code}}</b></p>', data: { code } });
+      return Response.json(sent);
     } catch (error) {
-      return Response.json({ code: error.code, message: error.message }, { status: 502 });
+      if (!(error instanceof DirectMailError)) throw error;
+      return Response.json({ code: error.code, message: error.message }, { status: error.retryable ? 503 : 502 });
     }
   },
 };

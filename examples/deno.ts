@@ -1,15 +1,13 @@
 // Deno: `deno add npm:connector-aliyun-dm-wasm`, then
 // `deno run --allow-env --allow-net=dm.aliyuncs.com deno.ts user@example.com 123456`.
-import { sendMail, type AliyunDmConfig } from 'connector-aliyun-dm-wasm';
+// Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
+// ALIYUN_DM_ENDPOINT to try it against `npx aliyun-dm emulator`.
+import { DirectMail } from 'connector-aliyun-dm-wasm';
 
-const template = { subject: 'Your code is {{code}}', content: '<p>Your code is <b>{{code}}</b></p>' };
-const config: AliyunDmConfig = {
-  accessKeyId: Deno.env.get('ALIYUN_ACCESS_KEY_ID') ?? '',
-  accessKeySecret: Deno.env.get('ALIYUN_ACCESS_KEY_SECRET') ?? '',
+const mail = DirectMail.fromEnv(Deno.env.toObject(), {
   accountName: Deno.env.get('ALIYUN_DM_ACCOUNT') ?? '',
   endpoint: Deno.env.get('ALIYUN_DM_ENDPOINT'), // optional: e.g. a local emulator
-  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, ...template })),
-};
+});
 
 const [to, code] = Deno.args;
-console.log(await sendMail(config, { to, type: 'SignIn', payload: { code } }, fetch));
+console.log(await mail.send({ to, subject: 'Your code is {{code}}', html: '<p>Your code is <b>{{code}}</b></p>', data: { code } }));

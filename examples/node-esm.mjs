@@ -1,14 +1,12 @@
 // Node, ESM: node node-esm.mjs user@example.com 123456
-import { sendMail } from 'connector-aliyun-dm-wasm';
+// Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
+// ALIYUN_DM_ENDPOINT to try it against `npx aliyun-dm emulator`.
+import { DirectMail } from 'connector-aliyun-dm-wasm';
 
-const template = { subject: 'Your code is {{code}}', content: '<p>Your code is <b>{{code}}</b></p>' };
-const config = {
-  accessKeyId: process.env.ALIYUN_ACCESS_KEY_ID,
-  accessKeySecret: process.env.ALIYUN_ACCESS_KEY_SECRET,
+const mail = DirectMail.fromEnv(process.env, {
   accountName: process.env.ALIYUN_DM_ACCOUNT,
   endpoint: process.env.ALIYUN_DM_ENDPOINT, // optional: e.g. a local emulator
-  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, ...template })),
-};
+});
 
 const [to, code] = process.argv.slice(2);
-console.log(await sendMail(config, { to, type: 'SignIn', payload: { code } }, fetch));
+console.log(await mail.send({ to, subject: 'Your code is {{code}}', html: '<p>Your code is <b>{{code}}</b></p>', data: { code } }));

@@ -1,24 +1,20 @@
 // Next.js on Vercel, app/api/send-code/route.ts: the edge-light entry loads the .wasm as `?module`.
-import { sendMail, type AliyunDmConfig, type AliyunDmError } from 'connector-aliyun-dm-wasm';
+// Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
+// ALIYUN_DM_ENDPOINT to try it against `npx aliyun-dm emulator`.
+import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm';
 
 export const runtime = 'edge';
 
-const template = { subject: 'Your code is {{code}}', content: '<p>Your code is <b>{{code}}</b></p>' };
-
-const config: AliyunDmConfig = {
-  accessKeyId: process.env.ALIYUN_ACCESS_KEY_ID ?? '',
-  accessKeySecret: process.env.ALIYUN_ACCESS_KEY_SECRET ?? '',
-  accountName: process.env.ALIYUN_DM_ACCOUNT ?? '',
-  endpoint: process.env.ALIYUN_DM_ENDPOINT, // optional: e.g. a local emulator
-  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, ...template })),
-};
-
 export async function POST(request: Request): Promise<Response> {
   const { to, code } = (await request.json()) as { to: string; code: string };
+  const mail = DirectMail.fromEnv(process.env, {
+    accountName: process.env.ALIYUN_DM_ACCOUNT ?? '',
+    endpoint: process.env.ALIYUN_DM_ENDPOINT, // optional: e.g. a local emulator
+  });
   try {
-    return Response.json(await sendMail(config, { to, type: 'SignIn', payload: { code } }, fetch));
+    return Response.json(await mail.send({ to, subject: 'Your code is {{code}}', html: '<p>Your code is <b>{{code}}</b></p>', data: { code } }));
   } catch (error) {
-    const { code: errorCode, message } = error as AliyunDmError;
-    return Response.json({ code: errorCode, message }, { status: 502 });
+    if (!(error instanceof DirectMailError)) throw error;
+    return Response.json({ code: error.code, message: error.message }, { status: error.retryable ? 503 : 502 });
   }
 }

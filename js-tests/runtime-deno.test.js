@@ -53,7 +53,7 @@ test("the README's examples/deno.ts type-checks with deno check and runs as writ
   const denoEnv = { ...process.env, DENO_DIR: join(env.packed.dir, '.deno'), NO_COLOR: '1' };
   await run(bin('deno'), ['check', 'deno.ts'], { cwd: env.packed.dir, env: denoEnv });
   const port = new URL(env.emulator.url).port;
-  const exampleEnv = { ...denoEnv, ALIYUN_ACCESS_KEY_ID: 'testid', ALIYUN_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: env.emulator.url };
+  const exampleEnv = { ...denoEnv, ALIBABA_CLOUD_ACCESS_KEY_ID: 'testid', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: env.emulator.url };
   const { stdout } = await run(bin('deno'), ['run', '--no-prompt', '--allow-env', `--allow-net=127.0.0.1:${port}`, 'deno.ts', 'deno-example@example.com', '1357'], { cwd: env.packed.dir, env: exampleEnv });
   const mail = env.emulator.mails.at(-1);
   assert.deepEqual(mail.to, ['deno-example@example.com']);

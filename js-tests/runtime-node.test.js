@@ -41,7 +41,7 @@ for (const [label, nodeBinary] of [['this machine\'s Node', process.execPath], [
 }
 
 /** Env for the README's examples, pointed at the env.emulator. */
-const exampleEnv = () => ({ ...process.env, ALIYUN_ACCESS_KEY_ID: 'testid', ALIYUN_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: env.emulator.url });
+const exampleEnv = () => ({ ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: 'testid', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'testsecret', ALIYUN_DM_ACCOUNT: 'noreply@mail.example.com', ALIYUN_DM_ENDPOINT: env.emulator.url });
 
 for (const example of ['node-esm.mjs', 'node-cjs.cjs']) {
   test(`the README's examples/${example} runs as written on Node 22`, async () => {

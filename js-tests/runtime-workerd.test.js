@@ -83,8 +83,8 @@ const example :Workerd.Worker = (
     (name = "aliyun_dm_bg.wasm", wasm = embed "node_modules/connector-aliyun-dm-wasm/pkg/aliyun_dm_bg.wasm"),
   ],
   bindings = [
-    ${binding('ALIYUN_ACCESS_KEY_ID', 'testid')},
-    ${binding('ALIYUN_ACCESS_KEY_SECRET', 'testsecret')},
+    ${binding('ALIBABA_CLOUD_ACCESS_KEY_ID', 'testid')},
+    ${binding('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'testsecret')},
     ${binding('ALIYUN_DM_ACCOUNT', 'noreply@mail.example.com')},
     ${binding('ALIYUN_DM_ENDPOINT', emulator.url)},
   ],
@@ -153,6 +153,6 @@ test("the README's examples/cloudflare-worker.js runs as written", async () => {
   const reply = await response.json();
   assert.equal(response.status, 200, JSON.stringify(reply));
   const mail = emulator.mails.at(-1);
-  assert.equal(mail.envId, reply.EnvId);
+  assert.equal(mail.envId, reply.envId);
   assert.equal(mail.subject, 'Your code is 8080');
 });

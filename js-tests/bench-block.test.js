@@ -1,16 +1,16 @@
-// The README's benchmark block is exactly what bench/report.mjs renders from bench/results.json,
-// the file `npm run bench` writes: no figure in it is typed by hand.
+// CONTRIBUTING.md's benchmark block is exactly what bench/report.mjs renders from
+// bench/results.json, the file `npm run bench` writes: no figure in it is typed by hand.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { budgets, readmeBlock, TARGETS } from '../bench/report.mjs';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../CONTRIBUTING.md', import.meta.url), 'utf8');
 const results = JSON.parse(readFileSync(new URL('../bench/results.json', import.meta.url), 'utf8'));
 
-test('the README benchmark block is the one rendered from bench/results.json', () => {
-  assert.ok(readme.includes(readmeBlock(results)), 'README.md is stale: run npm run bench');
+test('the CONTRIBUTING.md benchmark block is the one rendered from bench/results.json', () => {
+  assert.ok(readme.includes(readmeBlock(results)), 'CONTRIBUTING.md is stale: run npm run bench');
 });
 
 test('the budgets are judged on Node 22, the version Logto requires, as well as the machine Node', () => {
