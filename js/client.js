@@ -145,9 +145,9 @@ export class DirectMail {
 }
 
 /**
- * The Logto connector's send: a config validated as a connector's (templates required), Logto's
+ * The Logto connector's send, through `mail` (the connector-config object for its config): Logto's
  * message and i18n template as they are, and the `{EnvId, RequestId}` Logto's callers expect.
  */
-export function logtoSend(config, data, template, fetch) {
-  return sendWith(mailFor(config, 'connector'), plainMessage(data), plainOptions(template ? { template } : undefined), fetchOf(fetch));
+export function logtoSend(mail, data, template, fetch) {
+  return sendWith(mail, plainMessage(data), plainOptions(template ? { template } : undefined), fetchOf(fetch));
 }

@@ -95,9 +95,9 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     try {
       config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      directMailFor(config);
+      const mail = directMailFor(config);
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
-      return await logtoSend(config, data, template, fetch);
+      return await logtoSend(mail, data, template, fetch);
     } catch (error) {
       throw await toConnectorError(error, guard, config);
     }

@@ -8,10 +8,16 @@ import { wasm } from './wasm.js';
 
 /** How many configs keep their DirectMail object; a Logto instance or a worker uses one or two. */
 const CACHED_CONFIGS = 16;
-/** Purpose and config JSON text → DirectMail, least recently used first. */
-const mails = new Map();
-/** The last config used, checked first: comparing two texts is cheaper than hashing one. */
-let last = { key: undefined, mail: undefined };
+
+/**
+ * One cache per purpose, since one config text validates differently for each: config JSON text →
+ * DirectMail, least recently used first, and the last config used, checked first (comparing two
+ * texts is cheaper than hashing one).
+ */
+const caches = {
+  connector: { mails: new Map(), last: { text: undefined, mail: undefined } },
+  client: { mails: new Map(), last: { text: undefined, mail: undefined } },
+};
 
 /**
  * The DirectMail object for `config`, made (and validated) on first use: as a Logto connector's
@@ -20,20 +26,19 @@ let last = { key: undefined, mail: undefined };
  * call that evicts it cannot pull it from under a send.
  */
 export function mailFor(config, purpose) {
-  // The purpose leads the key: one config text validates differently for each.
-  const key = purpose + jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
-  if (key === last.key) return last.mail;
-  let mail = mails.get(key);
+  const cache = caches[purpose];
+  const text = jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
+  if (text === cache.last.text) return cache.last.mail;
+  let mail = cache.mails.get(text);
   if (mail) {
-    mails.delete(key);
+    cache.mails.delete(text);
   } else {
     const { DirectMail } = wasm();
-    const plain = JSON.parse(key.slice(purpose.length));
-    mail = purpose === 'client' ? DirectMail.forClient(plain) : new DirectMail(plain);
-    if (mails.size >= CACHED_CONFIGS) mails.delete(mails.keys().next().value);
+    mail = purpose === 'client' ? DirectMail.forClient(JSON.parse(text)) : new DirectMail(JSON.parse(text));
+    if (cache.mails.size >= CACHED_CONFIGS) cache.mails.delete(cache.mails.keys().next().value);
   }
-  mails.set(key, mail);
-  last = { key, mail };
+  cache.mails.set(text, mail);
+  cache.last = { text, mail };
   return mail;
 }
 
