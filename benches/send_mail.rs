@@ -8,6 +8,18 @@ use aliyun_dm::{
 use std::hint::black_box;
 use std::time::Instant;
 
+/// A distinct nonce for message `i`, as the wasm draws a fresh one per send.
+fn nonce_for(i: u64) -> Nonce {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&i.to_le_bytes());
+    Nonce::uuid_v4(bytes)
+}
+
+/// What a send varies besides config and message, with numbers formatted as the native core does.
+fn context<'a>(nonce: &'a Nonce, timestamp: &'a Timestamp) -> RequestContext<'a> {
+    RequestContext { custom_template: None, nonce, timestamp, endpoint: None, number_text: aliyun_dm::value::write_js_number }
+}
+
 fn main() {
     let config_json =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/example-config.json")).unwrap_or_default();
@@ -17,16 +29,8 @@ fn main() {
     let send = |i: u64| {
         let config = parse_config(&serde_json::from_str::<RawConfig>(black_box(&config_json)).ok()?).ok()?;
         let message = parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&i.to_le_bytes());
-        let nonce = Nonce::uuid_v4(bytes);
-        let ctx = RequestContext {
-            custom_template: None,
-            nonce: &nonce,
-            timestamp: timestamp.as_ref()?,
-            endpoint: None,
-            number_text: aliyun_dm::value::write_js_number,
-        };
+        let nonce = nonce_for(i);
+        let ctx = context(&nonce, timestamp.as_ref()?);
         let request = build_send_mail(&config, &message, &ctx).ok()?;
         black_box(request.body.len());
         parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.redactor).ok()
@@ -35,16 +39,8 @@ fn main() {
     let config = serde_json::from_str::<RawConfig>(&config_json).ok().and_then(|raw| parse_config(&raw).ok());
     let send_cached = |i: u64| {
         let message = parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&i.to_le_bytes());
-        let nonce = Nonce::uuid_v4(bytes);
-        let ctx = RequestContext {
-            custom_template: None,
-            nonce: &nonce,
-            timestamp: timestamp.as_ref()?,
-            endpoint: None,
-            number_text: aliyun_dm::value::write_js_number,
-        };
+        let nonce = nonce_for(i);
+        let ctx = context(&nonce, timestamp.as_ref()?);
         let request = build_send_mail(config.as_ref()?, &message, &ctx).ok()?;
         black_box(request.body.len());
         parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.as_ref()?.redactor).ok()

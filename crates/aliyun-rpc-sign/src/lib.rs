@@ -10,6 +10,24 @@
 
 extern crate alloc;
 
+/// `as_str` and `Display` for a stage that is text: each shows exactly what was hashed or sent.
+macro_rules! text_stage {
+    ($stage:ident, $doc:literal) => {
+        impl $stage {
+            #[doc = $doc]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl core::fmt::Display for $stage {
+            fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 pub mod v3;
 
 use alloc::string::String;
@@ -185,22 +203,13 @@ impl CanonicalQuery {
         CanonicalQuery(ascii_string(out))
     }
 
-    /// The canonical query text; it is also a valid form or query string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The canonical query text, without a copy.
     pub fn into_string(self) -> String {
         self.0
     }
 }
 
-impl fmt::Display for CanonicalQuery {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_stage!(CanonicalQuery, "The canonical query text; it is also a valid form or query string.");
 
 /// Stage 2: `METHOD&%2F&percentEncode(canonical query)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,18 +224,9 @@ impl StringToSign {
         percent_encode_bytes(&mut out, query.0.as_bytes());
         StringToSign(ascii_string(out))
     }
-
-    /// The string-to-sign text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for StringToSign {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_stage!(StringToSign, "The string-to-sign text.");
 
 /// Stage 3: base64(HMAC-SHA1(key = secret + "&", string-to-sign)).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -253,12 +253,9 @@ impl Signature {
     fn from_mac(mac: Hmac<Sha1>) -> Self {
         Signature(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
     }
-
-    /// The base64 signature.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_stage!(Signature, "The base64 signature.");
 
 /// HMAC-SHA1 keyed with `secret + "&"`; the key is not kept beyond the MAC's own state.
 fn hmac_for(secret: &str) -> Hmac<Sha1> {
@@ -304,12 +301,6 @@ impl Eq for SigningKey {}
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("SigningKey(<redacted>)")
-    }
-}
-
-impl fmt::Display for Signature {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

@@ -35,12 +35,9 @@ impl PayloadHash {
         push_hex(&mut out, &Sha256::digest(body));
         PayloadHash(out)
     }
-
-    /// The lowercase hex digest.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_stage!(PayloadHash, "The lowercase hex digest.");
 
 /// Whether a header takes part in the signature: `host`, `content-type` and every `x-acs-*`.
 pub fn is_signed_header(lowercase_name: &str) -> bool {
@@ -148,18 +145,9 @@ impl StringToSign {
         push_hex(&mut out, &Sha256::digest(request.text.as_bytes()));
         StringToSign(out)
     }
-
-    /// The string-to-sign text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for StringToSign {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_stage!(StringToSign, "The string-to-sign text.");
 
 /// Stage 3: hex HMAC-SHA256, keyed with the AccessKey secret itself (no `&`, unlike V1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,18 +164,9 @@ impl Signature {
         push_hex(&mut out, &mac.finalize().into_bytes());
         Signature(out)
     }
-
-    /// The lowercase hex signature.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Signature {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_stage!(Signature, "The lowercase hex signature.");
 
 /// The `Authorization` header: algorithm, `Credential`, `SignedHeaders` and `Signature`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,22 +186,13 @@ impl Authorization {
         Authorization(out)
     }
 
-    /// The header value.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The header value, without a copy.
     pub fn into_string(self) -> String {
         self.0
     }
 }
 
-impl fmt::Display for Authorization {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_stage!(Authorization, "The header value.");
 
 /// All stages of one V3 signing, for debugging a `SignatureDoesNotMatch`.
 #[derive(Clone, Debug, PartialEq, Eq)]
