@@ -36,7 +36,7 @@ const table = [
   ['InvalidMailAddress.NotFound', 404, 'general', /accountName/],
   ['InvalidTimeStamp.Expired', 400, 'general', /clock/],
   ['SignatureNonceUsed', 400, 'general', /SignatureNonce/],
-  ['InvalidSendMail.Spam', 400, 'general', /quota/],
+  ['InvalidSendMail.Spam', 400, 'general', /spam/],
   ['InvalidToAddress', 400, 'general', /recipient/],
   ['ServiceUnavailable', 503, 'general', /server error/],
   ['InternalError', 500, 'general', /server error/],
@@ -59,6 +59,24 @@ for (const [code, status, expected, hint] of table) {
     if (hint) assert.ok(error.data.errorDescription.endsWith(` — ${error.data.hint}`), error.data.errorDescription);
   });
 }
+
+test("DirectMail's quota messages → usage_limit_exceeded; its spam refusal stays general", async () => {
+  const connector = await createConnector({ getConfig: async () => makeConfig({ endpoint: emulator.url }) });
+  // The messages of Aliyun's return-code page: 552 for a used-up quota, 554 for spam.
+  for (const [text, expected] of [
+    ['552 Daily sending quota exceeded', 'usage_limit_exceeded'],
+    ['552 Monthly sending quota exceeded', 'usage_limit_exceeded'],
+    ['552 Not enough sending quota', 'usage_limit_exceeded'],
+    ['554 Reject by content spam', 'general'],
+  ]) {
+    emulator.failNext(400, 'InvalidSendMail.Spam', text);
+    const error = await thrown(() => connector.sendMessage(message));
+    assert.ok(error instanceof ConnectorError);
+    assert.equal(error.code, expected, text);
+    assert.ok(error.data.errorDescription.startsWith(`InvalidSendMail.Spam: ${text}`), error.data.errorDescription);
+    if (expected === 'usage_limit_exceeded') assert.match(error.data.hint, /quota/);
+  }
+});
 
 test('5xx HTML → general with the status; unparseable 2xx and 4xx → invalid_response', async () => {
   for (const [status, body, code] of [

@@ -5,7 +5,8 @@ export type ConnectorErrorCode =
   | 'invalid_request_parameters'
   | 'invalid_response'
   | 'template_not_found'
-  | 'rate_limit_exceeded';
+  | 'rate_limit_exceeded'
+  | 'usage_limit_exceeded';
 
 /** DirectMail regions; `cn-hangzhou` is the default. */
 export type RegionId = 'cn-hangzhou' | 'ap-southeast-1' | 'ap-southeast-2' | 'eu-central-1' | 'us-east-1';

@@ -1,5 +1,5 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
-// Node alike. The Logto connector sends through it too (see `logtoClient`), so both share one
+// Node alike. The Logto connector sends through it too (see `logtoSend`), so both share one
 // path: a validated wasm object per config, signing in Rust, and the host's fetch.
 import { mailFor } from './core.js';
 import { DirectMailError, asDirectMailError, codedError } from './errors.js';

@@ -40,6 +40,16 @@ export function zodConfigGuard(z) {
 }
 
 /**
+ * `code` if the host's connector-kit has it, else `general`. `usage_limit_exceeded` is new in
+ * connector-kit 5.1.1; a Logto whose connector-kit lacks it (v1.41.0) would show the operator the
+ * bare phrase key, while for `general` it shows the error's `errorDescription`: DirectMail's Code,
+ * Message and the hint.
+ */
+function hostCode(code, ConnectorErrorCodes) {
+  return Object.values(ConnectorErrorCodes).includes(code) ? code : ConnectorErrorCodes.General;
+}
+
+/**
  * Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. An invalid
  * config carries the guard's ZodError, from which Logto writes the reply's `details`.
  */
@@ -53,7 +63,7 @@ async function toConnectorError(error, guard, config) {
     } catch {
       // The config could not be read a second time: the first error stands, with its own data.
     }
-    return new ConnectorError(error.code, zodError ?? error.data);
+    return new ConnectorError(hostCode(error.code, ConnectorErrorCodes), zodError ?? error.data);
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ConnectorError(ConnectorErrorCodes.General, { errorDescription: message, message });

@@ -8,6 +8,7 @@ export const errorCodes = Object.freeze([
   'invalid_response',
   'template_not_found',
   'rate_limit_exceeded',
+  'usage_limit_exceeded',
 ]);
 
 /**

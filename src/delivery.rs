@@ -157,8 +157,10 @@ fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
 pub fn headers_param(delivery: &Delivery, usage_type: &str, payload: &Value, number: NumberText) -> Option<String> {
     let mut all: Vec<(&str, String)> = delivery.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
     if delivery.event_headers {
+        // An id that could not be a header value (too long, or with a line break) is left out.
         let id = |key: &str| {
-            payload.get(key).and_then(|v| v.get("id")).and_then(|v| scalar_text(v, number)).filter(|s| is_header_value(s))
+            let id = payload.get(key).and_then(|v| v.get("id")).and_then(|v| scalar_text(v, number));
+            id.filter(|s| s.len() <= MAX_FIELD_BYTES && is_header_value(s))
         };
         let [usage, application, user] = EVENT_HEADERS;
         all.push((usage, usage_type.to_owned()));
@@ -329,6 +331,12 @@ mod tests {
             r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"Generic"}"#
         );
         assert_eq!(headers_param(&Delivery::default(), "SignIn", &payload, write_js_number), None);
+        let unusable =
+            value(&format!(r#"{{"application":{{"id":"a\nb"}},"user":{{"id":"{}"}}}}"#, "u".repeat(MAX_FIELD_BYTES + 1)));
+        assert_eq!(
+            headers_param(&d, "SignIn", &unusable, write_js_number).unwrap(),
+            r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"SignIn"}"#
+        );
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     InvalidResponse,
     TemplateNotFound,
     RateLimitExceeded,
+    /// connector-kit 5.1.1's code for a used-up quota, which Logto answers with 429.
+    UsageLimitExceeded,
 }
 
 impl ErrorCode {
@@ -25,6 +27,7 @@ impl ErrorCode {
             ErrorCode::InvalidResponse => "invalid_response",
             ErrorCode::TemplateNotFound => "template_not_found",
             ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
+            ErrorCode::UsageLimitExceeded => "usage_limit_exceeded",
         }
     }
 }

@@ -91,7 +91,7 @@ pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
     (
         "InvalidSendMail.Spam",
         ErrorCode::General,
-        "DirectMail refused the mail as spam, or the account's frequency or daily quota is used up.",
+        "DirectMail refused the mail as spam, or the account's sending frequency is too high.",
     ),
     ("InvalidToAddress.*", ErrorCode::General, "DirectMail refused the recipient address."),
 ];
@@ -99,8 +99,29 @@ pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
 /// The hint for a server error, whatever its body.
 const SERVER_ERROR_HINT: &str = "DirectMail had a server error. Retry later.";
 
-/// The Logto code and hint for Aliyun error `code` at HTTP `status`.
-pub fn classify(code: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
+/// DirectMail's own words for a used-up sending quota, from Aliyun's "Summary of common email
+/// return codes and solutions" (DirectMail, 常见邮件返回码及解决方法), class 发信额度超限制:
+/// `552 Monthly sending quota exceeded`, `552 Daily sending quota exceeded` and
+/// `552 Not enough sending quota`. The same page's spam refusal (`554 Reject by content spam`)
+/// matches none of them, so a spam refusal stays `general`, whatever its Code.
+pub const QUOTA_MESSAGES: [&str; 3] =
+    ["Monthly sending quota exceeded", "Daily sending quota exceeded", "Not enough sending quota"];
+
+/// The hint for a used-up quota.
+const QUOTA_HINT: &str =
+    "DirectMail's daily or monthly sending quota is used up. Wait for it to reset, or raise it in the DirectMail console.";
+
+/// Whether a DirectMail message says the sending quota is used up, in the page's exact words
+/// (see [`QUOTA_MESSAGES`]).
+fn says_quota_exceeded(message: &str) -> bool {
+    QUOTA_MESSAGES.iter().any(|quota| message.contains(quota))
+}
+
+/// The Logto code and hint for Aliyun error `code` with `message` at HTTP `status`.
+pub fn classify(code: &str, message: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
+    if says_quota_exceeded(message) {
+        return (ErrorCode::UsageLimitExceeded, Some(QUOTA_HINT));
+    }
     let row = ERROR_TABLE.iter().find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
         Some(prefix) => code == prefix || code.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')),
         None => code == *pattern,
@@ -130,7 +151,7 @@ fn parse_unredacted(status: u16, reply: Option<RawReply>, body_start: &str) -> R
     }
     match reply.and_then(|r| aliyun_error(r, status)) {
         Some(error) => Err(Error {
-            code: classify(&error.code, error.status).0,
+            code: classify(&error.code, &error.message, error.status).0,
             message: format!("{}: {}", error.code, error.message),
             data: ErrorData::Aliyun(Box::new(error)),
         }),
@@ -168,10 +189,11 @@ fn success(reply: RawReply) -> Option<SendResult> {
 /// `{Code, Message, RequestId?, HostId?, Recommend?}`.
 fn aliyun_error(reply: RawReply, status: u16) -> Option<AliyunError> {
     let code = string(reply.code)?;
+    let message = string(reply.message)?;
     Some(AliyunError {
-        hint: classify(&code, status).1,
+        hint: classify(&code, &message, status).1,
         status,
-        message: string(reply.message)?,
+        message,
         request_id: optional_string(reply.request_id)?,
         host_id: optional_string(reply.host_id)?,
         recommend: optional_string(reply.recommend)?,
@@ -214,7 +236,7 @@ mod tests {
     fn general_errors_carry_the_sentence_logto_shows() {
         let data = |status, body| serde_json::to_value(reply(status, body).unwrap_err().data()).unwrap();
         let signature = data(400, r#"{"Code":"SignatureDoesNotMatch","Message":"Bad signature."}"#);
-        let hint = classify("SignatureDoesNotMatch", 400).1.unwrap();
+        let hint = classify("SignatureDoesNotMatch", "", 400).1.unwrap();
         assert_eq!(signature["errorDescription"], format!("SignatureDoesNotMatch: Bad signature. — {hint}"));
         assert_eq!(signature["Code"], "SignatureDoesNotMatch");
         let outage = data(502, "<html>Bad gateway</html>");
@@ -250,12 +272,12 @@ mod tests {
             ("ServiceUnavailable", 503, ErrorCode::General),
             ("SomethingNew", 400, ErrorCode::General),
         ] {
-            assert_eq!(classify(code, status).0, expected, "{code}");
+            assert_eq!(classify(code, "", status).0, expected, "{code}");
         }
-        assert!(classify("InvalidTimeStamp.Expired", 400).1.is_some_and(|h| h.contains("clock")));
-        assert!(classify("SignatureNonceUsed", 400).1.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
-        assert!(classify("ServiceUnavailable", 503).1.is_some());
-        assert_eq!(classify("SomethingNew", 400).1, None);
+        assert!(classify("InvalidTimeStamp.Expired", "", 400).1.is_some_and(|h| h.contains("clock")));
+        assert!(classify("SignatureNonceUsed", "", 400).1.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
+        assert!(classify("ServiceUnavailable", "", 503).1.is_some());
+        assert_eq!(classify("SomethingNew", "", 400).1, None);
     }
 
     #[test]
@@ -292,5 +314,18 @@ mod tests {
     fn excerpts_stop_on_a_char_boundary() {
         assert_eq!(excerpt("aé", 2), "a");
         assert_eq!(excerpt("abc", 10), "abc");
+    }
+
+    #[test]
+    fn only_directmail_quota_messages_are_usage_limits_and_spam_stays_general() {
+        for message in ["552 Daily sending quota exceeded", "Monthly sending quota exceeded.", "552 Not enough sending quota"] {
+            assert_eq!(classify("InvalidSendMail.Spam", message, 400).0, ErrorCode::UsageLimitExceeded, "{message}");
+        }
+        for message in ["554 Reject by content spam", "Emulated InvalidSendMail.Spam", "quota", "daily sending quota exceeded"] {
+            assert_eq!(classify("InvalidSendMail.Spam", message, 400).0, ErrorCode::General, "{message}");
+        }
+        let body = r#"{"Code":"InvalidSendMail.Spam","Message":"552 Daily sending quota exceeded"}"#;
+        let quota = serde_json::to_value(reply(400, body).unwrap_err().data()).unwrap();
+        assert_eq!(quota["errorDescription"], format!("InvalidSendMail.Spam: 552 Daily sending quota exceeded — {QUOTA_HINT}"));
     }
 }

@@ -212,6 +212,8 @@ function errorScenarios(withEndpoint) {
     ['a missing Generic template', () => testSend(withoutGeneric), 400, 'connector.invalid_config', undefined, /Error in key path "templates": \(custom\) Template with UsageType \(Generic\) should be provided!/],
     ['a missing accountName', () => testSend(withoutAccountName), 400, 'connector.invalid_config', undefined, /Error in key path "accountName": \(custom\) is required/],
     ['throttling', () => (env.emulator.failNext(400, 'Throttling.User'), testSend(base())), 429, 'connector.rate_limit_exceeded'],
+    // usage_limit_exceeded where the host's connector-kit has it; Logto v1.41.0's has not, so general.
+    ['a used-up daily quota', () => (env.emulator.failNext(400, 'InvalidSendMail.Spam', '552 Daily sending quota exceeded'), testSend(base())), 400, 'connector.general', /^Error occurred in connector: InvalidSendMail\.Spam: 552 Daily sending quota exceeded — DirectMail's daily or monthly sending quota is used up/],
     ['a 5xx HTML page', () => (env.emulator.script((req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>')), testSend(base())), 400, 'connector.general', /^Error occurred in connector: DirectMail answered HTTP 502 — DirectMail had a server error/],
     ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(base())), 400, 'connector.invalid_response'],
     ['creating a connector with a bad config', () => api('POST', '/connectors', { connectorId: 'aliyun-direct-mail', config: withoutGeneric }), 400, 'connector.invalid_config', undefined, /Error in key path "templates"/],
