@@ -58,6 +58,7 @@ const badConfigs = [
   ['templates[0].locale', 'not a language tag', { ...valid, templates: [{ ...templates[0], locale: 'fr_FR!' }, ...templates] }],
   ['templates', 'a required type only for one locale', { ...valid, templates: templates.map((t) => (t.usageType === 'Generic' ? { ...t, locale: 'fr' } : t)) }],
   ['signatureVersion', 'unknown', { ...valid, signatureVersion: 'v4' }],
+  ['securityToken', 'no header value, with signatureVersion v3', { ...valid, signatureVersion: 'v3', securityToken: 'STS.token-中文' }],
   ['headers', 'an array', { ...valid, headers: ['X-User-A'] }],
   ['headers', 'eleven', { ...valid, headers: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`X-User-${i}`, 'v'])) }],
   ['headers', 'eight with deliveryEventHeaders', { ...valid, deliveryEventHeaders: true, headers: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`X-User-${i}`, 'v'])) }],

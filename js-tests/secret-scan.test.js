@@ -110,6 +110,23 @@ test('a wrong secret: DirectMail quotes the string-to-sign, token included, and 
   assertClean('inspect(connector)', inspect(connector, { depth: 20, showHidden: true }));
 });
 
+test('signature V3: the canonical request a wrong secret makes DirectMail quote, token header included, shows neither credential', async () => {
+  // A token that can be a header value (printable ASCII): V3 sends it as x-acs-security-token.
+  const headerToken = 'STS.Scan+Token/"quote"-CAESPgoJ (y)!*~';
+  const sent = await thrown(() => sendMail(scanConfig({ signatureVersion: 'v3', securityToken: headerToken }), message, fetch));
+  assert.equal(sent.data.Code, 'SignatureDoesNotMatch');
+  assert.match(sent.data.errorDescription, /server string to sign is:POST\n\/\n/, 'the rest of the canonical request is kept for debugging');
+  for (const [name, form] of Object.entries(formsOf(headerToken))) {
+    assert.ok(!JSON.stringify(sent.data).includes(form) && !sent.message.includes(form), `the token (${name}) in a V3 error`);
+  }
+  assertErrorClean('sendMail, V3', sent);
+  // A token that cannot be a header value is refused by name before sending, without showing it.
+  const refused = await thrown(() => sendMail(scanConfig({ signatureVersion: 'v3' }), message, fetch));
+  assert.equal(refused.code, 'invalid_config');
+  assert.deepEqual(refused.data.issues.map((i) => i.path), ['securityToken']);
+  assertErrorClean('sendMail, V3, a token that is no header value', refused);
+});
+
 test('every row of the error table, through the emulator', async () => {
   const rows = [['Throttling.User', 400], ['InvalidAccessKeyId.NotFound', 404], ['InvalidSecurityToken.Expired', 400], ['InvalidTimeStamp.Expired', 400], ['InvalidSendMail.Spam', 400], ['ServiceUnavailable', 503]];
   for (const [code, status] of rows) {

@@ -333,6 +333,17 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
         },
         &mut issues,
     );
+    // With V3 the key id and the token travel in headers, which hold printable ASCII only; a fetch
+    // would otherwise refuse the request with a TypeError that quotes the value.
+    if signature_version == SignatureVersion::V3 {
+        let header_safe = |s: &str| s.bytes().all(|b| (0x20..0x7F).contains(&b));
+        if !header_safe(&access_key_id) {
+            issues.push("accessKeyId", "must be printable ASCII with signatureVersion v3, which sends it in a header");
+        }
+        if security_token.as_ref().is_some_and(|t| !header_safe(t.expose())) {
+            issues.push("securityToken", "must be printable ASCII with signatureVersion v3, which sends it in a header");
+        }
+    }
     let warnings = config_warnings(region, click_trace, tag_name.as_deref(), content_type, &templates);
     issues.finish(ErrorCode::InvalidConfig, || Config {
         warnings,
@@ -884,5 +895,16 @@ mod tests {
             parse_config_for(&one, Purpose::Client).unwrap_err().paths(),
             ["templates[1].subject", "templates[1].content"]
         );
+    }
+
+    #[test]
+    fn v3_needs_header_safe_key_id_and_token() {
+        let mut config = valid();
+        config.signature_version = Some(Value::String("v3".into()));
+        config.security_token = Some(Value::String("tok\nen-中".into()));
+        config.access_key_id = Some(Value::String("id é".into()));
+        assert_eq!(parse_config(&config).unwrap_err().paths(), ["accessKeyId", "securityToken"]);
+        config.signature_version = None;
+        assert!(parse_config(&config).is_ok(), "V2 sends both in the form body");
     }
 }
