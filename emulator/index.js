@@ -195,6 +195,18 @@ export async function startEmulator({
     return checkMail(params, v3 ? 'v3' : 'v2');
   }
 
+  /** A parameter that must hold a JSON object, parsed, or `code` naming `name`. */
+  function jsonObject(text, code, name) {
+    let value;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Refused below, as any value that is not an object.
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new AliyunError(400, code, `The specified ${name} is not a JSON object.`);
+    return value;
+  }
+
   /** DirectMail's newer parameters, checked as its API reference describes them. */
   function checkExtras(params) {
     const extras = {};
@@ -204,13 +216,7 @@ export async function startEmulator({
       extras.bcc = bcc;
     }
     if (params.Headers !== undefined) {
-      let headers;
-      try {
-        headers = JSON.parse(params.Headers);
-      } catch {
-        throw new AliyunError(400, 'InvalidHeaders.Malformed', 'The specified Headers is not a JSON object.');
-      }
-      if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new AliyunError(400, 'InvalidHeaders.Malformed', 'The specified Headers is not a JSON object.');
+      const headers = jsonObject(params.Headers, 'InvalidHeaders.Malformed', 'Headers');
       const names = Object.keys(headers);
       const allowed = (name) => STANDARD_HEADERS.includes(name.toLowerCase()) || /^x-user-[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name);
       if (names.length > 10 || !names.every(allowed) || !Object.values(headers).every((v) => typeof v === 'string')) {
@@ -219,14 +225,9 @@ export async function startEmulator({
       extras.headers = headers;
     }
     if (params.Template !== undefined) {
-      let template;
-      try {
-        template = JSON.parse(params.Template);
-      } catch {
-        throw new AliyunError(400, 'InvalidTemplate.Malformed', 'The specified Template is not JSON.');
-      }
-      if (typeof template?.TemplateId !== 'string' || !template.TemplateId) throw new AliyunError(400, 'InvalidTemplate.Malformed', 'The specified Template has no TemplateId.');
-      if (templates && !(template.TemplateId in templates)) throw new AliyunError(404, 'InvalidTemplate.NotFound', 'The specified template is not found.');
+      const template = jsonObject(params.Template, 'InvalidTemplate.Malformed', 'Template');
+      if (typeof template.TemplateId !== 'string' || !template.TemplateId) throw new AliyunError(400, 'InvalidTemplate.Malformed', 'The specified Template has no TemplateId.');
+      if (templates && !Object.hasOwn(templates, template.TemplateId)) throw new AliyunError(404, 'InvalidTemplate.NotFound', 'The specified template is not found.');
       extras.template = template;
     }
     if (params.UnSubscribeLinkType !== undefined && !UNSUBSCRIBE_LINK_TYPES.includes(params.UnSubscribeLinkType)) {
