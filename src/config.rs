@@ -1,29 +1,22 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
 use crate::delivery::{self, Delivery, RawDelivery};
+use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ErrorCode, Issue, Issues};
-use crate::limits::{self, MAX_FROM_ALIAS_CHARS};
+use crate::fields::{optional_bool, optional_choice, optional_integer, optional_string, present, required_string, string_field};
+use crate::header;
+use crate::limits::{
+    self, DEFAULT_TIMEOUT_MS, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RETRIES, MAX_TEMPLATES, MAX_TEMPLATE_BYTES,
+    MAX_TOKEN_BYTES, TIMEOUT_MS_RANGE,
+};
 use crate::redact::Redactor;
-use crate::sign::SigningKey;
+use crate::sign::Credentials;
+use crate::template::{is_template_id, Template};
 use crate::value::Value;
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use serde::Deserialize;
 
 /// Usage types Logto needs for its full sign-in flows; the reference requires all four.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
-/// Most templates accepted; Logto sends 9 usage types.
-pub const MAX_TEMPLATES: usize = 64;
-/// Longest template subject or content accepted, in bytes (wasm memory never shrinks).
-pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
-/// Longest short field (keys, account name, alias, endpoint) accepted, in bytes.
-pub const MAX_FIELD_BYTES: usize = 1024;
-/// Longest STS security token accepted, in bytes; real ones are a few hundred to ~2,000.
-pub const MAX_TOKEN_BYTES: usize = 8192;
-/// Per-request timeout: the default, and the accepted range, in milliseconds.
-pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
-pub const TIMEOUT_MS_RANGE: (u32, u32) = (100, 120_000);
-/// Most retries accepted: retries are only for sends that cannot have delivered.
-pub const MAX_RETRIES: u32 = 3;
 
 /// Which body parameter carries the content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +65,7 @@ impl Region {
     }
 
     /// The region's VPC endpoint, reachable only from inside Aliyun's network in that region:
-    /// `dm-vpc.<region>.aliyuncs.com` (DESIGN §7, read from DirectMail's endpoint list).
+    /// `dm-vpc.<region>.aliyuncs.com` (DirectMail's endpoint list in its API reference).
     pub fn vpc_endpoint(self) -> &'static str {
         match self {
             Region::CnHangzhou => "https://dm-vpc.cn-hangzhou.aliyuncs.com/",
@@ -128,49 +121,11 @@ impl Network {
     }
 }
 
-/// A value that must never be shown: `Debug` prints a placeholder.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret string.
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    /// The secret itself, for signing only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-/// A mail template: a subject and content with `{{placeholders}}`, or the id of a template approved
-/// in the DirectMail console; for one Logto locale, or for any.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Template {
-    pub usage_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// A DirectMail console template, sent as `Template` in place of subject and body.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
-}
-
 /// A validated connector config.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    pub access_key_id: String,
-    pub access_key_secret: SigningKey,
+    /// The AccessKey pair and the STS token.
+    pub credentials: Credentials,
     pub account_name: String,
     pub from_alias: Option<String>,
     pub region: Region,
@@ -179,8 +134,6 @@ pub struct Config {
     pub templates: Vec<Template>,
     /// An endpoint that replaces the region's, such as a local emulator.
     pub endpoint: Option<String>,
-    /// An STS token, sent as `SecurityToken` with temporary credentials.
-    pub security_token: Option<Secret>,
     pub tag_name: Option<String>,
     pub click_trace: Option<bool>,
     /// `ReplyToAddress`: reply to the address configured for the sender in the DM console.
@@ -239,11 +192,6 @@ pub struct RawConfig {
     pub delivery_event_headers: Option<Value>,
 }
 
-/// `null` counts as absent, as it does for the optional fields of the reference's zod schema.
-pub(crate) fn present(value: Option<&Value>) -> Option<&Value> {
-    value.filter(|v| !matches!(v, Value::Null))
-}
-
 /// What a config is for, which decides whether its templates are required.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -268,7 +216,7 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     let access_key_secret = required_string(field(&raw.access_key_secret), "accessKeySecret", &mut issues);
     let account_name = required_string(field(&raw.account_name), "accountName", &mut issues);
     // It goes into the From header: an address, checked like `to`, so it cannot carry a header line.
-    if !account_name.is_empty() && !limits::is_mail_address(&account_name) {
+    if !account_name.is_empty() && !header::is_mail_address(&account_name) {
         issues.push("accountName", "must be one mail address: the sender address set up in the DirectMail console");
     }
     let from_alias = optional_string(field(&raw.from_alias), "fromAlias", &mut issues);
@@ -299,16 +247,15 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
         (None, Purpose::Client) => Vec::new(),
         (templates, _) => parse_templates(templates, purpose, &mut issues),
     };
-    let security_token =
-        field(&raw.security_token).and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues)).map(Secret);
+    let security_token = field(&raw.security_token).and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues));
     let tag_name = optional_string(field(&raw.tag_name), "tagName", &mut issues);
-    if tag_name.as_deref().is_some_and(|t| !limits::is_tag_name(t)) {
+    if tag_name.as_deref().is_some_and(|t| !header::is_tag_name(t)) {
         issues.push("tagName", "must be 1 to 128 letters, digits, _ or -");
     }
     let click_trace = optional_bool(field(&raw.click_trace), "clickTrace", &mut issues);
     let reply_to_address = optional_bool(field(&raw.reply_to_address), "replyToAddress", &mut issues).unwrap_or(false);
     let reply_address = optional_string(field(&raw.reply_address), "replyAddress", &mut issues);
-    if reply_address.as_deref().is_some_and(|a| !limits::is_mail_address(a)) {
+    if reply_address.as_deref().is_some_and(|a| !header::is_mail_address(a)) {
         issues.push("replyAddress", "must be one mail address");
     }
     let reply_address_alias = optional_string(field(&raw.reply_address_alias), "replyAddressAlias", &mut issues);
@@ -336,20 +283,18 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     // With V3 the key id and the token travel in headers, which hold printable ASCII only; a fetch
     // would otherwise refuse the request with a TypeError that quotes the value.
     if signature_version == SignatureVersion::V3 {
-        let header_safe = |s: &str| s.bytes().all(|b| (0x20..0x7F).contains(&b));
-        if !header_safe(&access_key_id) {
+        if !header::is_http_header_value(&access_key_id) {
             issues.push("accessKeyId", "must be printable ASCII with signatureVersion v3, which sends it in a header");
         }
-        if security_token.as_ref().is_some_and(|t| !header_safe(t.expose())) {
+        if security_token.as_deref().is_some_and(|t| !header::is_http_header_value(t)) {
             issues.push("securityToken", "must be printable ASCII with signatureVersion v3, which sends it in a header");
         }
     }
     let warnings = config_warnings(region, click_trace, tag_name.as_deref(), content_type, &templates);
     issues.finish(ErrorCode::InvalidConfig, || Config {
         warnings,
-        redactor: Redactor::new([access_key_secret.as_str(), security_token.as_ref().map_or("", Secret::expose)]),
-        access_key_id,
-        access_key_secret: SigningKey::new(access_key_secret),
+        redactor: Redactor::new([access_key_secret.as_str(), security_token.as_deref().unwrap_or("")]),
+        credentials: Credentials::new(access_key_id, access_key_secret, security_token),
         account_name,
         from_alias,
         region,
@@ -357,7 +302,6 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
         signature_version,
         templates,
         endpoint,
-        security_token,
         tag_name,
         click_trace,
         reply_to_address,
@@ -401,81 +345,6 @@ fn config_warnings(
         }
     }
     warnings.0
-}
-
-/// One of `choices` by name; `None` when absent, or when wrong after recording why under `key`.
-pub(crate) fn optional_choice<T: Copy>(
-    value: Option<&Value>,
-    key: &str,
-    choices: &[(&str, T)],
-    issues: &mut Issues,
-) -> Option<T> {
-    let name = optional_string(value, key, issues)?;
-    let chosen = choices.iter().find(|(choice, _)| *choice == name).map(|(_, value)| *value);
-    if chosen.is_none() {
-        let names: Vec<&str> = choices.iter().map(|(choice, _)| *choice).collect();
-        issues.push(key, format!("must be {}", names.join(" or ")));
-    }
-    chosen
-}
-
-fn optional_bool(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<bool> {
-    match value? {
-        Value::Bool(b) => Some(*b),
-        other => {
-            issues.push(key, format!("expected boolean, got {}", other.type_name()));
-            None
-        }
-    }
-}
-
-/// An optional whole number in `min..=max`, recording why not under `key`.
-pub fn optional_integer(value: Option<&Value>, key: &str, min: u32, max: u32, issues: &mut Issues) -> Option<u32> {
-    whole_number(value?, min, max).map_err(|why| issues.push(key, why)).ok()
-}
-
-/// A whole number in `min..=max`, or why it is not one.
-pub fn whole_number(value: &Value, min: u32, max: u32) -> Result<u32, String> {
-    match value {
-        Value::Number(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(n) => Ok(*n as u32),
-        Value::Number(_) => Err(format!("must be a whole number from {min} to {max}")),
-        other => Err(format!("expected number, got {}", other.type_name())),
-    }
-}
-
-/// A string of at most `max` bytes, recording why not under `path`.
-pub fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) -> Option<String> {
-    match value {
-        Value::String(s) if s.len() > max => {
-            issues.push(path, format!("must be at most {max} bytes"));
-            None
-        }
-        Value::String(s) => Some(s.clone()),
-        other => {
-            issues.push(path, format!("expected string, got {}", other.type_name()));
-            None
-        }
-    }
-}
-
-fn required_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> String {
-    match value {
-        None => {
-            issues.push(key, "is required");
-            String::new()
-        }
-        Some(v) => match string_field(v, key, MAX_FIELD_BYTES, issues) {
-            Some(s) if s.is_empty() => {
-                issues.push(key, "must not be empty");
-                s
-            }
-            s => s.unwrap_or_default(),
-        },
-    }
-}
-
-pub(crate) fn optional_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<String> {
-    value.and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
 }
 
 fn parse_templates(value: Option<&Value>, purpose: Purpose, issues: &mut Issues) -> Vec<Template> {
@@ -541,7 +410,7 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
     let template_id = text("templateId", MAX_FIELD_BYTES, false);
     let subject = text("subject", MAX_TEMPLATE_BYTES, !console);
     let content = text("content", MAX_TEMPLATE_BYTES, !console);
-    if template_id.as_deref().is_some_and(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_graphic())) {
+    if template_id.as_deref().is_some_and(|id| !is_template_id(id)) {
         issues.push(format!("{path}.templateId"), "must be the id of a DirectMail console template");
     }
     if locale.as_deref().is_some_and(|l| l.is_empty() || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) {
@@ -554,174 +423,6 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
         content,
         template_id,
     })
-}
-
-/// Checks an endpoint override: https anywhere, plain http only to loopback (a local emulator).
-pub fn parse_endpoint(url: &str) -> Result<String, String> {
-    if url.len() > MAX_FIELD_BYTES {
-        return Err(format!("must be at most {MAX_FIELD_BYTES} bytes"));
-    }
-    if url.bytes().any(|b| b <= b' ' || b == 0x7F || b >= 0x80) {
-        return Err("must be an absolute URL without spaces or control characters".into());
-    }
-    let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
-        (true, rest)
-    } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
-        (false, rest)
-    } else {
-        return Err("must start with https:// (or http:// for a loopback address)".into());
-    };
-    // Every byte is now printable ASCII, so any byte index is a char boundary.
-    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-    let (authority, path) = (rest.get(..authority_end).unwrap_or(rest), rest.get(authority_end..).unwrap_or(""));
-    if authority.bytes().any(|b| b == b'@') {
-        return Err("must not contain credentials".into());
-    }
-    let (host, port) = split_host_port(authority).ok_or("has an invalid host or port")?;
-    if host.is_empty() {
-        return Err("has no host".into());
-    }
-    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
-        return Err("has an invalid port".into());
-    }
-    if !https && !is_loopback(host) {
-        return Err("must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into());
-    }
-    if path.bytes().any(|b| matches!(b, b'?' | b'#')) {
-        return Err("must not have a query or fragment".into());
-    }
-    let mut normalized = url.to_owned();
-    if path.is_empty() {
-        normalized.push('/');
-    }
-    Ok(normalized)
-}
-
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
-}
-
-/// `s` split at the first `byte` (an ASCII one, so both halves are on char boundaries).
-fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == byte)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
-}
-
-/// Splits `host[:port]` or `[v6][:port]`.
-fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = split_at_byte(v6, b']')?;
-        return match after.strip_prefix(':') {
-            Some(port) => Some((host, Some(port))),
-            None if after.is_empty() => Some((host, None)),
-            None => None,
-        };
-    }
-    match split_at_byte(authority, b':') {
-        Some((host, port)) => Some((host, Some(port))),
-        None => Some((authority, None)),
-    }
-}
-
-/// `localhost`, `::1`, or a dotted-decimal address in 127.0.0.0/8.
-fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
-        return true;
-    }
-    let is_octet = |o: &[u8]| {
-        (1..=3).contains(&o.len())
-            && o.iter().all(u8::is_ascii_digit)
-            && o.iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0')) <= 255
-    };
-    let mut octets = host.as_bytes().split(|&b| b == b'.');
-    octets.next() == Some(b"127".as_slice()) && octets.clone().count() == 3 && octets.all(is_octet)
-}
-
-/// The normalised config as the JS API returns it: defaults filled in, absent options left out.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NormalizedConfig<'a> {
-    access_key_id: &'a str,
-    access_key_secret: &'a str,
-    account_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from_alias: Option<&'a str>,
-    region_id: &'static str,
-    network: &'static str,
-    signature_version: &'static str,
-    templates: &'a [Template],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    endpoint: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    security_token: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tag_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reply_address: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reply_address_alias: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    click_trace: Option<bool>,
-    reply_to_address: bool,
-    content_type: &'static str,
-    timeout_ms: u32,
-    retries: u32,
-    #[serde(skip_serializing_if = "<[(String, String)]>::is_empty", serialize_with = "serialize_pairs")]
-    headers: &'a [(String, String)],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bcc_address: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ip_pool_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    un_subscribe_link_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    un_subscribe_filter_level: Option<&'static str>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    delivery_event_headers: bool,
-    #[serde(skip_serializing_if = "<[Issue]>::is_empty")]
-    warnings: &'a [Issue],
-}
-
-/// Name-value pairs as one object.
-fn serialize_pairs<S: serde::Serializer>(pairs: &&[(String, String)], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(pairs.iter().map(|(name, value)| (name, value)))
-}
-
-impl Config {
-    /// The normalised config, for `validateConfig` and Logto's `configGuard`.
-    pub fn normalized(&self) -> NormalizedConfig<'_> {
-        NormalizedConfig {
-            access_key_id: &self.access_key_id,
-            access_key_secret: self.access_key_secret.expose(),
-            account_name: &self.account_name,
-            from_alias: self.from_alias.as_deref(),
-            region_id: self.region.id(),
-            network: self.network.id(),
-            signature_version: self.signature_version.id(),
-            templates: &self.templates,
-            endpoint: self.endpoint.as_deref(),
-            security_token: self.security_token.as_ref().map(Secret::expose),
-            tag_name: self.tag_name.as_deref(),
-            reply_address: self.reply_address.as_deref(),
-            reply_address_alias: self.reply_address_alias.as_deref(),
-            click_trace: self.click_trace,
-            reply_to_address: self.reply_to_address,
-            content_type: match self.content_type {
-                ContentType::Html => "html",
-                ContentType::Text => "text",
-            },
-            timeout_ms: self.timeout_ms,
-            retries: self.retries,
-            headers: &self.delivery.headers,
-            bcc_address: self.delivery.bcc_address.as_deref(),
-            ip_pool_id: self.delivery.ip_pool_id.as_deref(),
-            un_subscribe_link_type: self.delivery.unsubscribe_link_type,
-            un_subscribe_filter_level: self.delivery.unsubscribe_filter_level,
-            delivery_event_headers: self.delivery.event_headers,
-            warnings: &self.warnings,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -856,32 +557,6 @@ mod tests {
         assert_eq!(parse_config(&config).unwrap().endpoint(), "http://127.0.0.1:8080/");
         config.network = Some(Value::String("lan".into()));
         assert_eq!(parse_config(&config).unwrap_err().paths(), ["network"]);
-    }
-
-    #[test]
-    fn endpoint_allows_https_or_loopback_http_only() {
-        assert_eq!(parse_endpoint("https://dm.example.com").unwrap(), "https://dm.example.com/");
-        assert_eq!(parse_endpoint("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080/");
-        assert!(parse_endpoint("http://[::1]:80/x").is_ok());
-        assert!(parse_endpoint("http://localhost:1").is_ok());
-        assert!(parse_endpoint("http://127.255.0.9/").is_ok());
-        for bad in [
-            "http://example.com/",
-            "http://127.0.0.1@evil.com/",
-            "http://127.0.0.1.evil.com/",
-            "ftp://127.0.0.1/",
-            "https://",
-            "https://h:99999999/",
-            "https://h/?q",
-            "https://h /",
-            "http://[::1/",
-            "http://127.0.0.256/",
-            "http://127.+0.0.1/",
-            "http://127.0.1/",
-            "http://127..0.1/",
-        ] {
-            assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
-        }
     }
 
     #[test]

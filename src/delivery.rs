@@ -5,17 +5,13 @@
 //! Source: `@alicloud/dm20151123` 1.9.0's `SingleSendMailRequest` (its documented rules), and
 //! DirectMail's API reference for `SingleSendMail`.
 
-use crate::config::{optional_choice, optional_string, string_field, MAX_FIELD_BYTES};
 use crate::error::Issues;
-use crate::limits;
+use crate::fields::{optional_choice, optional_string, string_field};
+use crate::header::{is_header_value, is_mail_address};
+use crate::limits::{MAX_BCC, MAX_FIELD_BYTES, MAX_HEADERS};
 use crate::redact::json_escaped;
-use crate::template::NumberText;
 use crate::value::Value;
 
-/// Most headers DirectMail takes in `Headers`; it ignores any beyond.
-pub const MAX_HEADERS: usize = 10;
-/// Most `BccAddress` recipients DirectMail takes.
-pub const MAX_BCC: usize = 2;
 /// The standard headers DirectMail lets a sender set, compared without case.
 pub const STANDARD_HEADERS: [&str; 3] = ["Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"];
 /// Custom headers must start with this (case-insensitive); `X-User-Notify-` ones are also pushed
@@ -62,11 +58,6 @@ pub fn is_allowed_header(name: &str) -> bool {
     token && (custom || STANDARD_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name)))
 }
 
-/// A header value that stays on one line: no control character and no Unicode line separator.
-fn is_header_value(value: &str) -> bool {
-    !value.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
-}
-
 /// Validates the delivery fields, recording each problem under its config key.
 pub fn parse_delivery(raw: RawDelivery, issues: &mut Issues) -> Delivery {
     let event_headers = match raw.delivery_event_headers {
@@ -91,7 +82,9 @@ pub fn parse_delivery(raw: RawDelivery, issues: &mut Issues) -> Delivery {
     Delivery { headers, bcc_address, ip_pool_id, unsubscribe_link_type, unsubscribe_filter_level, event_headers }
 }
 
-fn parse_headers(value: Option<&Value>, reserved: usize, issues: &mut Issues) -> Vec<(String, String)> {
+/// Validates a `headers` object: allowed names, each once whatever its case, one-line values, and
+/// at most [`MAX_HEADERS`] with the `reserved` ones `deliveryEventHeaders` adds.
+pub fn parse_headers(value: Option<&Value>, reserved: usize, issues: &mut Issues) -> Vec<(String, String)> {
     let entries = match value {
         None => return Vec::new(),
         Some(Value::Object(entries)) => entries,
@@ -119,6 +112,11 @@ fn parse_headers(value: Option<&Value>, reserved: usize, issues: &mut Issues) ->
             issues.push(path, "is set by deliveryEventHeaders");
             continue;
         }
+        // DirectMail would send both: a mail with two Message-IDs.
+        if headers.iter().any(|(seen, _): &(String, String)| seen.eq_ignore_ascii_case(name)) {
+            issues.push(path, "repeats a header name (names are compared without case)");
+            continue;
+        }
         match string_field(value, &path, MAX_FIELD_BYTES, issues) {
             Some(v) if !is_header_value(&v) => issues.push(path, "must be one line, without control characters"),
             Some(v) => headers.push((name.clone(), v)),
@@ -128,7 +126,8 @@ fn parse_headers(value: Option<&Value>, reserved: usize, issues: &mut Issues) ->
     headers
 }
 
-fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
+/// Validates `bccAddress`: one or two addresses, comma-separated or an array; comma-joined.
+pub fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
     let addresses: Vec<String> = match value? {
         Value::String(s) => s.split(',').map(|a| a.trim().to_owned()).collect(),
         Value::Array(items) => items
@@ -145,21 +144,29 @@ fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
         issues.push("bccAddress", format!("has {} addresses; DirectMail takes at most {MAX_BCC}", addresses.len()));
         return None;
     }
-    if addresses.is_empty() || !addresses.iter().all(|a| limits::is_mail_address(a)) {
+    if addresses.is_empty() || !addresses.iter().all(|a| is_mail_address(a)) {
         issues.push("bccAddress", "must be one or two mail addresses");
         return None;
     }
     Some(addresses.join(","))
 }
 
-/// The `Headers` parameter for one mail: the config's headers, then the event headers with the
-/// usage type and the payload's `application.id` and `user.id` when present. `None` when empty.
-pub fn headers_param(delivery: &Delivery, usage_type: &str, payload: &Value, number: NumberText) -> Option<String> {
-    let mut all: Vec<(&str, String)> = delivery.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+/// The `Headers` parameter for one mail: the config's headers with this send's laid over them by
+/// name (compared without case), then the event headers with the usage type and the payload's
+/// `application.id` and `user.id` when present. `None` when empty.
+pub fn headers_param(delivery: &Delivery, per_send: &[(String, String)], usage_type: &str, payload: &Value) -> Option<String> {
+    let overridden = |name: &str| per_send.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    let mut all: Vec<(&str, String)> = delivery
+        .headers
+        .iter()
+        .filter(|(n, _)| !overridden(n))
+        .chain(per_send)
+        .map(|(n, v)| (n.as_str(), v.clone()))
+        .collect();
     if delivery.event_headers {
         // An id that could not be a header value (too long, or with a line break) is left out.
         let id = |key: &str| {
-            let id = payload.get(key).and_then(|v| v.get("id")).and_then(|v| scalar_text(v, number));
+            let id = payload.get(key).and_then(|v| v.get("id")).and_then(scalar_text);
             id.filter(|s| s.len() <= MAX_FIELD_BYTES && is_header_value(s))
         };
         let [usage, application, user] = EVENT_HEADERS;
@@ -176,9 +183,9 @@ pub fn headers_param(delivery: &Delivery, usage_type: &str, payload: &Value, num
 
 /// The `Template` parameter: `{"TemplateData":{…},"TemplateId":"…"}` as the SDK writes it, with
 /// the payload's scalar values, nested ones under dotted keys (`application.name`).
-pub fn template_param(template_id: &str, payload: &Value, number: NumberText) -> String {
+pub fn template_param(template_id: &str, payload: &Value) -> String {
     let mut data = Vec::new();
-    flatten(payload, "", number, &mut data);
+    flatten(payload, "", &mut data);
     let mut out = String::from("{");
     if !data.is_empty() {
         out.push_str("\"TemplateData\":");
@@ -191,29 +198,26 @@ pub fn template_param(template_id: &str, payload: &Value, number: NumberText) ->
     out
 }
 
-/// A scalar as JS `String(value)` writes it; objects, arrays and null have none.
-fn scalar_text(value: &Value, number: NumberText) -> Option<String> {
+/// A scalar as JS `String(value)` writes it (payload numbers arrive from JS as text already);
+/// objects, arrays and null have none.
+fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => {
-            let mut out = String::new();
-            number(&mut out, *n);
-            Some(out)
-        }
+        Value::Number(n) => Some(n.to_string()),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
     }
 }
 
 /// Every scalar under the object `value`, with its dotted path, in key order at each level (depth
 /// is bounded by [`Value`]'s reader).
-fn flatten(value: &Value, prefix: &str, number: NumberText, out: &mut Vec<(String, String)>) {
+fn flatten(value: &Value, prefix: &str, out: &mut Vec<(String, String)>) {
     let Value::Object(entries) = value else { return };
     for (key, child) in entries {
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        match scalar_text(child, number) {
+        match scalar_text(child) {
             Some(text) => out.push((path, text)),
-            None => flatten(child, &path, number, out),
+            None => flatten(child, &path, out),
         }
     }
 }
@@ -241,7 +245,6 @@ fn json_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::write_js_number;
 
     fn value(s: &str) -> Value {
         serde_json::from_str(s).unwrap()
@@ -288,6 +291,8 @@ mod tests {
                 "headers.X-User-C: expected string, got number",
             ]
         );
+        let (_, issues) = parse(r#"{"headers":{"Message-ID":"<a@b>","message-id":"<c@d>"}}"#);
+        assert_eq!(issues, ["headers.message-id: repeats a header name (names are compared without case)"]);
         let eight: Vec<String> = (0..8).map(|i| format!("\"X-User-{i}\":\"v\"")).collect();
         let (_, issues) = parse(&format!(r#"{{"headers":{{{}}},"deliveryEventHeaders":true}}"#, eight.join(",")));
         assert_eq!(issues, ["headers: has 8 headers (deliveryEventHeaders adds 3); DirectMail takes at most 10"]);
@@ -323,18 +328,18 @@ mod tests {
         let (d, _) = parse(r#"{"headers":{"X-User-A":"\"q\""},"deliveryEventHeaders":true}"#);
         let payload = value(r#"{"code":"1","application":{"id":"app1","name":"A"},"user":{"id":42}}"#);
         assert_eq!(
-            headers_param(&d, "SignIn", &payload, write_js_number).unwrap(),
+            headers_param(&d, &[], "SignIn", &payload).unwrap(),
             r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"SignIn","X-User-Notify-Logto-Application-Id":"app1","X-User-Notify-Logto-User-Id":"42"}"#
         );
         assert_eq!(
-            headers_param(&d, "Generic", &value("{}"), write_js_number).unwrap(),
+            headers_param(&d, &[], "Generic", &value("{}")).unwrap(),
             r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"Generic"}"#
         );
-        assert_eq!(headers_param(&Delivery::default(), "SignIn", &payload, write_js_number), None);
+        assert_eq!(headers_param(&Delivery::default(), &[], "SignIn", &payload), None);
         let unusable =
             value(&format!(r#"{{"application":{{"id":"a\nb"}},"user":{{"id":"{}"}}}}"#, "u".repeat(MAX_FIELD_BYTES + 1)));
         assert_eq!(
-            headers_param(&d, "SignIn", &unusable, write_js_number).unwrap(),
+            headers_param(&d, &[], "SignIn", &unusable).unwrap(),
             r#"{"X-User-A":"\"q\"","X-User-Notify-Logto-Usage-Type":"SignIn"}"#
         );
     }
@@ -343,9 +348,19 @@ mod tests {
     fn the_template_parameter_is_written_as_the_sdk_writes_it() {
         let payload = value(r#"{"code":"12 34","application":{"name":"é\"A"},"n":1.5,"x":null,"l":[1]}"#);
         assert_eq!(
-            template_param("1001", &payload, write_js_number),
+            template_param("1001", &payload),
             r#"{"TemplateData":{"application.name":"é\"A","code":"12 34","n":"1.5"},"TemplateId":"1001"}"#
         );
-        assert_eq!(template_param("7", &value("{}"), write_js_number), r#"{"TemplateId":"7"}"#);
+        assert_eq!(template_param("7", &value("{}")), r#"{"TemplateId":"7"}"#);
+    }
+
+    #[test]
+    fn a_sends_headers_replace_the_configs_of_the_same_name_and_keep_the_rest() {
+        let (d, _) = parse(r#"{"headers":{"List-Unsubscribe":"<mailto:u@x.y>","Message-ID":"<config@x>"}}"#);
+        let per_send = [("message-id".to_owned(), "<send-1@x>".to_owned())];
+        assert_eq!(
+            headers_param(&d, &per_send, "Generic", &value("{}")).unwrap(),
+            r#"{"List-Unsubscribe":"<mailto:u@x.y>","message-id":"<send-1@x>"}"#
+        );
     }
 }

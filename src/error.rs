@@ -1,5 +1,6 @@
 //! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
 
+use crate::limits::BODY_EXCERPT_BYTES;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::fmt;
@@ -65,8 +66,8 @@ pub enum ErrorData {
     Aliyun(Box<AliyunError>),
     /// `{message, status, body, hint?}` for a reply that is not what the API documents.
     Reply { status: u16, body: String, hint: Option<&'static str> },
-    /// `{message, url, cause, timedOut: false}` for an exchange that failed before any reply.
-    Exchange { url: String, cause: String },
+    /// `{message, url, cause, timedOut}` for an exchange that failed before any reply.
+    Exchange { url: String, cause: String, timed_out: bool },
     /// `{message, status, location?}` for a redirect, which is never followed.
     Redirect { status: u16, location: Option<String> },
 }
@@ -77,18 +78,26 @@ pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     pub data: ErrorData,
+    /// Whether the mail cannot have been sent, so a retry cannot send it twice: throttling, or a
+    /// connection that never opened.
+    pub retryable: bool,
 }
 
 impl Error {
     /// An error whose data is just its message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), data: ErrorData::Message }
+        Error::with_data(code, message.into(), ErrorData::Message)
+    }
+
+    /// An error with its data; not retryable.
+    pub fn with_data(code: ErrorCode, message: String, data: ErrorData) -> Self {
+        Error { code, message, data, retryable: false }
     }
 
     /// An error listing every problem found, each naming its field.
     pub fn with_issues(code: ErrorCode, issues: Vec<Issue>) -> Self {
         let message = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ");
-        Error { code, message, data: ErrorData::Issues(issues) }
+        Error::with_data(code, message, ErrorData::Issues(issues))
     }
 
     /// This error with every credential `redactor` knows taken out of its texts, and a quoted reply
@@ -110,10 +119,10 @@ impl Error {
             }
             ErrorData::Reply { body, .. } => {
                 redact(body);
-                let cut = crate::response::excerpt(body, crate::response::BODY_EXCERPT_BYTES).len();
+                let cut = excerpt(body, BODY_EXCERPT_BYTES).len();
                 body.truncate(cut);
             }
-            ErrorData::Exchange { url, cause } => {
+            ErrorData::Exchange { url, cause, .. } => {
                 redact(url);
                 redact(cause);
             }
@@ -145,30 +154,31 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
-    /// A request that failed before any reply: refused, reset, aborted, or not answered with a Response.
-    pub fn exchange(url: &str, cause: &str) -> Self {
-        Error {
-            code: ErrorCode::General,
-            message: format!("The request to DirectMail failed: {cause}"),
-            data: ErrorData::Exchange { url: url.to_owned(), cause: cause.to_owned() },
-        }
+    /// A request that failed before any reply: refused, reset, aborted, or not answered with a
+    /// Response. `never_connected` says the mail cannot have been sent, which makes it retryable.
+    pub fn exchange(url: &str, cause: &str, never_connected: bool) -> Self {
+        let data = ErrorData::Exchange { url: url.to_owned(), cause: cause.to_owned(), timed_out: false };
+        Error { retryable: never_connected, ..Error::with_data(ErrorCode::General, format!("The request to DirectMail failed: {cause}"), data) }
+    }
+
+    /// A request that DirectMail did not answer within `timeout_ms`; the mail may have been sent.
+    pub fn timed_out(url: &str, timeout_ms: u32) -> Self {
+        let cause = format!("Error: timed out after {timeout_ms} ms");
+        let data = ErrorData::Exchange { url: url.to_owned(), cause, timed_out: true };
+        Error::with_data(ErrorCode::General, format!("DirectMail did not answer within {timeout_ms} ms"), data)
     }
 
     /// A reply that is not what the API documents, whose body is not quoted.
     pub fn invalid_reply(status: u16, message: String) -> Self {
-        Error { code: ErrorCode::InvalidResponse, message, data: ErrorData::Reply { status, body: String::new(), hint: None } }
+        Error::with_data(ErrorCode::InvalidResponse, message, ErrorData::Reply { status, body: String::new(), hint: None })
     }
 
     /// A 3xx reply: never followed, since that would resend the signed request elsewhere.
     pub fn redirect(url: &str, status: u16, location_origin: Option<&str>) -> Self {
         let to = location_origin.map(|o| format!(" to {o}")).unwrap_or_default();
-        Error {
-            code: ErrorCode::General,
-            message: format!(
-                "{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again"
-            ),
-            data: ErrorData::Redirect { status, location: location_origin.map(str::to_owned) },
-        }
+        let message =
+            format!("{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again");
+        Error::with_data(ErrorCode::General, message, ErrorData::Redirect { status, location: location_origin.map(str::to_owned) })
     }
 
     /// An error naming one field.
@@ -230,11 +240,11 @@ impl Serialize for ErrorDataView<'_> {
                     map.serialize_entry("hint", hint)?;
                 }
             }
-            ErrorData::Exchange { url, cause } => {
+            ErrorData::Exchange { url, cause, timed_out } => {
                 map.serialize_entry("message", &error.message)?;
                 map.serialize_entry("url", url)?;
                 map.serialize_entry("cause", cause)?;
-                map.serialize_entry("timedOut", &false)?;
+                map.serialize_entry("timedOut", timed_out)?;
             }
             ErrorData::Redirect { status, location } => {
                 map.serialize_entry("message", &error.message)?;
@@ -273,5 +283,34 @@ impl Issues {
         } else {
             Err(Error::with_issues(code, self.0))
         }
+    }
+}
+
+/// The longest prefix of `s` within `max` bytes that ends on a character boundary.
+pub fn excerpt(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_stop_on_a_char_boundary() {
+        assert_eq!(excerpt("aé", 2), "a");
+        assert_eq!(excerpt("abc", 10), "abc");
+    }
+
+    #[test]
+    fn only_a_connection_that_never_opened_is_retryable() {
+        assert!(Error::exchange("u", "ECONNREFUSED", true).retryable);
+        assert!(!Error::exchange("u", "reset", false).retryable);
+        let timeout = Error::timed_out("https://dm.aliyuncs.com/", 500);
+        assert!(!timeout.retryable);
+        assert_eq!(timeout.message, "DirectMail did not answer within 500 ms");
     }
 }

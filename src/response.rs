@@ -5,9 +5,6 @@ use crate::redact::Redactor;
 use crate::value::Value;
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// How much of an unexpected body an error keeps, in bytes.
-pub const BODY_EXCERPT_BYTES: usize = 512;
-
 /// DirectMail's success reply, `{EnvId, RequestId}` as the official connector returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SendResult {
@@ -41,7 +38,7 @@ fn kept<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::
 }
 
 /// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
-/// `.*` matches the code and every sub-code. Codes: DESIGN §4 and DirectMail's error-code page.
+/// `.*` matches the code and every sub-code. Codes: DirectMail's error-code page and the RPC pages.
 ///
 /// A wrong secret, an unknown key or a sender that is not set up are `general`, not
 /// `invalid_config`: Logto (koa-connector-error-handler) answers the config codes with a fixed
@@ -137,7 +134,7 @@ pub fn classify(code: &str, message: &str, status: u16) -> (ErrorCode, Option<&'
 /// the body is not a JSON object) and the start of its text, which errors quote. Whatever an error
 /// takes from the server passes through `redactor` first, and the body is cut only after that, so
 /// no part of a credential is left at the cut. `body_start` should reach
-/// [`BODY_EXCERPT_BYTES`] plus [`Redactor::longest`] into the body.
+/// [`BODY_EXCERPT_BYTES`](crate::limits::BODY_EXCERPT_BYTES) plus [`Redactor::longest`] into the body.
 pub fn parse_reply(status: u16, reply: Option<RawReply>, body_start: &str, redactor: &Redactor) -> Result<SendResult, Error> {
     parse_unredacted(status, reply, body_start).map_err(|e| e.redacted(redactor))
 }
@@ -150,17 +147,19 @@ fn parse_unredacted(status: u16, reply: Option<RawReply>, body_start: &str) -> R
         };
     }
     match reply.and_then(|r| aliyun_error(r, status)) {
-        Some(error) => Err(Error {
-            code: classify(&error.code, &error.message, error.status).0,
-            message: format!("{}: {}", error.code, error.message),
-            data: ErrorData::Aliyun(Box::new(error)),
-        }),
+        Some(error) => {
+            let code = classify(&error.code, &error.message, error.status).0;
+            let message = format!("{}: {}", error.code, error.message);
+            // Throttling refused the mail, so sending it again cannot send it twice.
+            let retryable = code == ErrorCode::RateLimitExceeded;
+            Err(Error { retryable, ..Error::with_data(code, message, ErrorData::Aliyun(Box::new(error))) })
+        }
         // A server error is an outage, whatever its body says (often an HTML page from a proxy).
-        None if status >= 500 => Err(Error {
-            code: ErrorCode::General,
-            message: format!("DirectMail answered HTTP {status}"),
-            data: ErrorData::Reply { status, body: body_start.to_owned(), hint: Some(SERVER_ERROR_HINT) },
-        }),
+        None if status >= 500 => Err(Error::with_data(
+            ErrorCode::General,
+            format!("DirectMail answered HTTP {status}"),
+            ErrorData::Reply { status, body: body_start.to_owned(), hint: Some(SERVER_ERROR_HINT) },
+        )),
         None => Err(unexpected(status, body_start, format!("HTTP {status} with a body that is not an Aliyun error"))),
     }
 }
@@ -202,20 +201,7 @@ fn aliyun_error(reply: RawReply, status: u16) -> Option<AliyunError> {
 }
 
 fn unexpected(status: u16, body_start: &str, message: String) -> Error {
-    Error {
-        code: ErrorCode::InvalidResponse,
-        message,
-        data: ErrorData::Reply { status, body: body_start.to_owned(), hint: None },
-    }
-}
-
-/// The longest prefix of `s` within `max` bytes that ends on a character boundary.
-pub fn excerpt(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or("")
+    Error::with_data(ErrorCode::InvalidResponse, message, ErrorData::Reply { status, body: body_start.to_owned(), hint: None })
 }
 
 #[cfg(test)]
@@ -305,15 +291,9 @@ mod tests {
     fn error_data_keeps_only_the_start_of_the_body() {
         let long = format!("<html>{}</html>", "x".repeat(2000));
         match reply(502, &long).unwrap_err().data {
-            ErrorData::Reply { body, .. } => assert_eq!(body.len(), BODY_EXCERPT_BYTES),
+            ErrorData::Reply { body, .. } => assert_eq!(body.len(), crate::limits::BODY_EXCERPT_BYTES),
             other => panic!("unexpected data {other:?}"),
         }
-    }
-
-    #[test]
-    fn excerpts_stop_on_a_char_boundary() {
-        assert_eq!(excerpt("aé", 2), "a");
-        assert_eq!(excerpt("abc", 10), "abc");
     }
 
     #[test]

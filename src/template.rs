@@ -1,8 +1,30 @@
 //! Template selection and `{{placeholder}}` rendering with connector-kit's semantics
 //! (`replaceSendMessageHandlebars` and `getConfigTemplateByType` in `@logto/connector-kit` 5.x).
 
-use crate::config::Template;
 use crate::value::Value;
+use serde::Serialize;
+
+/// A mail template: a subject and content with `{{placeholders}}`, or the id of a template approved
+/// in the DirectMail console; for one Logto locale, or for any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Template {
+    pub usage_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// A DirectMail console template, sent as `Template` in place of subject and body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+}
+
+/// Whether `id` can be a DirectMail console template's id: printable ASCII without spaces.
+pub fn is_template_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic())
+}
 
 /// The config template for `usage_type`, else the config's `Generic` one. Among a type's
 /// templates, the one for `locale` wins (`zh-CN`, case aside), then one for its language (`zh`),
@@ -37,11 +59,6 @@ pub enum Escape {
     Html,
 }
 
-/// Writes a number as JS `String(number)` does. Native callers pass
-/// [`write_js_number`](crate::value::write_js_number); the wasm binding passes the host's own
-/// `Number.prototype.toString`, so that no number formatting is compiled into the wasm.
-pub type NumberText = fn(&mut String, f64);
-
 /// Rendering stopped because the output grew past the allowed size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooLarge;
@@ -50,7 +67,7 @@ pub struct TooLarge;
 ///
 /// A placeholder whose root key is absent stays as it is; a present root with a missing or null
 /// path renders as the empty string; anything else as JS `String(value)` would.
-pub fn render(template: &str, payload: &Value, escape: Escape, number: NumberText, max_bytes: usize) -> Result<String, TooLarge> {
+pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, TooLarge> {
     let mut out = String::with_capacity(template.len().min(max_bytes));
     // Template text before `copied` is in `out`; the search for `{{` resumes at `from`.
     let (mut copied, mut from) = (0, 0);
@@ -61,7 +78,7 @@ pub fn render(template: &str, payload: &Value, escape: Escape, number: NumberTex
             continue;
         };
         out.push_str(template.get(copied..open).unwrap_or(""));
-        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape, number);
+        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape);
         (copied, from) = (end, end);
         if out.len() > max_bytes {
             return Err(TooLarge);
@@ -115,7 +132,7 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
     key.as_bytes().split(|&b| b == b'.').map(|part| core::str::from_utf8(part).unwrap_or(""))
 }
 
-fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape, number: NumberText) {
+fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) {
     let root = key_parts(key).next().unwrap_or("");
     // connector-kit uses `root in payload`; JSON payloads have no prototype, so own keys decide.
     if root.is_empty() || payload.get(root).is_none() {
@@ -124,7 +141,7 @@ fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, e
     }
     match resolve(payload, key) {
         Resolved::Missing => {}
-        Resolved::Value(v) => write_js_string(out, v, escape, number),
+        Resolved::Value(v) => write_js_string(out, v, escape),
         Resolved::Length(n) => out.push_str(&n.to_string()),
     }
 }
@@ -167,11 +184,13 @@ fn array_index(part: &str) -> Option<usize> {
 }
 
 /// Writes `value` as JS `String(value)` does (null/undefined as `""`, as `?? ''` and `join` do).
-pub fn write_js_string(out: &mut String, value: &Value, escape: Escape, number: NumberText) {
+pub fn write_js_string(out: &mut String, value: &Value, escape: Escape) {
     match value {
         Value::Null => {}
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => number(out, *n),
+        // The JS edge hands payload numbers over as text, as `String(n)` writes them; a native
+        // caller that passes a number gets Rust's shortest round-trip form.
+        Value::Number(n) => out.push_str(&n.to_string()),
         Value::String(s) => match escape {
             Escape::None => out.push_str(s),
             Escape::Html => push_html_escaped(out, s),
@@ -181,7 +200,7 @@ pub fn write_js_string(out: &mut String, value: &Value, escape: Escape, number: 
                 if i > 0 {
                     out.push(',');
                 }
-                write_js_string(out, item, escape, number);
+                write_js_string(out, item, escape);
             }
         }
         Value::Object(_) => out.push_str("[object Object]"),
@@ -211,14 +230,13 @@ fn push_html_escaped(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::write_js_number;
 
     fn json(s: &str) -> Value {
         serde_json::from_str(s).unwrap()
     }
 
     fn r(template: &str, payload: &str) -> String {
-        render(template, &json(payload), Escape::None, write_js_number, usize::MAX).unwrap()
+        render(template, &json(payload), Escape::None, usize::MAX).unwrap()
     }
 
     #[test]
@@ -229,7 +247,7 @@ mod tests {
         assert_eq!(r("{{a.b}}", r#"{"a":{"b":null}}"#), "");
         assert_eq!(r("{{a}}", r#"{"a":null}"#), "");
         assert_eq!(r("{{a}}|{{b}}|{{c}}", r#"{"a":{"x":1},"b":[1,null,[2,"x"]],"c":false}"#), "[object Object]|1,,2,x|false");
-        assert_eq!(r("{{n}} {{m}} {{f}}", r#"{"n":1e21,"m":-0.000001,"f":2.50}"#), "1e+21 -0.000001 2.5");
+        assert_eq!(r("{{n}} {{f}}", r#"{"n":42,"f":2.50}"#), "42 2.5");
         assert_eq!(r("{{l.length}} {{l.1}} {{l.01}} {{s.length}}", r#"{"l":[5,6],"s":"abc"}"#), "2 6  ");
         assert_eq!(r("{{{code}}} {{.x}} {{}} {{ code-x }}", r#"{"code":"1"}"#), "{1} {{.x}} {{}} {{ code-x }}");
         assert_eq!(r("{{\u{3000}code\u{FEFF}}} {{\u{85}code}}", r#"{"code":"1"}"#), "1 {{\u{85}code}}");
@@ -237,15 +255,15 @@ mod tests {
 
     #[test]
     fn html_escape_applies_to_values_only() {
-        let out = render("<b>{{name}}</b>", &json(r#"{"name":"<i>&'\""}"#), Escape::Html, write_js_number, usize::MAX).unwrap();
+        let out = render("<b>{{name}}</b>", &json(r#"{"name":"<i>&'\""}"#), Escape::Html, usize::MAX).unwrap();
         assert_eq!(out, "<b>&lt;i&gt;&amp;&#39;&quot;</b>");
     }
 
     #[test]
     fn stops_when_output_exceeds_the_cap() {
         let payload = json(r#"{"a":"0123456789"}"#);
-        assert_eq!(render(&"{{a}}".repeat(100), &payload, Escape::None, write_js_number, 999), Err(TooLarge));
-        assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, write_js_number, 1000).is_ok());
+        assert_eq!(render(&"{{a}}".repeat(100), &payload, Escape::None, 999), Err(TooLarge));
+        assert!(render(&"{{a}}".repeat(100), &payload, Escape::None, 1000).is_ok());
     }
 
     fn template(usage: &str, locale: Option<&str>) -> Template {

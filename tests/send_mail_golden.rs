@@ -3,7 +3,8 @@
 //! body a send hands to fetch. `UPDATE_GOLDEN=1 cargo test --test send_mail_golden` rewrites the
 //! `expected` member after a deliberate change; review its diff like code.
 
-use aliyun_dm::{build_send_mail, parse_config, parse_message, parse_options, Nonce, RequestContext, Timestamp};
+use aliyun_dm::single_send_mail::http;
+use aliyun_dm::{build_send_mail, parse_config, parse_message, parse_options, Nonce, Stamp, Timestamp};
 use serde_json::{json, Value};
 
 fn check(file: &str) {
@@ -12,18 +13,11 @@ fn check(file: &str) {
     let mut v: Value = serde_json::from_str(&text).unwrap();
     let config = parse_config(&serde_json::from_value(v["config"].clone()).unwrap()).unwrap();
     let message = parse_message(serde_json::from_value(v["message"].clone()).unwrap()).unwrap();
-    let options = parse_options(serde_json::from_value(v["options"].clone()).unwrap()).unwrap();
+    let options = parse_options(serde_json::from_value(v["options"].clone()).unwrap(), "options.", &config).unwrap();
     let nonce = Nonce::parse(v["nonce"].as_str().unwrap()).unwrap();
     let timestamp = Timestamp::parse(v["timestamp"].as_str().unwrap()).unwrap();
-    let ctx = RequestContext {
-        custom_template: options.template.as_ref(),
-        nonce: &nonce,
-        timestamp: &timestamp,
-        endpoint: None,
-        number_text: aliyun_dm::value::write_js_number,
-    };
-    let signed = build_send_mail(&config, &message, &ctx).unwrap();
-    let actual = serde_json::to_value(signed.http()).unwrap();
+    let signed = build_send_mail(&config, &message, &options, Stamp { nonce: &nonce, timestamp: &timestamp }).unwrap();
+    let actual = serde_json::to_value(http(&signed)).unwrap();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         v["expected"] = actual;
         std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();

@@ -5,7 +5,7 @@ use aliyun_dm::{Error, ErrorCode};
 use js_sys::{Array, JsString, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// A JS type name for error messages: `null` and `array` as well as `typeof`'s names.
 fn type_name(value: &JsValue) -> String {
@@ -62,7 +62,7 @@ pub fn read_string(value: &JsString, max: usize, code: ErrorCode, path: &str) ->
     Ok(text)
 }
 
-/// A result as a plain JS value: objects, not Maps (DESIGN §6).
+/// A result as a plain JS value: objects, not Maps, and `null`, not `undefined`.
 pub fn write<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -76,24 +76,6 @@ pub fn error(error: &Error) -> JsValue {
     // Setting an own property on a fresh Error cannot fail; there is nothing to do if it did.
     let _ = Reflect::set(&js, &"code".into(), &error.code.as_str().into());
     let _ = Reflect::set(&js, &"data".into(), &data);
+    let _ = Reflect::set(&js, &"retryable".into(), &error.retryable.into());
     js.into()
-}
-
-/// Marks an error as worth retrying (throttling, or a connection that never opened).
-pub fn retryable(error: JsValue, retryable: bool) -> JsValue {
-    let _ = Reflect::set(&error, &"retryable".into(), &retryable.into());
-    error
-}
-
-/// A property read that cannot throw into wasm: a getter that throws reads as `undefined`.
-pub fn get(target: &JsValue, key: &str) -> JsValue {
-    if !target.is_object() && !target.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// The method `key` of `target`, if it has one.
-pub fn method(target: &JsValue, key: &str) -> Option<js_sys::Function> {
-    get(target, key).dyn_into().ok()
 }

@@ -1,7 +1,8 @@
 //! The wasm binding of the aliyun-dm core. A [`DirectMail`] object is built from one config and
-//! keeps it validated, with its HMAC key; every send goes through it. Values cross through
-//! serde-wasm-bindgen, the signed request goes to the host's fetch, and the clock and the RNG are
-//! read here and nowhere else.
+//! keeps it validated, with its HMAC key; its JS owner holds it and frees it. Each send is a
+//! [`PreparedSend`]: its message and options read once, then signed afresh for every attempt.
+//! Values cross through serde-wasm-bindgen, the signed request goes to the host's fetch, and the
+//! clock and the RNG are read here and nowhere else.
 
 // A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -9,13 +10,13 @@
 mod convert;
 mod exchange;
 
-use aliyun_dm::config::MAX_TEMPLATE_BYTES;
-use aliyun_dm::limits::MAX_BODY_BYTES;
+use aliyun_dm::limits::{MAX_BODY_BYTES, MAX_FIELD_BYTES, MAX_REPLY_BYTES, MAX_TEMPLATE_BYTES};
 use aliyun_dm::redact::Redactor;
 use aliyun_dm::sign::{self, Method};
+use aliyun_dm::single_send_mail::http;
 use aliyun_dm::template::{self, Escape};
 use aliyun_dm::{
-    Config, Error, ErrorCode, Message, Nonce, Options, Purpose, RawConfig, RawMessage, RawOptions, RequestContext, SignedRequest,
+    Config, Error, ErrorCode, Message, Nonce, Options, Purpose, RawConfig, RawMessage, RawOptions, SignedRequest, Stamp,
     Timestamp, Value,
 };
 use js_sys::{Function, JsString};
@@ -29,6 +30,31 @@ use web_sys::AbortSignal;
 pub struct DirectMail {
     config: Config,
     random: RefCell<RandomPool>,
+}
+
+/// One send: its message and options, read and validated once for all its attempts.
+#[wasm_bindgen]
+pub struct PreparedSend {
+    message: Message,
+    options: Options,
+    url: String,
+    timeout_ms: u32,
+    retries: u32,
+}
+
+#[wasm_bindgen]
+impl PreparedSend {
+    /// Milliseconds each attempt may take.
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
+    }
+
+    /// How many times a retryable failure is tried again.
+    #[wasm_bindgen(getter)]
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
 }
 
 /// Random bytes fetched in bulk: each `crypto.getRandomValues` call costs Node microseconds (a
@@ -58,44 +84,14 @@ impl RandomPool {
     }
 }
 
-/// The message and options of one send, read and validated.
-struct SendInput {
-    message: Message,
-    options: Options,
+/// `Err` as a thrown JS error.
+fn thrown<T>(result: Result<T, Error>) -> Result<T, JsValue> {
+    result.map_err(|e| convert::error(&e))
 }
 
-fn read_send_input(message: JsValue, options: JsValue) -> Result<SendInput, JsValue> {
-    let code = ErrorCode::InvalidRequestParameters;
-    let message: RawMessage = convert::read_object(message, code, "(data)")?;
-    let message = aliyun_dm::parse_message(message).map_err(|e| convert::error(&e))?;
-    let options: RawOptions = convert::read_optional_object(options, code, "options")?;
-    let options = aliyun_dm::parse_options(options).map_err(|e| convert::error(&e))?;
-    Ok(SendInput { message, options })
-}
-
-/// A fresh UUID v4 nonce from the host's `crypto.getRandomValues`, through `pool`.
-fn fresh_nonce(pool: &RefCell<RandomPool>) -> Result<Nonce, JsValue> {
-    let bytes = match pool.try_borrow_mut() {
-        Ok(mut pool) => pool.take16(),
-        // Only a host whose getRandomValues calls back into this object gets here.
-        Err(_) => RandomPool::empty().take16(),
-    };
-    let no_source = |_| Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available");
-    Ok(Nonce::uuid_v4(bytes.map_err(|e| convert::error(&no_source(e)))?))
-}
-
-fn now() -> Result<Timestamp, JsValue> {
+fn now() -> Result<Timestamp, Error> {
     Timestamp::from_unix_millis(js_sys::Date::now())
-        .ok_or_else(|| convert::error(&Error::new(ErrorCode::General, "The system clock is outside 1970..9999")))
-}
-
-/// The per-send policy the JS layer applies around each attempt.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Policy {
-    timeout_ms: u32,
-    retries: u32,
-    url: String,
+        .ok_or_else(|| Error::new(ErrorCode::General, "The system clock is outside 1970..9999"))
 }
 
 #[wasm_bindgen]
@@ -116,7 +112,7 @@ impl DirectMail {
 
     fn validated(config: JsValue, purpose: Purpose) -> Result<DirectMail, JsValue> {
         let raw: RawConfig = convert::read_object(config, ErrorCode::InvalidConfig, "(config)")?;
-        let config = aliyun_dm::parse_config_for(&raw, purpose).map_err(|e| convert::error(&e))?;
+        let config = thrown(aliyun_dm::parse_config_for(&raw, purpose))?;
         Ok(DirectMail { config, random: RefCell::new(RandomPool::empty()) })
     }
 
@@ -125,77 +121,90 @@ impl DirectMail {
         convert::write(&self.config.normalized())
     }
 
-    /// `{timeoutMs, retries, url}` for a send with these options, which are checked here.
-    pub fn policy(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let raw: RawOptions = convert::read_optional_object(options, ErrorCode::InvalidRequestParameters, "options")?;
-        let options = aliyun_dm::parse_options(raw).map_err(|e| convert::error(&e))?;
-        convert::write(&Policy {
+    /// Reads one send: the message `{to, type, payload}` and its options (per-send settings, the
+    /// i18n template, the network policy, pins), naming a bad option `{optionsPath}{name}`.
+    pub fn prepare(&self, message: JsValue, options: JsValue, options_path: &str) -> Result<PreparedSend, JsValue> {
+        let code = ErrorCode::InvalidRequestParameters;
+        let message: RawMessage = convert::read_object(message, code, "(data)")?;
+        let message = thrown(aliyun_dm::parse_message(message))?;
+        let options: RawOptions = convert::read_optional_object(options, code, "options")?;
+        let options = thrown(aliyun_dm::parse_options(options, options_path, &self.config))?;
+        Ok(PreparedSend {
+            url: options.endpoint.clone().unwrap_or_else(|| self.config.endpoint().to_owned()),
             timeout_ms: options.timeout_ms.unwrap_or(self.config.timeout_ms),
             retries: options.retries.unwrap_or(self.config.retries),
-            url: options.endpoint.unwrap_or_else(|| self.config.endpoint().to_owned()),
+            message,
+            options,
         })
     }
 
     /// The dry run: the signed request `{url, method, headers, body}`, not sent.
-    pub fn build(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        self.with_signed(message, options, |signed| convert::write(&signed.http()))
+    pub fn build(&self, send: &PreparedSend) -> Result<JsValue, JsValue> {
+        let signed = thrown(self.sign(send))?;
+        convert::write(&http(&signed))
     }
 
-    /// Starts one attempt: signs with a fresh nonce and timestamp, and hands the request to the
-    /// host's `fetch` with `signal`. Returns what fetch returned (a promise of a Response) for the
-    /// JS layer to await and read; a bad message or options, or a fetch that throws, is a typed error.
-    pub fn fetch(
+    /// Starts one attempt of `send`: signs it with a fresh nonce and timestamp and hands it to the
+    /// host's `fetch` with `signal`. Returns fetch's promise of a Response.
+    pub fn attempt(&self, send: &PreparedSend, fetch: &Function, signal: &AbortSignal) -> Result<JsValue, JsValue> {
+        let signed = thrown(self.sign(send))?;
+        Ok(exchange::start(&http(&signed), fetch, signal))
+    }
+
+    /// What an attempt's reply means: `{EnvId, RequestId}`, or a thrown typed error whose
+    /// `retryable` says whether the mail cannot have been sent. See `exchange::finish`.
+    pub fn finish(
         &self,
-        message: JsValue,
-        options: JsValue,
-        fetch: Function,
-        signal: Option<AbortSignal>,
+        send: &PreparedSend,
+        status: f64,
+        opaque_redirect: bool,
+        location: Option<String>,
+        text: Option<JsString>,
     ) -> Result<JsValue, JsValue> {
-        self.with_signed(message, options, |signed| {
-            exchange::start(&signed.http(), &fetch, signal.as_ref(), &self.config.redactor)
-        })
+        let result = thrown(exchange::finish(&send.url, status, opaque_redirect, location, text, &self.config.redactor))?;
+        convert::write(&result)
     }
 
-    /// Turns what an attempt to `url` got back (see `exchange::finish`) into `{EnvId, RequestId}`,
-    /// or throws a typed error whose `retryable` says whether the mail cannot have been sent.
-    pub fn reply(&self, outcome: JsValue, url: &str) -> Result<JsValue, JsValue> {
-        exchange::finish(url, &outcome, &self.config.redactor)
+    /// The error for an attempt that failed before a reply: `cause` describes what fetch or the
+    /// body threw, and `codes` are the `code`, `name` and `message` along its cause chain.
+    pub fn failed(&self, send: &PreparedSend, cause: &str, codes: Vec<String>) -> JsValue {
+        convert::error(&exchange::failed(&send.url, cause, &codes, &self.config.redactor))
     }
 
-    /// Reads the message and options, renders and signs, and hands the signed request to `then`.
-    fn with_signed<R>(
-        &self,
-        message: JsValue,
-        options: JsValue,
-        then: impl FnOnce(&SignedRequest) -> Result<R, JsValue>,
-    ) -> Result<R, JsValue> {
-        let SendInput { message, options } = read_send_input(message, options)?;
-        let nonce = match options.nonce {
-            Some(nonce) => nonce,
-            None => fresh_nonce(&self.random)?,
+    /// The error for an attempt that DirectMail did not answer in time.
+    #[wasm_bindgen(js_name = timedOut)]
+    pub fn timed_out(&self, send: &PreparedSend) -> JsValue {
+        convert::error(&Error::timed_out(&send.url, send.timeout_ms))
+    }
+
+    /// The largest reply body read, in bytes.
+    #[wasm_bindgen(getter, js_name = maxReplyBytes)]
+    pub fn max_reply_bytes(&self) -> u32 {
+        MAX_REPLY_BYTES as u32
+    }
+
+    /// Renders and signs `send` with its pinned nonce and timestamp, or fresh ones.
+    fn sign(&self, send: &PreparedSend) -> Result<SignedRequest, Error> {
+        let nonce = match &send.options.nonce {
+            Some(nonce) => nonce.clone(),
+            None => self.fresh_nonce()?,
         };
-        let timestamp = match options.timestamp {
-            Some(timestamp) => timestamp,
+        let timestamp = match &send.options.timestamp {
+            Some(timestamp) => timestamp.clone(),
             None => now()?,
         };
-        let ctx = RequestContext {
-            custom_template: options.template.as_ref(),
-            nonce: &nonce,
-            timestamp: &timestamp,
-            endpoint: options.endpoint.as_deref(),
-            number_text: host_number_text,
-        };
-        let signed = aliyun_dm::build_send_mail(&self.config, &message, &ctx).map_err(|e| convert::error(&e))?;
-        then(&signed)
+        aliyun_dm::build_send_mail(&self.config, &send.message, &send.options, Stamp { nonce: &nonce, timestamp: &timestamp })
     }
-}
 
-/// A payload number as the host's `Number.prototype.toString` writes it, which is `String(n)`
-/// exactly; the core's own formatter would add about 8 KB of float formatting to the wasm.
-fn host_number_text(out: &mut String, n: f64) {
-    // Radix 10 is always valid, so the host does not throw.
-    if let Ok(text) = js_sys::Number::from(n).to_string_with_radix(10) {
-        out.push_str(&String::from(text));
+    /// A fresh UUID v4 nonce from the host's `crypto.getRandomValues`, through the pool.
+    fn fresh_nonce(&self) -> Result<Nonce, Error> {
+        let bytes = match self.random.try_borrow_mut() {
+            Ok(mut pool) => pool.take16(),
+            // Only a host whose getRandomValues calls back into this object gets here.
+            Err(_) => RandomPool::empty().take16(),
+        };
+        let bytes = bytes.map_err(|_| Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available"))?;
+        Ok(Nonce::uuid_v4(bytes))
     }
 }
 
@@ -206,10 +215,10 @@ pub fn render_template(text: &JsString, payload: JsValue, html: bool) -> Result<
     let text = convert::read_string(text, MAX_TEMPLATE_BYTES, code, "template")?;
     let payload: Value = convert::read_value(payload, code, "payload")?;
     if !matches!(payload, Value::Object(_)) {
-        return Err(convert::error(&Error::invalid(code, "payload", format!("expected an object, got {}", payload.type_name()))));
+        return thrown(Err(Error::invalid(code, "payload", format!("expected an object, got {}", payload.type_name()))));
     }
     let escape = if html { Escape::Html } else { Escape::None };
-    template::render(&text, &payload, escape, host_number_text, MAX_BODY_BYTES)
+    template::render(&text, &payload, escape, MAX_BODY_BYTES)
         .map_err(|_| convert::error(&Error::invalid(code, "template", format!("renders to more than {MAX_BODY_BYTES} bytes"))))
 }
 
@@ -228,14 +237,10 @@ pub fn sign_rpc_request(params: JsValue, secret: &JsString, method: &JsString) -
     let code = ErrorCode::InvalidRequestParameters;
     let method = convert::read_string(method, 8, code, "method")?;
     let method = Method::parse(&method).ok_or_else(|| convert::error(&Error::invalid(code, "method", "must be GET or POST")))?;
-    let secret = convert::read_string(secret, aliyun_dm::config::MAX_FIELD_BYTES, code, "secret")?;
+    let secret = convert::read_string(secret, MAX_FIELD_BYTES, code, "secret")?;
     let Value::Object(entries) = convert::read_value::<Value>(params, code, "params")? else {
-        return Err(convert::error(&Error::invalid(code, "params", "expected an object of strings")));
+        return thrown(Err(Error::invalid(code, "params", "expected an object of strings")));
     };
-    if entries.len() > sign::MAX_PARAMS {
-        let message = format!("has {} parameters; at most {} are signed", entries.len(), sign::MAX_PARAMS);
-        return Err(convert::error(&Error::invalid(code, "params", message)));
-    }
     let mut pairs = Vec::with_capacity(entries.len());
     for (name, value) in &entries {
         match value {
@@ -243,11 +248,8 @@ pub fn sign_rpc_request(params: JsValue, secret: &JsString, method: &JsString) -
             _ if name == "Signature" => {}
             Value::String(s) => pairs.push((name.as_str(), s.as_str())),
             other => {
-                return Err(convert::error(&Error::invalid(
-                    code,
-                    format!("params.{name}"),
-                    format!("expected string, got {}", other.type_name()),
-                )))
+                let message = format!("expected string, got {}", other.type_name());
+                return thrown(Err(Error::invalid(code, format!("params.{name}"), message)));
             }
         }
     }
@@ -263,12 +265,12 @@ pub fn sign_rpc_request(params: JsValue, secret: &JsString, method: &JsString) -
 /// A body over the reply cap is refused before it is read.
 #[wasm_bindgen(js_name = parseReply)]
 pub fn parse_reply(status: u16, body: &JsString) -> Result<JsValue, JsValue> {
-    if body.length() as usize > exchange::MAX_REPLY_BYTES {
-        let message = format!("The reply is larger than {} bytes", exchange::MAX_REPLY_BYTES);
-        return Err(convert::error(&Error::invalid(ErrorCode::InvalidRequestParameters, "body", message)));
+    if body.length() as usize > MAX_REPLY_BYTES {
+        let message = format!("The reply is larger than {MAX_REPLY_BYTES} bytes");
+        return thrown(Err(Error::invalid(ErrorCode::InvalidRequestParameters, "body", message)));
     }
     let text = String::from(body);
     let reply = js_sys::JSON::parse(&text).ok().and_then(|v| serde_wasm_bindgen::from_value::<aliyun_dm::RawReply>(v).ok());
-    let result = aliyun_dm::parse_reply(status, reply, &text, &Redactor::default()).map_err(|e| convert::error(&e))?;
+    let result = thrown(aliyun_dm::parse_reply(status, reply, &text, &Redactor::default()))?;
     convert::write(&result)
 }

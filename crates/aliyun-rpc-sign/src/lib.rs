@@ -28,7 +28,10 @@ macro_rules! text_stage {
     };
 }
 
+pub mod envelope;
 pub mod v3;
+
+pub use envelope::{sign_request, Call, Credentials, Nonce, SignedRequest, Stamp, Timestamp, Version};
 
 use alloc::string::String;
 use alloc::vec;
@@ -65,11 +68,6 @@ impl Method {
             Method::Post => "POST",
         }
     }
-}
-
-/// The uppercase hex digit for a nibble (0..=15).
-pub fn hex_digit(nibble: u8) -> char {
-    char::from(if nibble < 10 { b'0' + nibble } else { b'A' + nibble - 10 })
 }
 
 /// Each byte percent-encoded, padded to four bytes, with the encoded length in the last: `a` is
@@ -158,21 +156,6 @@ fn name_order(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// The most parameters `signRpcRequest` signs: the sort below is quadratic at worst.
-pub const MAX_PARAMS: usize = 1_000;
-
-/// A stable insertion sort by [`name_order`]. Requests list about 20 parameters, already sorted,
-/// where this is linear; the library sort costs about 4 KB of wasm and is slower at this size.
-fn sort_by_name(pairs: &mut [(&str, &str)]) {
-    for sorted_len in 1..pairs.len() {
-        let mut i = sorted_len;
-        while i > 0 && pairs.get(i - 1).zip(pairs.get(i)).is_some_and(|(a, b)| name_order(a.0, b.0).is_gt()) {
-            pairs.swap(i - 1, i);
-            i -= 1;
-        }
-    }
-}
-
 /// Stage 1: `name=value` pairs sorted by raw name, percent-encoded, joined with `&`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CanonicalQuery(String);
@@ -185,7 +168,8 @@ impl CanonicalQuery {
 
     /// One non-generic body, so the sort is compiled once.
     fn from_pairs(mut pairs: Vec<(&str, &str)>) -> Self {
-        sort_by_name(&mut pairs);
+        // Stable, so a repeated name keeps its values in the order given.
+        pairs.sort_by(|a, b| name_order(a.0, b.0));
         // Sized once for the worst case (every byte escaped, and the table's 4-byte writes), then
         // filled in place and cut to what was written: one memset instead of one per value.
         let worst = pairs.iter().map(|(n, v)| 3 * (n.len() + v.len()) + 2).sum::<usize>() + 4;

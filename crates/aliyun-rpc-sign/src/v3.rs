@@ -62,16 +62,7 @@ impl CanonicalRequest {
             .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
             .filter(|(name, _)| is_signed_header(name))
             .collect();
-        // An insertion sort, as for V1's parameters: a request signs about ten headers, and the
-        // library sort costs kilobytes of wasm.
-        let out_of_order = |a: &(String, &str), b: &(String, &str)| a.0.cmp(&b.0).then_with(|| name_order(a.1, b.1)).is_gt();
-        for sorted_len in 1..signed.len() {
-            let mut i = sorted_len;
-            while i > 0 && signed.get(i - 1).zip(signed.get(i)).is_some_and(|(a, b)| out_of_order(a, b)) {
-                signed.swap(i - 1, i);
-                i -= 1;
-            }
-        }
+        signed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| name_order(a.1, b.1)));
 
         let mut text = String::new();
         text.push_str(method.as_str());

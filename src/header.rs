@@ -1,0 +1,74 @@
+//! The one rule for what may stand in a mail header's value, and DirectMail's rules for the
+//! fields that go into headers: tag names and addresses.
+
+use crate::limits::{MAX_ADDRESS_BYTES, MAX_TAG_NAME_CHARS};
+use std::borrow::Cow;
+
+/// Whether a character could end or start a header line, or hide in one: every C0 and C1 control
+/// (CR, LF, NUL, VT, FF, NEL among them), DEL, and Unicode's line and paragraph separators.
+pub fn breaks_headers(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Whether `value` stays on one header line.
+pub fn is_header_value(value: &str) -> bool {
+    !value.chars().any(breaks_headers)
+}
+
+/// Whether `value` can be an HTTP header value as fetch sends it: printable ASCII only (fetch
+/// refuses anything else with a TypeError that quotes the value).
+pub fn is_http_header_value(value: &str) -> bool {
+    value.bytes().all(|b| (0x20..0x7F).contains(&b))
+}
+
+/// A rendered header value (Subject, FromAlias, ReplyAddressAlias) with every [`breaks_headers`]
+/// character removed, so no value can start a new header line.
+pub fn header_safe<'a>(s: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+    let s = s.into();
+    if is_header_value(&s) {
+        s
+    } else {
+        Cow::Owned(s.chars().filter(|&c| !breaks_headers(c)).collect())
+    }
+}
+
+/// Whether `tag` is a valid TagName: 1–128 letters, digits, `_` or `-`.
+pub fn is_tag_name(tag: &str) -> bool {
+    !tag.is_empty() && tag.len() <= MAX_TAG_NAME_CHARS && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A plausible single mail address: `local@domain`, no spaces, commas or control characters.
+pub fn is_mail_address(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && address.len() <= MAX_ADDRESS_BYTES
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_names_and_addresses() {
+        assert!(is_tag_name("signup_2024-a"));
+        assert!(!is_tag_name("") && !is_tag_name("a b") && !is_tag_name(&"x".repeat(129)));
+        assert!(is_mail_address("a@b.co") && is_mail_address("a.b+c@mail.example.com"));
+        for bad in ["", "a", "a@b", "@b.c", "a@.b", "a@b.", "a b@c.d", "a@b.c,d@e.f", "a@b.c\n"] {
+            assert!(!is_mail_address(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn header_values_lose_every_line_breaking_character() {
+        let breaking = "a\u{0}b\u{0B}c\u{0C}d\u{7F}e\u{85}f\u{2028}g\u{2029}h\ti\r\nj";
+        assert!(!is_header_value(breaking));
+        assert_eq!(header_safe(breaking), "abcdefghij");
+        assert!(matches!(header_safe("plain"), Cow::Borrowed("plain")));
+    }
+}
