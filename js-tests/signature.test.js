@@ -67,7 +67,6 @@ test('signRpcRequest names bad arguments with typed errors', async () => {
     [[null, 's', 'POST'], 'params'],
     [[{}, undefined, 'POST'], 'secret'],
     [[{}, 's', 'PUT'], 'method'],
-    [[Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`P${i}`, ''])), 's', 'POST'], 'params'],
   ]) {
     const error = await thrown(() => signRpcRequest(...args));
     assert.ok(error instanceof Error);
@@ -75,6 +74,7 @@ test('signRpcRequest names bad arguments with typed errors', async () => {
     assert.deepEqual(error.data.issues.map((i) => i.path), [path]);
   }
   assert.equal(signRpcRequest({ A: '1' }, 's', 'post').stringToSign, 'POST&%2F&A%3D1', 'still usable afterwards');
-  const most = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`P${999 - i}`, '']));
-  assert.ok(signRpcRequest(most, 's', 'POST').canonicalQuery.startsWith('P0=&P1=&P10=&P100=&'), '1000 parameters, in reverse, are sorted');
+  // No cap on the count: the signer sorts with std's stable sort, so any number is linearithmic.
+  const many = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`P${19_999 - i}`, '']));
+  assert.ok(signRpcRequest(many, 's', 'POST').canonicalQuery.startsWith('P0=&P1=&P10=&P100=&P1000=&P10000=&'), '20,000 parameters, in reverse, are sorted');
 });

@@ -1,10 +1,9 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
-// Node alike. The Logto connector sends through it too (see `logtoSend`), so both share one
-// path: a validated wasm object per config, signing in Rust, and the host's fetch.
-import { mailFor } from './core.js';
+// Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
+// send goes through it, with the mail's own settings as per-send options.
 import { DirectMailError, asDirectMailError, codedError } from './errors.js';
-import { invalid, plainMessage, plainOptions } from './plain.js';
-import { sendWith } from './transport.js';
+import { invalid } from './plain.js';
+import { plainConfig, Sender } from './sender.js';
 
 /** The environment variables Aliyun's SDKs and CLI read credentials from. */
 export const ENV_NAMES = Object.freeze({
@@ -14,23 +13,16 @@ export const ENV_NAMES = Object.freeze({
 });
 
 const REQUEST = 'invalid_request_parameters';
-/** Per-send fields that change the sender's settings rather than the message. */
-const PER_SEND_SETTINGS = ['tagName', 'headers', 'bccAddress'];
+/** A mail's fields that are settings of this send rather than its message. */
+const PER_SEND = ['fromAlias', 'replyTo', 'tagName', 'headers', 'bccAddress'];
+/** `Symbol.dispose` where the runtime has it (Node 20 and later, Deno, Workers). */
+const DISPOSE = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('Symbol.dispose');
 
 /** `fetch` as given, else the runtime's, looked up when a mail is sent. */
-function fetchOf(given) {
+export function fetchOf(given) {
   const fetch = given ?? globalThis.fetch;
   if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
   return fetch;
-}
-
-/** The config without the client-only `fetch`, with any per-send settings laid over it. */
-function senderConfig(config, overrides) {
-  const { fetch: _fetch, ...rest } = config;
-  for (const key of PER_SEND_SETTINGS) {
-    if (overrides?.[key] !== undefined) rest[key] = overrides[key];
-  }
-  return rest;
 }
 
 /** `to` as DirectMail takes it: one address, or several joined with commas. */
@@ -39,39 +31,46 @@ function recipients(to) {
   return to;
 }
 
-/** A Logto-shaped message and options for one send of `mail`. */
+/** The mail's per-send settings, and `extra`, as options. */
+function settingsOf(mail, extra) {
+  const options = { ...extra };
+  for (const key of PER_SEND) {
+    if (mail[key] !== undefined) options[key] = mail[key];
+  }
+  return options;
+}
+
+/** A Logto-shaped message and the send's options for `mail`. */
 function messageFor(mail) {
   if (mail === null || typeof mail !== 'object') throw invalid(REQUEST, '(mail)', 'expected an object');
-  const { to, subject, html, text, fromAlias, replyTo, data } = mail;
+  const { to, subject, html, text, data } = mail;
   if ((html === undefined) === (text === undefined)) throw invalid(REQUEST, 'html', 'give exactly one of html and text');
   const content = html ?? text;
   if (typeof subject !== 'string') throw invalid(REQUEST, 'subject', `expected string, got ${subject === null ? 'null' : typeof subject}`);
   if (typeof content !== 'string') throw invalid(REQUEST, html === undefined ? 'text' : 'html', 'expected string');
   const template = { subject, content, contentType: html === undefined ? 'text/plain' : 'text/html' };
-  if (fromAlias !== undefined) template.sendFrom = fromAlias;
-  if (replyTo !== undefined) template.replyTo = replyTo;
-  return { message: { to: recipients(to), type: 'Generic', payload: data ?? {} }, options: { template } };
+  return { message: { to: recipients(to), type: 'Generic', payload: data ?? {} }, options: settingsOf(mail, { template }) };
 }
 
 /** The result as this client returns it. */
 const result = ({ EnvId, RequestId }) => ({ envId: EnvId, requestId: RequestId });
 
 /**
- * A DirectMail sender: credentials, the sender address and its settings, validated when it is
- * made. Every error it throws is a `DirectMailError`.
+ * A DirectMail sender: credentials, the sender address and its settings, validated once when it is
+ * made. Call `free()` (or `using`) when done with it. Every error it throws is a `DirectMailError`.
  */
 export class DirectMail {
-  #config;
+  #sender;
   #fetch;
 
   /** Validates `config`, throwing `DirectMailError` (`invalid_config`) that names each bad field. */
   constructor(config) {
     try {
       if (config === null || typeof config !== 'object') throw invalid('invalid_config', '(config)', 'expected an object');
-      this.#config = { ...config };
-      this.#fetch = config.fetch;
-      if (this.#fetch !== undefined && typeof this.#fetch !== 'function') throw invalid('invalid_config', 'fetch', 'expected a function');
-      mailFor(senderConfig(this.#config), 'client');
+      const { fetch, ...rest } = config;
+      if (fetch !== undefined && typeof fetch !== 'function') throw invalid('invalid_config', 'fetch', 'expected a function');
+      this.#fetch = fetch;
+      this.#sender = new Sender(plainConfig(rest), 'client');
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -100,7 +99,7 @@ export class DirectMail {
   async send(mail) {
     try {
       const { message, options } = messageFor(mail);
-      return result(await this.#deliver(senderConfig(this.#config, mail), message, options));
+      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), ''));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -111,10 +110,8 @@ export class DirectMail {
     try {
       if (mail === null || typeof mail !== 'object') throw invalid(REQUEST, '(mail)', 'expected an object');
       if (typeof mail.templateId !== 'string') throw invalid(REQUEST, 'templateId', 'expected string');
-      const config = { ...senderConfig(this.#config, mail), templates: [{ usageType: 'Generic', templateId: mail.templateId }] };
-      if (mail.fromAlias !== undefined) config.fromAlias = mail.fromAlias;
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
-      return result(await this.#deliver(config, message, undefined));
+      return result(await this.#sender.send(message, settingsOf(mail, { templateId: mail.templateId }), fetchOf(this.#fetch), ''));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -125,12 +122,12 @@ export class DirectMail {
    * timestamp pinned when given (`{nonce, timestamp, endpoint}`).
    */
   get debug() {
-    const config = this.#config;
+    const sender = this.#sender;
     return Object.freeze({
       request(mail, pins = {}) {
         try {
           const { message, options } = messageFor(mail);
-          return mailFor(senderConfig(config, mail), 'client').build(plainMessage(message), plainOptions({ ...pins, ...options }));
+          return sender.build(message, { ...pins, ...options }, '');
         } catch (error) {
           throw asDirectMailError(error);
         }
@@ -138,16 +135,13 @@ export class DirectMail {
     });
   }
 
-  /** Sends through the wasm object for `config`, with this client's fetch. */
-  #deliver(config, message, options) {
-    return sendWith(mailFor(config, 'client'), plainMessage(message), plainOptions(options), fetchOf(this.#fetch));
+  /** Releases the client's wasm memory now (after any send in flight); the client cannot send after. */
+  free() {
+    this.#sender.free();
   }
-}
 
-/**
- * The Logto connector's send, through `mail` (the connector-config object for its config): Logto's
- * message and i18n template as they are, and the `{EnvId, RequestId}` Logto's callers expect.
- */
-export function logtoSend(mail, data, template, fetch) {
-  return sendWith(mail, plainMessage(data), plainOptions(template ? { template } : undefined), fetchOf(fetch));
+  /** `using mail = new DirectMail(…)` frees it at the end of the block. */
+  [DISPOSE]() {
+    this.free();
+  }
 }

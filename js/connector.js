@@ -1,10 +1,12 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
-// The host's zod is loaded by createConnector, for the config guard; the host's connector-kit only
-// when an error must be thrown, so a send that succeeds never loads it.
-import { logtoSend } from './client.js';
-import { directMailFor, validateConfig } from './core.js';
+// Each connector holds one sender for the config it last sent with, and frees it when the config's
+// content changes. The host's zod is loaded by createConnector, for the config guard; the host's
+// connector-kit only when an error must be thrown, so a send that succeeds never loads it.
+import { fetchOf } from './client.js';
+import { validateConfig } from './core.js';
 import { isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
+import { plainConfig, Sender } from './sender.js';
 
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';
@@ -95,19 +97,64 @@ async function findI18nTemplate(getI18nEmailTemplate, data) {
   }
 }
 
+/**
+ * Whether `value` reads as JSON exactly as `plain` (a JSON.parse result) does: the check that a
+ * config Logto hands over again (read afresh from its database for every send) is the one the
+ * connector's sender was made for. Anything JSON would write differently (a Date, NaN, a toJSON)
+ * is not the same, so the caller makes a sender from it, where it is checked properly.
+ */
+function sameJson(value, plain) {
+  if (value === plain) return true;
+  if (typeof value !== 'object' || value === null || typeof plain !== 'object' || plain === null) return false;
+  if (typeof value.toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    if (!Array.isArray(plain) || value.length !== plain.length) return false;
+    return value.every((item, i) => sameJson(item, plain[i]));
+  }
+  if (Array.isArray(plain)) return false;
+  let members = 0;
+  for (const key of Object.keys(value)) {
+    const member = value[key];
+    // Left out by JSON, as by the plain copy.
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    if (!Object.hasOwn(plain, key) || !sameJson(member, plain[key])) return false;
+    members += 1;
+  }
+  return members === Object.keys(plain).length;
+}
+
 /** Logto's connector factory; `fetch` defaults to `globalThis.fetch`, looked up at send time. */
 export default async function createConnector({ getConfig, getI18nEmailTemplate, fetch } = {}) {
   // The host's zod, as connector-kit's: Logto's core resolves both to its own copies.
   const { z } = await import(ZOD);
   const guard = zodConfigGuard(z);
+  /** The sender for the config last sent with, and that config's plain copy. */
+  let current;
+
+  /** The sender for `config`: the current one while the content is the same, else a new one. */
+  function senderFor(config) {
+    let same = false;
+    try {
+      same = current !== undefined && sameJson(config, current.plain);
+    } catch {
+      // A getter threw: the plain copy below reports it as a typed error.
+    }
+    if (same) return current.sender;
+    const plain = plainConfig(config);
+    const sender = new Sender(plain, 'connector');
+    current?.sender.free();
+    current = { plain, sender };
+    return sender;
+  }
+
   async function sendMessage(data, inputConfig) {
     let config;
     try {
       config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      const mail = directMailFor(config);
+      const sender = senderFor(config);
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
-      return await logtoSend(mail, data, template, fetch);
+      return await sender.send(data, template ? { template } : undefined, fetchOf(fetch), 'options.');
     } catch (error) {
       throw await toConnectorError(error, guard, config);
     }

@@ -1,49 +1,10 @@
-// The core API over the wasm. A config becomes a DirectMail object (validated once, keeping its
-// HMAC key), found again by the config's JSON text: a config edited in place, or read afresh for
-// every send, gets the object its content calls for. Values reach the wasm as plain copies.
+// The stateless API over the wasm: each call makes a sender for its config and frees it when done.
+// Callers that send more than once hold a sender instead: the mail client (`DirectMail`) or the
+// Logto connector. Values reach the wasm as plain copies.
 import { codedError } from './errors.js';
-import { invalid, jsonText, MAX_JSON_CHARS, plainMessage, plainOptions } from './plain.js';
-import { sendWith } from './transport.js';
+import { invalid, jsonText } from './plain.js';
+import { withSender } from './sender.js';
 import { wasm } from './wasm.js';
-
-/** How many configs keep their DirectMail object; a Logto instance or a worker uses one or two. */
-const CACHED_CONFIGS = 16;
-
-/**
- * One cache per purpose, since one config text validates differently for each: config JSON text →
- * DirectMail, least recently used first, and the last config used, checked first (comparing two
- * texts is cheaper than hashing one).
- */
-const caches = {
-  connector: { mails: new Map(), last: { text: undefined, mail: undefined } },
-  client: { mails: new Map(), last: { text: undefined, mail: undefined } },
-};
-
-/**
- * The DirectMail object for `config`, made (and validated) on first use: as a Logto connector's
- * (`connector`: templates required) or a mail client's (`client`). An object dropped from the
- * cache is freed by the glue's FinalizationRegistry once no send in flight holds it, so a reentrant
- * call that evicts it cannot pull it from under a send.
- */
-export function mailFor(config, purpose) {
-  const cache = caches[purpose];
-  const text = jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config });
-  if (text === cache.last.text) return cache.last.mail;
-  let mail = cache.mails.get(text);
-  if (mail) {
-    cache.mails.delete(text);
-  } else {
-    const { DirectMail } = wasm();
-    mail = purpose === 'client' ? DirectMail.forClient(JSON.parse(text)) : new DirectMail(JSON.parse(text));
-    if (cache.mails.size >= CACHED_CONFIGS) cache.mails.delete(cache.mails.keys().next().value);
-  }
-  cache.mails.set(text, mail);
-  cache.last = { text, mail };
-  return mail;
-}
-
-/** The connector-config DirectMail object for `config` (see `mailFor`). */
-export const directMailFor = (config) => mailFor(config, 'connector');
 
 const requireString = (value, path) => {
   if (typeof value !== 'string') throw invalid('invalid_request_parameters', path, `expected string, got ${value === null ? 'null' : typeof value}`);
@@ -51,7 +12,7 @@ const requireString = (value, path) => {
 };
 
 /** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */
-export const validateConfig = (config) => directMailFor(config).normalized();
+export const validateConfig = (config) => withSender(config, 'connector', (sender) => sender.normalized());
 
 /** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
 export function renderTemplate(template, payload, { html = false } = {}) {
@@ -68,7 +29,7 @@ export function signRpcRequest(params, secret, method = 'POST') {
 
 /** The dry run: the signed SingleSendMail request `{url, method, headers, body}`, not sent. */
 export const buildSendMailRequest = (config, data, options) =>
-  directMailFor(config).build(plainMessage(data), plainOptions(options));
+  withSender(config, 'connector', (sender) => sender.build(data, options, 'options.'));
 
 /** Turns DirectMail's HTTP status and body into `{EnvId, RequestId}`, or throws a typed error. */
 export function parseSendMailReply(status, body) {
@@ -78,7 +39,8 @@ export function parseSendMailReply(status, body) {
 
 /** Builds, signs and sends one mail with the host's `fetch`; returns `{EnvId, RequestId}`. */
 export async function sendMail(config, data, fetch, options) {
-  const mail = directMailFor(config);
-  if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
-  return sendWith(mail, plainMessage(data), plainOptions(options), fetch);
+  return withSender(config, 'connector', (sender) => {
+    if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+    return sender.send(data, options, fetch, 'options.');
+  });
 }

@@ -2,7 +2,7 @@
 // objects property by property; if a getter, a Proxy trap or a toJSON threw while wasm was on the
 // stack, the exception would unwind through Rust frames that never get to restore their stack
 // pointer. So host code runs here, where a throw becomes a typed error, and wasm only ever sees
-// JSON.parse output: plain data, no cycles. The JSON text also serves as a config's cache key.
+// JSON.parse output: plain data, no cycles, and nothing the caller can change afterwards.
 import { codedError, describeCause } from './errors.js';
 
 /** An error naming one field, shaped as the core's own. */
@@ -33,8 +33,8 @@ export const MAX_STRING_CHARS = 1 << 20;
 
 /**
  * The replacer that reads `value` as the wasm may: values JSON cannot carry are made explicit (with
- * `asString`, a template payload, as connector-kit's `String(value)` shows them: undefined as '',
- * NaN as 'NaN', a Date as its date) or refused, and so is a lone UTF-16 surrogate anywhere, which
+ * `asString`, a template payload, as connector-kit's `String(value)` shows them: every number as
+ * String(n), undefined as '', a Date as its date) or refused, and so is a lone UTF-16 surrogate anywhere, which
  * UTF-8 cannot hold and which the copy into wasm would replace with U+FFFD unseen. `refuse(holder,
  * key, why)` throws. The fast pass throws without a path; `named` finds it when one is refused.
  */
@@ -50,8 +50,9 @@ function checker(asString, refuse) {
         if (this[key] instanceof Date) return asString ? String(this[key]) : refuse(this, key, 'expected a JSON value, got Date');
         return current;
       case 'number':
-        if (Number.isFinite(current)) return current;
-        return asString ? String(current) : refuse(this, key, `expected a finite number, got ${current}`);
+        // A payload's numbers become text here, as String(n) writes them, so the wasm formats none.
+        if (asString) return String(current);
+        return Number.isFinite(current) ? current : refuse(this, key, `expected a finite number, got ${current}`);
       case 'bigint':
         return asString ? String(current) : refuse(this, key, 'expected a JSON value, got bigint');
       case 'undefined':

@@ -1,24 +1,22 @@
 // Around each attempt of a send: awaiting what the host's fetch returns, reading the body's bytes
 // with a cap, a timer that holds even when fetch ignores the abort signal, and a bounded retry of
-// what cannot have sent a mail. The wasm signs each attempt afresh, calls fetch, and decides what
-// the reply means, which errors are retryable included.
-import { codedError } from './errors.js';
+// what cannot have sent a mail. The wasm prepares the send once, signs each attempt afresh, calls
+// fetch, and decides what the reply means from the primitives read here; every error is its own.
+import { describeCause } from './errors.js';
 
-/** Largest reply read: DirectMail's replies are under 1 KB, so anything near this is not one. */
-export const MAX_REPLY_BYTES = 1 << 20;
 const RETRY_BASE_MS = 200;
 const RETRY_CAP_MS = 2_000;
+/** Most links of a failure's `cause` chain read: a chain can be a cycle. */
+const MAX_CAUSES = 8;
 /** UTF-8 as Response.text() decodes it: a BOM dropped, invalid bytes as U+FFFD. */
 const utf8 = new TextDecoder();
-/** Each DirectMail object's policy for sends without options, which cannot change. */
-const defaultPolicies = new WeakMap();
 
-/** The body as text, or undefined past MAX_REPLY_BYTES: a flood is cut off, not buffered. */
-async function readCapped(response) {
-  const reader = response?.body?.getReader?.();
+/** The body as text, or undefined past `maxBytes`: a flood is cut off, not buffered. */
+async function readCapped(response, maxBytes) {
+  const reader = response.body?.getReader?.();
   if (!reader) {
     // No stream (a test double, or a body-less Response): its text() is all there is.
-    return typeof response?.text === 'function' ? String(await response.text()) : '';
+    return typeof response.text === 'function' ? String(await response.text()) : '';
   }
   const chunks = [];
   let size = 0;
@@ -26,7 +24,7 @@ async function readCapped(response) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_REPLY_BYTES) {
+    if (size > maxBytes) {
       reader.cancel().catch(() => {});
       return undefined;
     }
@@ -41,15 +39,34 @@ async function readCapped(response) {
   return utf8.decode(bytes);
 }
 
-/** What an attempt got back, in the shape the wasm's `reply` reads; never rejects. */
-async function outcomeOf(pending) {
-  let response;
+/** The `code`, `name` and `message` strings along a failure's cause chain, each read safely. */
+function causeCodes(failure) {
+  const codes = [];
+  let current = failure;
+  for (let i = 0; i < MAX_CAUSES && current !== null && typeof current === 'object'; i += 1) {
+    try {
+      for (const key of ['code', 'name', 'message']) {
+        if (typeof current[key] === 'string') codes.push(current[key]);
+      }
+      current = current.cause;
+    } catch {
+      break;
+    }
+  }
+  return codes;
+}
+
+/** What an attempt got back, as `mail.finish` or `mail.failed` take it; never rejects. */
+async function outcomeOf(pending, maxBytes) {
   try {
-    response = await pending;
-    const text = await readCapped(response);
-    return text === undefined ? { response, tooLarge: true } : { response, text };
+    const response = await pending;
+    const status = typeof response?.status === 'number' ? response.status : Number.NaN;
+    const opaque = response?.type === 'opaqueredirect';
+    const location = response?.headers?.get?.('location');
+    const text = Number.isNaN(status) ? '' : await readCapped(response, maxBytes);
+    return { status, opaque, location: typeof location === 'string' ? location : undefined, text };
   } catch (failure) {
-    return { failed: true, failure };
+    return { failure };
   }
 }
 
@@ -57,28 +74,30 @@ async function outcomeOf(pending) {
  * One attempt, settled by the reply or by the timer, whichever comes first. The timer is ref'd,
  * unlike AbortSignal.timeout's in Node, so a hung send cannot let the process exit.
  */
-function attempt(mail, message, options, fetch, { timeoutMs, url }) {
+function attempt(mail, send, fetch) {
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
-      reject(codedError('general', `DirectMail did not answer within ${timeoutMs} ms`, { url, cause: `Error: timed out after ${timeoutMs} ms`, timedOut: true }));
-    }, timeoutMs);
+      const error = mail.timedOut(send);
+      controller.abort(error);
+      reject(error);
+    }, send.timeoutMs);
     let pending;
     try {
-      pending = mail.fetch(message, options, fetch, controller.signal);
+      pending = mail.attempt(send, fetch, controller.signal);
     } catch (error) {
       clearTimeout(timer);
       reject(error);
       return;
     }
-    outcomeOf(pending).then((outcome) => {
+    outcomeOf(pending, mail.maxReplyBytes).then((outcome) => {
       clearTimeout(timer);
       if (timedOut) return;
       try {
-        resolve(mail.reply(outcome, url));
+        if ('failure' in outcome) throw mail.failed(send, describeCause(outcome.failure), causeCodes(outcome.failure));
+        resolve(mail.finish(send, outcome.status, outcome.opaque, outcome.location, outcome.text));
       } catch (error) {
         reject(error);
       }
@@ -87,22 +106,22 @@ function attempt(mail, message, options, fetch, { timeoutMs, url }) {
 }
 
 /**
- * Sends `message` through `mail` (a DirectMail object), retrying up to the policy's `retries` times
- * only what the wasm marked retryable. Each attempt is signed afresh.
+ * Sends `message` with `options` through `mail` (a wasm DirectMail object), retrying up to the
+ * send's `retries` times only what the wasm marked retryable. Each attempt is signed afresh.
  */
-export async function sendWith(mail, message, options, fetch) {
-  let policy = options === undefined ? defaultPolicies.get(mail) : undefined;
-  if (!policy) {
-    policy = mail.policy(options);
-    if (options === undefined) defaultPolicies.set(mail, policy);
-  }
-  for (let attemptIndex = 0; ; attemptIndex += 1) {
-    try {
-      return await attempt(mail, message, options, fetch, policy);
-    } catch (error) {
-      if (!error.retryable || attemptIndex >= policy.retries) throw error;
-      const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attemptIndex);
-      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+export async function sendWith(mail, message, options, fetch, optionsPath) {
+  const send = mail.prepare(message, options, optionsPath);
+  try {
+    for (let attemptIndex = 0; ; attemptIndex += 1) {
+      try {
+        return await attempt(mail, send, fetch);
+      } catch (error) {
+        if (!error?.retryable || attemptIndex >= send.retries) throw error;
+        const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attemptIndex);
+        await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+      }
     }
+  } finally {
+    send.free();
   }
 }

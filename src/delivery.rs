@@ -156,13 +156,8 @@ pub fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
 /// `application.id` and `user.id` when present. `None` when empty.
 pub fn headers_param(delivery: &Delivery, per_send: &[(String, String)], usage_type: &str, payload: &Value) -> Option<String> {
     let overridden = |name: &str| per_send.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-    let mut all: Vec<(&str, String)> = delivery
-        .headers
-        .iter()
-        .filter(|(n, _)| !overridden(n))
-        .chain(per_send)
-        .map(|(n, v)| (n.as_str(), v.clone()))
-        .collect();
+    let mut all: Vec<(&str, String)> =
+        delivery.headers.iter().filter(|(n, _)| !overridden(n)).chain(per_send).map(|(n, v)| (n.as_str(), v.clone())).collect();
     if delivery.event_headers {
         // An id that could not be a header value (too long, or with a line break) is left out.
         let id = |key: &str| {

@@ -158,7 +158,10 @@ impl Error {
     /// Response. `never_connected` says the mail cannot have been sent, which makes it retryable.
     pub fn exchange(url: &str, cause: &str, never_connected: bool) -> Self {
         let data = ErrorData::Exchange { url: url.to_owned(), cause: cause.to_owned(), timed_out: false };
-        Error { retryable: never_connected, ..Error::with_data(ErrorCode::General, format!("The request to DirectMail failed: {cause}"), data) }
+        Error {
+            retryable: never_connected,
+            ..Error::with_data(ErrorCode::General, format!("The request to DirectMail failed: {cause}"), data)
+        }
     }
 
     /// A request that DirectMail did not answer within `timeout_ms`; the mail may have been sent.
@@ -176,9 +179,14 @@ impl Error {
     /// A 3xx reply: never followed, since that would resend the signed request elsewhere.
     pub fn redirect(url: &str, status: u16, location_origin: Option<&str>) -> Self {
         let to = location_origin.map(|o| format!(" to {o}")).unwrap_or_default();
-        let message =
-            format!("{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again");
-        Error::with_data(ErrorCode::General, message, ErrorData::Redirect { status, location: location_origin.map(str::to_owned) })
+        let message = format!(
+            "{url} answered HTTP {status}, a redirect{to}; redirects are refused, so the signed request is not sent again"
+        );
+        Error::with_data(
+            ErrorCode::General,
+            message,
+            ErrorData::Redirect { status, location: location_origin.map(str::to_owned) },
+        )
     }
 
     /// An error naming one field.

@@ -9,7 +9,9 @@ use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ErrorCode, Issues};
 use crate::fields::{optional_integer, present, string_field};
 use crate::header::{is_header_value, is_mail_address, is_tag_name};
-use crate::limits::{self, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADERS, MAX_RETRIES, MAX_TEMPLATE_BYTES, TIMEOUT_MS_RANGE};
+use crate::limits::{
+    self, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADERS, MAX_RETRIES, MAX_TEMPLATE_BYTES, TIMEOUT_MS_RANGE,
+};
 use crate::mailbox::{self, Mailbox};
 use crate::sign::{Nonce, Timestamp};
 use crate::template::is_template_id;
@@ -94,11 +96,17 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
             None
         }
     };
-    let nonce = checked(&raw.nonce, "nonce", &mut issues, &|s| Nonce::parse(s).is_some(), "must be 1 to 64 printable ASCII characters")
-        .and_then(|s| Nonce::parse(&s));
-    let timestamp =
-        checked(&raw.timestamp, "timestamp", &mut issues, &|s| Timestamp::parse(s).is_some(), "must look like 2016-10-20T06:27:56Z")
-            .and_then(|s| Timestamp::parse(&s));
+    let nonce =
+        checked(&raw.nonce, "nonce", &mut issues, &|s| Nonce::parse(s).is_some(), "must be 1 to 64 printable ASCII characters")
+            .and_then(|s| Nonce::parse(&s));
+    let timestamp = checked(
+        &raw.timestamp,
+        "timestamp",
+        &mut issues,
+        &|s| Timestamp::parse(s).is_some(),
+        "must look like 2016-10-20T06:27:56Z",
+    )
+    .and_then(|s| Timestamp::parse(&s));
     let endpoint = checked(&raw.endpoint, "endpoint", &mut issues, &|_| true, "")
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push(path("endpoint"), why)).ok());
     let (min, max) = TIMEOUT_MS_RANGE;
@@ -130,11 +138,25 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         }
     }
     let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id };
-    issues.finish(ErrorCode::InvalidRequestParameters, || Options { template, nonce, timestamp, endpoint, timeout_ms, retries, per_send })
+    issues.finish(ErrorCode::InvalidRequestParameters, || Options {
+        template,
+        nonce,
+        timestamp,
+        endpoint,
+        timeout_ms,
+        retries,
+        per_send,
+    })
 }
 
 /// A send's `headers`, checked alone and then counted with the config's they do not replace.
-fn per_send_headers(value: Option<&Value>, path: &str, config: &Config, reserved: usize, issues: &mut Issues) -> Vec<(String, String)> {
+fn per_send_headers(
+    value: Option<&Value>,
+    path: &str,
+    config: &Config,
+    reserved: usize,
+    issues: &mut Issues,
+) -> Vec<(String, String)> {
     let Some(value) = value else { return Vec::new() };
     let mut own = Issues::default();
     let headers = delivery::parse_headers(Some(value), reserved, &mut own);
@@ -142,7 +164,8 @@ fn per_send_headers(value: Option<&Value>, path: &str, config: &Config, reserved
         issue.path = issue.path.replacen("headers", path, 1);
         issues.0.push(issue);
     }
-    let kept = config.delivery.headers.iter().filter(|(name, _)| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))).count();
+    let kept =
+        config.delivery.headers.iter().filter(|(name, _)| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))).count();
     let total = kept + headers.len() + reserved;
     if total > MAX_HEADERS {
         issues.push(path, format!("makes {total} headers with the config's; DirectMail takes at most {MAX_HEADERS}"));
@@ -209,8 +232,12 @@ mod tests {
     #[test]
     fn options_are_checked_and_named() {
         let c = config("");
-        let ok = parse_options(json(r#"{"nonce":"n-1","timestamp":"2026-01-01T00:00:00Z","timeoutMs":500,"retries":2}"#), "options.", &c)
-            .unwrap();
+        let ok = parse_options(
+            json(r#"{"nonce":"n-1","timestamp":"2026-01-01T00:00:00Z","timeoutMs":500,"retries":2}"#),
+            "options.",
+            &c,
+        )
+        .unwrap();
         assert_eq!((ok.timeout_ms, ok.retries), (Some(500), Some(2)));
         assert_eq!(ok.nonce.as_ref().map(Nonce::as_str), Some("n-1"));
         let e = parse_options(

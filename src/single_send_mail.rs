@@ -72,8 +72,12 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
             }
             // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
             match content_type {
-                ContentType::Html => (Some(subject), Some(render("HtmlBody", content, Escape::Html, MAX_BODY_BYTES)?), None, None),
-                ContentType::Text => (Some(subject), None, Some(render("TextBody", content, Escape::None, MAX_BODY_BYTES)?), None),
+                ContentType::Html => {
+                    (Some(subject), Some(render("HtmlBody", content, Escape::Html, MAX_BODY_BYTES)?), None, None)
+                }
+                ContentType::Text => {
+                    (Some(subject), None, Some(render("TextBody", content, Escape::None, MAX_BODY_BYTES)?), None)
+                }
             }
         }
     };
@@ -109,10 +113,11 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
         }
         None => None,
     };
-    let (reply_address, reply_address_alias): (Option<&str>, Option<&str>) = match per_send.reply_to.as_ref().or(i18n_reply_to.as_ref()) {
-        Some(Mailbox { email, name }) => (Some(email), name.as_deref()),
-        None => (config.reply_address.as_deref(), config.reply_address_alias.as_deref()),
-    };
+    let (reply_address, reply_address_alias): (Option<&str>, Option<&str>) =
+        match per_send.reply_to.as_ref().or(i18n_reply_to.as_ref()) {
+            Some(Mailbox { email, name }) => (Some(email), name.as_deref()),
+            None => (config.reply_address.as_deref(), config.reply_address_alias.as_deref()),
+        };
     let extra = &config.delivery;
     let headers = delivery::headers_param(extra, &per_send.headers, &message.usage_type, payload);
     let reply_address_alias = reply_address_alias.map(header_safe).filter(|alias| !alias.is_empty());

@@ -4,8 +4,8 @@
 //! this module only says what to keep. Objects are `BTreeMap`s, so a lookup by key is logarithmic
 //! and rendering a template stays linear in its size whatever the payload holds.
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::limits::MAX_DEPTH;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -136,7 +136,10 @@ fn per_send_settings_win_over_the_config_and_are_not_rendered() {
     );
     let req = build(&c, &message("SignIn"), &o).unwrap();
     assert_eq!(get(&req, "FromAlias").as_deref(), Some("{{code}}"));
-    assert_eq!((get(&req, "ReplyAddress").as_deref(), get(&req, "ReplyAddressAlias").as_deref()), (Some("help@x.y"), Some("Help")));
+    assert_eq!(
+        (get(&req, "ReplyAddress").as_deref(), get(&req, "ReplyAddressAlias").as_deref()),
+        (Some("help@x.y"), Some("Help"))
+    );
     assert_eq!(get(&req, "TagName").as_deref(), Some("send-tag"));
     assert_eq!(get(&req, "BccAddress").as_deref(), Some("other@x.y"));
     assert_eq!(get(&req, "Headers").as_deref(), Some(r#"{"List-Unsubscribe":"<mailto:u@x.y>","Message-ID":"<1@x.y>"}"#));

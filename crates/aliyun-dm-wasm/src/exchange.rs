@@ -39,7 +39,9 @@ pub fn start(request: &HttpRequest, fetch: &Function, signal: &AbortSignal) -> J
     // A followed 307 would re-POST the signed body, token included, to whatever host it names.
     init.set_redirect(RequestRedirect::Manual);
     init.set_signal(Some(signal));
-    fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(request.url), &init).unwrap_or_else(|cause| Promise::reject(&cause).into())
+    fetch
+        .call2(&JsValue::UNDEFINED, &JsValue::from_str(request.url), &init)
+        .unwrap_or_else(|cause| Promise::reject(&cause).into())
 }
 
 /// What a reply to `url` means: `{EnvId, RequestId}` or a typed error. `status` is the Response's

@@ -203,7 +203,8 @@ impl DirectMail {
             // Only a host whose getRandomValues calls back into this object gets here.
             Err(_) => RandomPool::empty().take16(),
         };
-        let bytes = bytes.map_err(|_| Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available"))?;
+        let bytes =
+            bytes.map_err(|_| Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available"))?;
         Ok(Nonce::uuid_v4(bytes))
     }
 }

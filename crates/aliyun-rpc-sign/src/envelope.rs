@@ -283,14 +283,20 @@ mod tests {
         (Nonce::parse("n-1").unwrap(), Timestamp::parse("2024-01-02T03:04:05Z").unwrap())
     }
 
-    const CALL: Call = Call { action: "SingleSendMail", version: "2015-11-23", region_id: "cn-hangzhou", url: "https://dm.aliyuncs.com/" };
+    const CALL: Call =
+        Call { action: "SingleSendMail", version: "2015-11-23", region_id: "cn-hangzhou", url: "https://dm.aliyuncs.com/" };
 
     #[test]
     fn v2_adds_the_common_parameters_and_signs_them() {
         let (nonce, timestamp) = stamp();
         let credentials = Credentials::new("testid", "testsecret", Some("tok-123".into()));
-        let request =
-            sign_request(&credentials, Version::V2, &CALL, &[("ToAddress", "a@b.c")], Stamp { nonce: &nonce, timestamp: &timestamp });
+        let request = sign_request(
+            &credentials,
+            Version::V2,
+            &CALL,
+            &[("ToAddress", "a@b.c")],
+            Stamp { nonce: &nonce, timestamp: &timestamp },
+        );
         let (query, signature) = request.body.rsplit_once("&Signature=").unwrap();
         assert_eq!(
             query,

@@ -1,0 +1,80 @@
+// One sender: the wasm DirectMail object for one config, held by its JS owner (a mail client, the
+// Logto connector's closure, or one call of the stateless API) and freed by it. A send in flight
+// keeps the object alive: `free()` during a send releases it when the last send settles.
+import { codedError } from './errors.js';
+import { jsonText, MAX_JSON_CHARS, plainMessage, plainOptions } from './plain.js';
+import { sendWith } from './transport.js';
+import { wasm } from './wasm.js';
+
+/** A plain copy of a config (JSON.parse of its checked JSON text): nothing the caller changes later reaches it. */
+export const plainConfig = (config) => JSON.parse(jsonText(config, '(config)', 'invalid_config', { maxChars: MAX_JSON_CHARS.config }));
+
+export class Sender {
+  #mail;
+  #sending = 0;
+  #freed = false;
+
+  /**
+   * Validates `plain` (a plain copy, see `plainConfig`) as a Logto connector's config
+   * (`connector`: templates required) or a mail client's (`client`); throws `invalid_config`.
+   */
+  constructor(plain, purpose) {
+    const { DirectMail } = wasm();
+    this.#mail = purpose === 'client' ? DirectMail.forClient(plain) : new DirectMail(plain);
+  }
+
+  /** The config normalised: defaults filled in, absent options left out. */
+  normalized() {
+    return this.#live().normalized();
+  }
+
+  /** The signed request a send of `message` with `options` would make, not sent. */
+  build(message, options, optionsPath) {
+    const mail = this.#live();
+    const send = mail.prepare(plainMessage(message), plainOptions(options), optionsPath);
+    try {
+      return mail.build(send);
+    } finally {
+      send.free();
+    }
+  }
+
+  /** Sends `message` with `options` through `fetch`; bad options are named `{optionsPath}{name}`. */
+  async send(message, options, fetch, optionsPath) {
+    const mail = this.#live();
+    this.#sending += 1;
+    try {
+      return await sendWith(mail, plainMessage(message), plainOptions(options), fetch, optionsPath);
+    } finally {
+      this.#sending -= 1;
+      if (this.#freed && this.#sending === 0) mail.free();
+    }
+  }
+
+  /** Releases the wasm object now, or when the sends in flight settle; later calls do nothing. */
+  free() {
+    if (this.#freed) return;
+    this.#freed = true;
+    if (this.#sending === 0) this.#mail.free();
+  }
+
+  #live() {
+    if (this.#freed) throw codedError('general', 'This sender has been freed; make a new one to send');
+    return this.#mail;
+  }
+}
+
+/** Runs `use(sender)` with a sender for `config` made for this call alone, and frees it after. */
+export function withSender(config, purpose, use) {
+  const sender = new Sender(plainConfig(config), purpose);
+  let result;
+  try {
+    result = use(sender);
+  } catch (error) {
+    sender.free();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => sender.free());
+  sender.free();
+  return result;
+}
