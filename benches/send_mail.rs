@@ -2,9 +2,7 @@
 //! core without wasm (read config and message JSON through serde, validate, render, sign, read the
 //! reply). Prints ns per message.
 
-use aliyun_dm::{
-    build_send_mail, parse_config, parse_message, parse_reply, Nonce, RawConfig, RawMessage, RawReply, RequestContext, Timestamp,
-};
+use aliyun_dm::{build_send_mail, parse_config, parse_message, parse_reply, Nonce, Options, RawConfig, RawMessage, RawReply, Stamp, Timestamp};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -13,11 +11,6 @@ fn nonce_for(i: u64) -> Nonce {
     let mut bytes = [0u8; 16];
     bytes[..8].copy_from_slice(&i.to_le_bytes());
     Nonce::uuid_v4(bytes)
-}
-
-/// What a send varies besides config and message, with numbers formatted as the native core does.
-fn context<'a>(nonce: &'a Nonce, timestamp: &'a Timestamp) -> RequestContext<'a> {
-    RequestContext { custom_template: None, nonce, timestamp, endpoint: None, number_text: aliyun_dm::value::write_js_number }
 }
 
 fn main() {
@@ -30,8 +23,8 @@ fn main() {
         let config = parse_config(&serde_json::from_str::<RawConfig>(black_box(&config_json)).ok()?).ok()?;
         let message = parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
         let nonce = nonce_for(i);
-        let ctx = context(&nonce, timestamp.as_ref()?);
-        let request = build_send_mail(&config, &message, &ctx).ok()?;
+        let stamp = Stamp { nonce: &nonce, timestamp: timestamp.as_ref()? };
+        let request = build_send_mail(&config, &message, &Options::default(), stamp).ok()?;
         black_box(request.body.len());
         parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.redactor).ok()
     };
@@ -40,8 +33,8 @@ fn main() {
     let send_cached = |i: u64| {
         let message = parse_message(serde_json::from_str::<RawMessage>(black_box(data_json)).ok()?).ok()?;
         let nonce = nonce_for(i);
-        let ctx = context(&nonce, timestamp.as_ref()?);
-        let request = build_send_mail(config.as_ref()?, &message, &ctx).ok()?;
+        let stamp = Stamp { nonce: &nonce, timestamp: timestamp.as_ref()? };
+        let request = build_send_mail(config.as_ref()?, &message, &Options::default(), stamp).ok()?;
         black_box(request.body.len());
         parse_reply(200, serde_json::from_str::<RawReply>(black_box(reply)).ok(), reply, &config.as_ref()?.redactor).ok()
     };

@@ -1,25 +1,30 @@
-//! The whole build from any config and message JSON: never panics, never signs an empty alias, and
-//! lists the parameters already in the order the signature sorts them.
+//! The whole build from any config, message and per-send options JSON: never panics, never signs
+//! an empty alias, and sends an ASCII form whose parameters are in the signature's order.
 #![no_main]
-use aliyun_dm::{build_send_mail, parse_config, parse_message, Nonce, RawConfig, RawMessage, RequestContext, Timestamp};
+use aliyun_dm::{build_send_mail, parse_config, parse_message, parse_options, Nonce, RawConfig, RawMessage, RawOptions, Stamp, Timestamp};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let (config, message) = text.split_once('\n').unwrap_or((&text, "{}"));
+    let mut lines = text.splitn(3, '\n');
+    let (config, message, options) = (lines.next().unwrap_or(""), lines.next().unwrap_or("{}"), lines.next().unwrap_or("{}"));
     let (Ok(config), Ok(message)) = (serde_json::from_str::<RawConfig>(config), serde_json::from_str::<RawMessage>(message)) else {
         return;
     };
     let (Ok(config), Ok(message)) = (parse_config(&config), parse_message(message)) else {
         return;
     };
+    let options = serde_json::from_str::<RawOptions>(options).unwrap_or_default();
+    let Ok(options) = parse_options(options, "options.", &config) else {
+        return;
+    };
     let (Some(nonce), Some(timestamp)) = (Nonce::parse("n"), Timestamp::parse("2024-01-01T00:00:00Z")) else {
         return;
     };
-    let ctx = RequestContext { custom_template: None, nonce: &nonce, timestamp: &timestamp, endpoint: None, number_text: aliyun_dm::value::write_js_number };
-    if let Ok(request) = build_send_mail(&config, &message, &ctx) {
-        assert!(request.params.iter().all(|(k, v)| *k != "FromAlias" || !v.is_empty()));
+    if let Ok(request) = build_send_mail(&config, &message, &options, Stamp { nonce: &nonce, timestamp: &timestamp }) {
         assert!(request.body.is_ascii());
-        assert!(request.params.windows(2).all(|w| w[0].0 < w[1].0));
+        let names: Vec<&str> = request.body.split('&').filter_map(|pair| pair.split('=').next()).filter(|n| *n != "Signature").collect();
+        assert!(!request.body.split('&').any(|pair| pair == "FromAlias="));
+        assert!(names.windows(2).all(|w| w[0] <= w[1]));
     }
 });
