@@ -1,3 +1,11 @@
+// `Symbol.dispose`, as @types/node and TypeScript's esnext.disposable declare it, so that
+// `DirectMail` is disposable whatever `lib` a project compiles with.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Logto `ConnectorErrorCodes` strings this package throws. */
 export type ConnectorErrorCode =
   | 'general'
@@ -114,7 +122,9 @@ export interface SendMessageData {
   to: string;
   /** A Logto usage type, such as `SignIn` or `Generic`. */
   type: string;
-  payload: MessagePayload;
+  /** Values for the placeholders; none when absent. */
+  payload?: MessagePayload;
+  /** Logto sends it; the connector does not use it. */
   ip?: string;
 }
 
@@ -122,19 +132,28 @@ export interface SendMessageData {
 export interface EmailTemplate {
   subject: string;
   content: string;
-  /** Rendered and sent as `FromAlias`. */
+  /** Rendered, then read as connector-kit's `parseSendFrom`: `Name <addr>` sends the alias `Name`. */
   sendFrom?: string;
+  /** Rendered; `addr` or `Name <addr>` becomes the reply address, anything else is left out. */
+  replyTo?: string;
   /** `text/plain` sends TextBody. */
   contentType?: 'text/html' | 'text/plain';
 }
 
-/** Options of the dry run; nonce and timestamp default to fresh ones. */
-export interface BuildOptions {
+/**
+ * Options of one send or dry run: Logto's template, this mail's settings, and pins. Nonce and
+ * timestamp default to fresh ones; `timeoutMs` and `retries` to the config's.
+ */
+export interface BuildOptions extends PerSendSettings {
   template?: EmailTemplate;
+  /** A template approved in the DirectMail console, sent in place of subject and body. */
+  templateId?: string;
   nonce?: string;
   /** `YYYY-MM-DDThh:mm:ssZ`, UTC. */
   timestamp?: string;
   endpoint?: string;
+  timeoutMs?: number;
+  retries?: number;
 }
 
 /**
@@ -226,7 +245,7 @@ export type FetchLike = (
 export function validateConfig(config: unknown): NormalizedConfig;
 /** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
 export function renderTemplate(template: string, payload: Record<string, unknown>, options?: { html?: boolean }): string;
-/** Signs any Aliyun RPC request (up to 1,000 parameters) and returns every stage. */
+/** Signs any Aliyun RPC request and returns every stage. */
 export function signRpcRequest(params: Record<string, string>, secret: string, method?: 'GET' | 'POST'): SignedStages;
 /** The dry run: the signed SingleSendMail request, not sent. */
 export function buildSendMailRequest(config: AliyunDmConfig, data: SendMessageData, options?: BuildOptions): SignedRequest;
@@ -235,12 +254,7 @@ export function parseSendMailReply(status: number, body: string): SendResult;
 /** The wasm linear memory's size in bytes (0 before first use); it grows with the largest message, never shrinks. */
 export function wasmMemoryBytes(): number;
 /** Builds, signs and sends one mail with the host's fetch. */
-export function sendMail(
-  config: AliyunDmConfig,
-  data: SendMessageData,
-  fetch: FetchLike,
-  options?: BuildOptions & { timeoutMs?: number; retries?: number },
-): Promise<SendResult>;
+export function sendMail(config: AliyunDmConfig, data: SendMessageData, fetch: FetchLike, options?: BuildOptions): Promise<SendResult>;
 
 /** The mail client's settings: the connector config's, without templates, and an optional fetch. */
 export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {
@@ -250,11 +264,17 @@ export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {
   fetch?: FetchLike;
 }
 
-/** Settings one send may change. */
+/** Settings of one mail, which win over the config's for that mail only. */
 export interface PerSendSettings {
+  /** Shown as the sender's name, as written (not rendered); fewer than 15 characters, empty for none. */
+  fromAlias?: string;
+  /** `addr` or `Name <addr>`; anything else is refused. */
+  replyTo?: string;
   tagName?: string;
+  /** Laid over the config's headers by name, compared without case. */
   headers?: AliyunDmConfig['headers'];
-  bccAddress?: string | string[];
+  /** `null` keeps the config's. */
+  bccAddress?: string | string[] | null;
 }
 
 /** One mail: a subject and exactly one of `html` and `text`. */
@@ -262,10 +282,6 @@ export type MailMessage = PerSendSettings & {
   /** One address, or up to 100. */
   to: string | string[];
   subject: string;
-  /** Shown as the sender's name; replaces the config's `fromAlias`. `Name <addr>` gives `Name`. */
-  fromAlias?: string;
-  /** `addr` or `Name <addr>`. */
-  replyTo?: string;
   /** Values for `{{placeholders}}` in the subject and body. */
   data?: Record<string, unknown>;
 } & ({ html: string; text?: never } | { text: string; html?: never });
@@ -276,7 +292,6 @@ export interface TemplateMessage extends PerSendSettings {
   templateId: string;
   /** The template's variables; nested objects are sent under dotted keys. */
   data?: Record<string, unknown>;
-  fromAlias?: string;
 }
 
 /** What DirectMail answered: the mail's EnvId and the request's id. */
@@ -308,6 +323,10 @@ export class DirectMail {
   send(mail: MailMessage): Promise<SentMail>;
   sendTemplate(mail: TemplateMessage): Promise<SentMail>;
   readonly debug: DirectMailDebug;
+  /** Releases the client's wasm memory now, or when the sends in flight settle; it cannot send after. */
+  free(): void;
+  /** `using mail = new DirectMail(…)` calls `free()` at the end of the block. */
+  [Symbol.dispose](): void;
 }
 
 /** The environment variable names `DirectMail.fromEnv` reads. */
