@@ -1,11 +1,14 @@
 // The TypeScript declarations: no `any`, and they compile against real usage with tsc --strict.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const lib = new URL('../js/', import.meta.url);
+const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
 
 test('the declarations contain no any', () => {
   for (const file of readdirSync(lib).filter((f) => f.endsWith('.d.ts'))) {
@@ -16,14 +19,12 @@ test('the declarations contain no any', () => {
 });
 
 test('tsc --strict accepts the usage sample (and its @ts-expect-error lines fail as they should)', () => {
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
   const project = fileURLToPath(new URL('types/tsconfig.json', import.meta.url));
   execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8', stdio: 'pipe' });
 });
 
 for (const resolution of ['node16', 'nodenext', 'bundler']) {
   test(`the README's imports compile under moduleResolution ${resolution}${resolution === 'bundler' ? '' : ', from ESM and CJS'}`, () => {
-    const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
     const project = fileURLToPath(new URL(`types/resolution/tsconfig.${resolution}.json`, import.meta.url));
     try {
       execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8', stdio: 'pipe' });
@@ -32,3 +33,30 @@ for (const resolution of ['node16', 'nodenext', 'bundler']) {
     }
   });
 }
+
+test('the declarations name the fields the core reads, and require what it requires (vectors/types/fields.json)', () => {
+  // tests/js_types.rs checks the same file against the Rust types; here tsc checks the declarations.
+  const { types } = JSON.parse(readFileSync(new URL('../vectors/types/fields.json', import.meta.url), 'utf8'));
+  const union = (names) => (names.length === 0 ? 'never' : names.map((n) => JSON.stringify(n)).join(' | '));
+  const api = fileURLToPath(new URL('api.js', lib));
+  const lines = [
+    `import type { ${types.map((t) => t.ts).join(', ')} } from ${JSON.stringify(api)};`,
+    'type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;',
+    'type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];',
+  ];
+  for (const { ts, required, optional, tsOnly = [] } of types) {
+    lines.push(`export const ${ts}Fields: Same<keyof ${ts}, ${union([...required, ...optional, ...tsOnly])}> = true;`);
+    lines.push(`export const ${ts}Required: Same<RequiredKeys<${ts}>, ${union(required)}> = true;`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-types-'));
+  try {
+    writeFileSync(join(dir, 'fields.ts'), lines.join('\n') + '\n');
+    const compilerOptions = { strict: true, noEmit: true, module: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['fields.ts'] }));
+    execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    assert.fail(`the declarations differ from vectors/types/fields.json:\n${error.stdout ?? error.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
