@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** How far a Timestamp or x-acs-date may be from the emulator's clock: 31 minutes. */
-export const TIMESTAMP_WINDOW_MS: number;
+export declare const TIMESTAMP_WINDOW_MS: number;
 /** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES: number;
+export declare const MAX_BODY_BYTES: number;
 
 /** A mail the emulator accepted. */
 export interface EmulatedMail {
@@ -75,16 +75,16 @@ export interface Emulator {
 }
 
 /** Starts a DirectMail emulator on loopback: it verifies V2 and V3 signatures and answers as Aliyun does. */
-export function startEmulator(options?: EmulatorOptions): Promise<Emulator>;
+export declare function startEmulator(options?: EmulatorOptions): Promise<Emulator>;
 
 /** The V2 string-to-sign for `params` (without Signature). */
-export function stringToSign(method: string, params: Record<string, string>): string;
+export declare function stringToSign(method: string, params: Record<string, string>): string;
 /** The V2 signature Aliyun would compute. */
-export function expectedSignature(method: string, params: Record<string, string>, secret: string): string;
+export declare function expectedSignature(method: string, params: Record<string, string>, secret: string): string;
 /** Whether a form-encoded body carries a valid V2 signature for one of `accessKeys`. */
-export function verifySignedBody(body: string, accessKeys: Record<string, string>, method?: string): boolean;
+export declare function verifySignedBody(body: string, accessKeys: Record<string, string>, method?: string): boolean;
 /** The V3 canonical request. */
-export function canonicalRequestV3(
+export declare function canonicalRequestV3(
   method: string,
   path: string,
   query: Record<string, string>,
@@ -93,4 +93,4 @@ export function canonicalRequestV3(
   payloadHash: string,
 ): string;
 /** The V3 signature Aliyun would compute for a canonical request. */
-export function expectedSignatureV3(canonicalRequest: string, secret: string): string;
+export declare function expectedSignatureV3(canonicalRequest: string, secret: string): string;

@@ -38,7 +38,7 @@ test('the declarations name the fields the core reads, and require what it requi
   // tests/js_types.rs checks the same file against the Rust types; here tsc checks the declarations.
   const { types } = JSON.parse(readFileSync(new URL('../vectors/types/fields.json', import.meta.url), 'utf8'));
   const union = (names) => (names.length === 0 ? 'never' : names.map((n) => JSON.stringify(n)).join(' | '));
-  const api = fileURLToPath(new URL('api.js', lib));
+  const api = fileURLToPath(new URL('index.js', lib));
   const lines = [
     `import type { ${types.map((t) => t.ts).join(', ')} } from ${JSON.stringify(api)};`,
     'type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;',
