@@ -54,3 +54,22 @@ for (const [what, setup, message] of [
     assert.match(stdout, message);
   });
 }
+
+test('the warm-up runs without a random source or a clock, as a Worker allows at startup', async () => {
+  const { warmUp } = await import('../js/warm.js');
+  await import('../js/node.js');
+  const { getRandomValues } = globalThis.crypto;
+  const now = Date.now;
+  globalThis.crypto.getRandomValues = () => {
+    throw new Error('random values are not allowed here');
+  };
+  Date.now = () => {
+    throw new Error('no clock here');
+  };
+  try {
+    assert.equal(warmUp(), true);
+  } finally {
+    globalThis.crypto.getRandomValues = getRandomValues;
+    Date.now = now;
+  }
+});

@@ -22,10 +22,13 @@ let exampleUrl;
 let resolvedEntry;
 
 const workerSource = `
-import { sendMail, buildSendMailRequest } from 'connector-aliyun-dm-wasm';
+import { sendMail, buildSendMailRequest, wasmMemoryBytes } from 'connector-aliyun-dm-wasm';
+// The entry instantiated the wasm at startup (js/warm.js), before any request.
+const memoryAtStartup = wasmMemoryBytes();
 export default {
   async fetch(request) {
-    const { config, data, dryRun } = await request.json();
+    const { config, data, dryRun, startup } = await request.json();
+    if (startup) return Response.json({ memoryAtStartup });
     try {
       if (dryRun) return Response.json({ request: buildSendMailRequest(config, data) });
       return Response.json({ reply: await sendMail(config, data, fetch) });
@@ -122,6 +125,11 @@ const callWorker = (body) => fetch(workerUrl, { method: 'POST', body: JSON.strin
 test('the workerd condition picks js/workerd.js', () => {
   assert.equal(resolvedEntry.length, 1, String(resolvedEntry));
   assert.match(resolvedEntry[0], /js\/workerd\.js$/);
+});
+
+test('the workerd entry instantiates the wasm at startup, not in the first request', async () => {
+  const { memoryAtStartup } = await callWorker({ startup: true });
+  assert.ok(memoryAtStartup > 0, String(memoryAtStartup));
 });
 
 test('a Worker sends through the emulator, signed correctly', async () => {
