@@ -2,7 +2,8 @@
 // `npm run bench`: this package against @logto/connector-aliyun-dm 1.6 in one run. Prints a table,
 // writes bench/results.json and CONTRIBUTING.md's benchmark block. Medians throughout: these machines
 // are noisy. Times are taken on Node 22, which Logto requires, and on this machine's own Node.
-// Options: --cold=N processes per cold start, --messages=N per CPU run, --memory=N sends.
+// Options: --cold=N processes per cold start (and workerd runs), --messages=N per CPU run,
+// --memory=N client sends, --configs=N connector configs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +14,14 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 import { printable, withReadmeBlock } from './report.mjs';
+import { workerdBench } from './workerd.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const COLD_RUNS = Number(args.cold ?? 15);
 const CPU_MESSAGES = Number(args.messages ?? 100_000);
 const MEMORY_SENDS = Number(args.memory ?? 1_000_000);
+const CONFIG_SENDS = Number(args.configs ?? 100_000);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const gzip = (buf) => gzipSync(buf, { level: 9 }).length;
@@ -94,6 +97,14 @@ const ourColdStart = `
   const connector = await createConnector({ getConfig: async () => config, fetch: async () => new Response(${JSON.stringify(replyText)}) });
   await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } });
   console.log(performance.now() - t0);`;
+// The mail client alone, as edge code and Node services use it: no zod, no connector-kit.
+const clientColdStart = `
+  const t0 = performance.now();
+  const { DirectMail } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
+  const { templates, ...sender } = JSON.parse(process.env.CONFIG);
+  const mail = new DirectMail({ ...sender, fetch: async () => new Response(${JSON.stringify(replyText)}) });
+  await mail.send({ to: 'user@example.com', subject: 'Your code', html: '<p>{{code}}</p>', data: { code: '123456' } });
+  console.log(performance.now() - t0);`;
 const referenceColdStart = `
   const t0 = performance.now();
   const { got } = await import('got');
@@ -113,21 +124,20 @@ function coldStart(exec, script) {
   return { medianMs: median(times), runs: COLD_RUNS };
 }
 
-// --- CPU per message, and memory ---------------------------------------------------------------
-const cpuScript = (which, memorySends) => `
-  const messages = ${CPU_MESSAGES};
-  const memorySends = ${memorySends};
-  const config = JSON.parse(process.env.CONFIG);
-  const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
+// --- Per send: the example message, templates as operators write them, a large config ----------
+// Each scenario runs in a fresh process: `which` is ours (the Logto connector), the reference
+// (its got stubbed), or the floor (the same fetch given a prebuilt request, the reply read: no
+// client does less). CPU time and event-loop (wall) time per send are both reported.
+const cpuScript = (which, messages) => `
+  const messages = ${messages};
+  const { readFileSync } = await import('node:fs');
+  const { config, data } = JSON.parse(readFileSync(process.env.SCENARIO, 'utf8'));
   let connector;
-  let memory = () => 0;
   const fetch = async () => new Response(${JSON.stringify(replyText)});
   if (${JSON.stringify(which)} === 'ours') {
-    const { default: createConnector, wasmMemoryBytes } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
-    memory = wasmMemoryBytes;
+    const { default: createConnector } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
     connector = await createConnector({ getConfig: async () => config, fetch });
   } else if (${JSON.stringify(which)} === 'floor') {
-    // The floor: the same fetch given a prebuilt request, and the reply read. No client does less.
     const { buildSendMailRequest } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
     const { url, method, headers, body } = buildSendMailRequest(config, data);
     connector = {
@@ -142,22 +152,86 @@ const cpuScript = (which, memorySends) => `
     const { default: createConnector } = await import('@logto/connector-aliyun-dm');
     connector = await createConnector({ getConfig: async () => config });
   }
-  for (let i = 0; i < 5000; i += 1) await connector.sendMessage(data);
-  const batch = 10_000;
-  const perMessageUs = [];
-  for (let done = 0; done < messages; done += batch) {
+  for (let i = 0; i < Math.min(5000, messages); i += 1) await connector.sendMessage(data);
+  const batches = 10;
+  const batch = Math.max(1, Math.floor(messages / batches));
+  const cpu = [];
+  const wall = [];
+  for (let b = 0; b < batches; b += 1) {
     const before = process.cpuUsage();
+    const t0 = performance.now();
     for (let i = 0; i < batch; i += 1) await connector.sendMessage(data);
+    wall.push(((performance.now() - t0) * 1000) / batch);
     const used = process.cpuUsage(before);
-    perMessageUs.push((used.user + used.system) / batch);
+    cpu.push((used.user + used.system) / batch);
   }
-  perMessageUs.sort((a, b) => a - b);
-  const memoryBefore = memory();
-  for (let i = 0; i < memorySends; i += 1) await connector.sendMessage(data);
-  console.log(JSON.stringify({ cpuUs: perMessageUs[Math.floor(perMessageUs.length / 2)], memoryBefore, memoryAfter: memory(), memorySends }));`;
+  const mid = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(JSON.stringify({ cpuUs: mid(cpu), wallUs: mid(wall), messages }));`;
 
-function cpu(exec, which, memorySends = 0) {
-  const out = execFileSync(exec, ['--input-type=module', '-e', cpuScript(which, memorySends)], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFIG: readFileSync(configPath, 'utf8') }, maxBuffer: 1 << 20 });
+/** A scenario's config and message go through a file: a large config does not fit in the environment. */
+function perSend(exec, which, scenario, messages) {
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-bench-'));
+  try {
+    const file = join(dir, 'scenario.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    const out = execFileSync(exec, ['--input-type=module', '-e', cpuScript(which, messages)], { cwd: root, encoding: 'utf8', env: { ...process.env, SCENARIO: file }, maxBuffer: 1 << 20 });
+    return JSON.parse(out.trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const exampleConfig = JSON.parse(readFileSync(configPath, 'utf8'));
+const exampleData = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
+
+/** A SignIn template of about `kb` KB of HTML with 100 placeholders, and a payload with 100 keys. */
+function templateScenario(kb) {
+  const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
+  const paragraph = (i) => `<p style="margin:0 0 12px;color:#333">Paragraph ${i} of the message, with {{${keys[i % 100]}}} in it.</p>\n`;
+  let content = '<html><body>';
+  for (let i = 0; content.length < kb * 1024; i += 1) content += paragraph(i);
+  content += '<p>Your code is {{code}}</p></body></html>';
+  const config = { ...exampleConfig, templates: exampleConfig.templates.map((t) => (t.usageType === 'SignIn' ? { ...t, content } : t)) };
+  const payload = Object.fromEntries([['code', '123456'], ...keys.map((k, i) => [k, `value ${i} <${k}>`])]);
+  return { config, data: { to: 'user@example.com', type: 'SignIn', payload } };
+}
+
+/** The example message, with eight more templates of 100 KB in the config that it does not use. */
+function largeConfigScenario() {
+  const big = '<p>{{code}}</p>'.padEnd(100 * 1024, ' ');
+  const unused = ['OrganizationInvitation', 'UserPermissionValidation', 'BindNewIdentifier', 'MfaVerification', 'BindMfa', 'Register', 'ForgotPassword', 'Generic'];
+  const config = { ...exampleConfig, templates: [exampleConfig.templates[0], ...unused.map((usageType) => ({ usageType, subject: 's', content: big }))] };
+  return { config, data: exampleData };
+}
+
+// --- Memory: the mail client with a unique Message-ID per send; the connector with a config per send
+const memoryScript = (mode, sends) => `
+  const { default: createConnector, DirectMail, wasmMemoryBytes } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
+  const config = JSON.parse(process.env.CONFIG);
+  const fetch = async () => new Response(${JSON.stringify(replyText)});
+  const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
+  let send;
+  if (${JSON.stringify(mode)} === 'configs') {
+    const connector = await createConnector({ getConfig: async () => config, fetch });
+    send = (i) => connector.sendMessage(data, { ...config, fromAlias: 'A' + (i % 1e6) });
+  } else {
+    const { templates, ...sender } = config;
+    const mail = new DirectMail({ ...sender, fetch });
+    send = (i) => mail.send({ to: 'user@example.com', subject: 'Your code', html: '<p>{{code}}</p>', data: { code: '123456' }, headers: { 'Message-ID': '<' + i + '@mail.example.com>' } });
+  }
+  const turns = ${JSON.stringify(mode)} === 'turns';
+  for (let i = 0; i < 1000; i += 1) await send(i);
+  const before = wasmMemoryBytes();
+  const t0 = performance.now();
+  for (let i = 1000; i < ${sends}; i += 1) {
+    await send(i);
+    // With turns, every send yields to the event loop (timers, I/O and finalizers may run).
+    if (turns) await new Promise((resolve) => setImmediate(resolve));
+  }
+  console.log(JSON.stringify({ sends: ${sends}, wasmBytesBefore: before, wasmBytesAfter: wasmMemoryBytes(), seconds: (performance.now() - t0) / 1000 }));`;
+
+function memoryRun(exec, mode, sends) {
+  const out = execFileSync(exec, ['--input-type=module', '-e', memoryScript(mode, sends)], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFIG: readFileSync(configPath, 'utf8') } });
   return JSON.parse(out.trim());
 }
 
@@ -211,26 +285,47 @@ const glue = {};
 for (const [name, [entry, conditions]] of Object.entries(entries)) glue[name] = await glueSize(entry, conditions);
 const reference = await referenceSize();
 const tarball = tarballSize();
+const scenarios = { template10k: templateScenario(10), template100k: templateScenario(100), largeConfig: largeConfigScenario() };
 const runtimes = [];
-let memory;
 for (const exec of nodes) {
   const node = versionOf(exec);
   log(`${node}: cold start, ${COLD_RUNS} processes each`);
   const coldOurs = coldStart(exec, ourColdStart);
+  const coldClient = coldStart(exec, clientColdStart);
   const coldReference = coldStart(exec, referenceColdStart);
-  log(`${node}: CPU per sendMessage, ${CPU_MESSAGES} messages each${memory ? '' : `; then ${MEMORY_SENDS} sends for memory`}`);
-  const cpuReference = cpu(exec, 'reference');
-  const cpuFloor = cpu(exec, 'floor');
-  const cpuOurs = cpu(exec, 'ours', memory ? 0 : MEMORY_SENDS);
-  memory ??= { node, sends: cpuOurs.memorySends, wasmBytesBefore: cpuOurs.memoryBefore, wasmBytesAfter: cpuOurs.memoryAfter };
+  log(`${node}: per send, ${CPU_MESSAGES} example messages each`);
+  const example = { config: exampleConfig, data: exampleData };
+  const cpuReference = perSend(exec, 'reference', example, CPU_MESSAGES);
+  const cpuFloor = perSend(exec, 'floor', example, CPU_MESSAGES);
+  const cpuOurs = perSend(exec, 'ours', example, CPU_MESSAGES);
+  log(`${node}: templates of 10 and 100 KB with 100 payload keys; a config with 800 KB of unused templates`);
+  const templateMessages = Math.max(200, Math.floor(CPU_MESSAGES / 20));
+  const templates = {};
+  for (const [name, kb] of [['template10k', 10], ['template100k', 100]]) {
+    const ours = perSend(exec, 'ours', scenarios[name], templateMessages);
+    const theirs = perSend(exec, 'reference', scenarios[name], templateMessages);
+    templates[name] = { kb, ours: ours.wallUs, reference: theirs.wallUs, ratio: theirs.wallUs / ours.wallUs, messages: templateMessages };
+  }
+  const large = perSend(exec, 'ours', scenarios.largeConfig, Math.floor(CPU_MESSAGES / 5));
   runtimes.push({
     node,
-    coldStartMs: { ours: coldOurs.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS },
+    coldStartMs: { ours: coldOurs.medianMs, client: coldClient.medianMs, reference: coldReference.medianMs, ratio: coldReference.medianMs / coldOurs.medianMs, runs: COLD_RUNS },
     cpuPerMessageUs: { ours: cpuOurs.cpuUs, reference: cpuReference.cpuUs, ratio: cpuReference.cpuUs / cpuOurs.cpuUs, floor: cpuFloor.cpuUs, messages: CPU_MESSAGES },
+    templates,
+    largeConfig: { oursUs: large.cpuUs, exampleUs: cpuOurs.cpuUs, ratio: large.cpuUs / cpuOurs.cpuUs, messages: large.messages },
   });
 }
+log(`${versionOf(nodes[0])}: memory, ${MEMORY_SENDS} client sends without and with event-loop turns, ${CONFIG_SENDS} connector configs`);
+const memory = {
+  node: versionOf(nodes[0]),
+  noTurns: memoryRun(nodes[0], 'noTurns', MEMORY_SENDS),
+  turns: memoryRun(nodes[0], 'turns', MEMORY_SENDS),
+  configs: memoryRun(nodes[0], 'configs', CONFIG_SENDS),
+};
 log('native core (cargo bench)');
 const native = nativeBound();
+log('workerd: fresh isolates');
+const workerd = await workerdBench(root, { runs: COLD_RUNS });
 log(`${versionOf(nodes[0])}: scaling`);
 const scalingRows = { node: versionOf(nodes[0]), rows: scaling(nodes[0]) };
 
@@ -243,8 +338,8 @@ const results = {
   runtimes,
   native,
   memory,
+  workerd,
   scaling: scalingRows,
-  workerd: 'not measured: workerd freezes Date.now() and performance.now() inside a request, so its CPU time cannot be read from the worker; wrangler-less workerd reports no per-request CPU',
 };
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 const readmePath = join(root, 'CONTRIBUTING.md');

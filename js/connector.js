@@ -4,7 +4,7 @@
 // connector-kit only when an error must be thrown, so a send that succeeds never loads it.
 import { fetchOf } from './client.js';
 import { validateConfig } from './core.js';
-import { isCodedError } from './errors.js';
+import { asDirectMailError, isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
 import { plainConfig, Sender } from './sender.js';
 
@@ -67,8 +67,7 @@ async function toConnectorError(error, guard, config) {
     }
     return new ConnectorError(hostCode(error.code, ConnectorErrorCodes), zodError ?? error.data);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ConnectorError(ConnectorErrorCodes.General, { errorDescription: message, message });
+  return new ConnectorError(ConnectorErrorCodes.General, asDirectMailError(error).data);
 }
 
 /**
@@ -97,11 +96,33 @@ async function findI18nTemplate(getI18nEmailTemplate, data) {
   }
 }
 
+/** A value that equals nothing in `sameJson`, standing for what JSON would write some other way. */
+const UNLIKE = Symbol('unlike');
+
 /**
- * Whether `value` reads as JSON exactly as `plain` (a JSON.parse result) does: the check that a
- * config Logto hands over again (read afresh from its database for every send) is the one the
- * connector's sender was made for. Anything JSON would write differently (a Date, NaN, a toJSON)
- * is not the same, so the caller makes a sender from it, where it is checked properly.
+ * The structure of `value` as JSON reads it, sharing its strings: comparing a config with its
+ * snapshot then finds the same string objects where nothing changed, which costs no more than a
+ * pointer compare, however long the templates are. A value JSON would write differently (a
+ * toJSON, a class instance's methods aside, NaN) becomes UNLIKE, so it never compares equal.
+ */
+function snapshot(value) {
+  if (typeof value !== 'object' || value === null) return typeof value === 'number' && !Number.isFinite(value) ? UNLIKE : value;
+  if (typeof value.toJSON === 'function') return UNLIKE;
+  if (Array.isArray(value)) return value.map(snapshot);
+  const copy = {};
+  for (const key of Object.keys(value)) {
+    const member = value[key];
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    copy[key] = snapshot(member);
+  }
+  return copy;
+}
+
+/**
+ * Whether `value` reads as JSON exactly as `plain` does (a snapshot, or a JSON.parse result): the
+ * check that a config handed over again is the one the connector's sender was made for. Anything
+ * JSON would write differently (a Date, NaN, a toJSON) is not the same, so the caller makes a
+ * sender from it, where it is checked properly.
  */
 function sameJson(value, plain) {
   if (value === plain) return true;
@@ -128,22 +149,30 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
   // The host's zod, as connector-kit's: Logto's core resolves both to its own copies.
   const { z } = await import(ZOD);
   const guard = zodConfigGuard(z);
-  /** The sender for the config last sent with, and that config's plain copy. */
+  /** The sender for the config last sent with, and a snapshot of that config as it was read. */
   let current;
 
   /** The sender for `config`: the current one while the content is the same, else a new one. */
   function senderFor(config) {
     let same = false;
     try {
-      same = current !== undefined && sameJson(config, current.plain);
+      same = current !== undefined && sameJson(config, current.config);
     } catch {
       // A getter threw: the plain copy below reports it as a typed error.
     }
     if (same) return current.sender;
     const plain = plainConfig(config);
     const sender = new Sender(plain, 'connector');
+    let read = plain;
+    try {
+      // Kept only if it reads as the copy the sender was made from (a getter may answer anew).
+      const shared = snapshot(config);
+      if (sameJson(shared, plain)) read = shared;
+    } catch {
+      // The plain copy stands in.
+    }
     current?.sender.free();
-    current = { plain, sender };
+    current = { config: read, sender };
     return sender;
   }
 

@@ -46,8 +46,7 @@ export function asDirectMailError(error) {
     error.retryable = error.retryable === true;
     return error;
   }
-  const message = error instanceof Error ? error.message : describeCause(error);
-  return new DirectMailError('general', message, { errorDescription: message, message });
+  return codedError('general', error instanceof Error ? error.message : describeCause(error));
 }
 
 /** Whether `error` came from this package's core with one of its codes. */
