@@ -13,6 +13,8 @@ export default {
     } catch (error) {
       if (!(error instanceof DirectMailError)) throw error;
       return Response.json({ code: error.code, message: error.message }, { status: error.retryable ? 503 : 502 });
+    } finally {
+      mail.free(); // made for this request: release its wasm memory now
     }
   },
 };

@@ -39,6 +39,25 @@ test(`${SENDS} distinct configs through one connector keep wasm memory bounded`,
   assert.ok(after <= CEILING, `wasm memory is ${after} bytes`);
 });
 
+test('a connector per request, as Logto builds them, leaves nothing for the garbage collector: wasm memory stays flat', async () => {
+  // Logto calls createConnector for every request (getLogtoConnectors → buildRawConnector) and
+  // reads the config afresh; a 200 KB config makes any object left behind show at once.
+  const config = makeConfig();
+  config.templates = config.templates.map((t) => ({ ...t, content: t.content + ' '.repeat(50_000) }));
+  const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
+  const request = async () => {
+    const connector = await createConnector({ getConfig: async () => JSON.parse(JSON.stringify(config)), fetch: ok });
+    await connector.sendMessage(data);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  for (let i = 0; i < 100; i += 1) await request();
+  const before = wasmMemoryBytes();
+  for (let i = 0; i < 5_000; i += 1) await request();
+  const after = wasmMemoryBytes();
+  assert.ok(after - before <= MiB, `wasm memory grew from ${before} to ${after} bytes`);
+  assert.ok(after <= CEILING, `wasm memory is ${after} bytes`);
+});
+
 test('a nested change to the config after construction changes nothing that is sent', async () => {
   const bodies = [];
   const config = { ...sender, headers: { 'X-User-Trace': 'first' }, bccAddress: ['audit@example.com'], fetch: async (_url, init) => {

@@ -1,7 +1,10 @@
 // The Logto connector: createConnector() returns what Logto's loader expects of an Email connector.
-// Each connector holds one sender for the config it last sent with, and frees it when the config's
-// content changes. The host's zod is loaded by createConnector, for the config guard; the host's
-// connector-kit only when an error must be thrown, so a send that succeeds never loads it.
+// Each connector holds one sender for the config it sends with: made at a send, kept for the sends
+// that follow back to back, and freed when the config's content changes or when the event loop next
+// turns with no send in flight. Logto builds a connector for each request, so nothing is left for
+// the garbage collector to free, and wasm memory stays flat. The host's zod is loaded by
+// createConnector, for the config guard; the host's connector-kit only when an error must be
+// thrown, so a send that succeeds never loads it.
 import { fetchOf } from './client.js';
 import { validateConfig } from './core.js';
 import { asDirectMailError, isCodedError } from './errors.js';
@@ -151,6 +154,17 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
   const guard = zodConfigGuard(z);
   /** The sender for the config last sent with, and a snapshot of that config as it was read. */
   let current;
+  /** Sends in flight, and whether a release is due at the event loop's next turn. */
+  let sending = 0;
+  let releaseDue = false;
+
+  /** Frees the sender once no send is in flight: the next send, if any, makes one anew. */
+  function release() {
+    releaseDue = false;
+    if (sending > 0 || current === undefined) return;
+    current.sender.free();
+    current = undefined;
+  }
 
   /** The sender for `config`: the current one while the content is the same, else a new one. */
   function senderFor(config) {
@@ -178,6 +192,7 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
 
   async function sendMessage(data, inputConfig) {
     let config;
+    sending += 1;
     try {
       config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
@@ -186,6 +201,12 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       return await sender.send(data, template ? { template } : undefined, fetchOf(fetch), 'options.');
     } catch (error) {
       throw await toConnectorError(error, guard, config);
+    } finally {
+      sending -= 1;
+      if (!releaseDue) {
+        releaseDue = true;
+        setTimeout(release, 0);
+      }
     }
   }
   return { metadata, type: EMAIL, configGuard: guard, sendMessage };
