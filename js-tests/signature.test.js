@@ -28,7 +28,7 @@ const text = fc.oneof(
   fc.string({ unit: reserved, maxLength: 12 }),
   fc.string({ unit: 'grapheme-ascii', maxLength: 24 }),
 );
-// `Signature` is never signed (DESIGN §4 step 1); `__proto__` cannot be an own key of a literal.
+// `Signature` is never signed (the RPC signature page, step 1); `__proto__` cannot be an own key of a literal.
 const name = text.filter((k) => k.length > 0 && k !== 'Signature' && k !== '__proto__');
 // Plain objects: the SDK's flatMap skips objects without Object.prototype.
 const params = fc.dictionary(name, text, { maxKeys: 12 }).map((p) => ({ ...p }));

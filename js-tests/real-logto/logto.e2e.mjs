@@ -1,11 +1,12 @@
-// `npm run test:logto`: this package inside a real Logto v1.41.0, built from source by
-// ../shared/logto/prepare.sh (or taken from LOGTO_DIR), with a fresh PostgreSQL cluster. Everything
+// `npm run test:logto`: this package inside a real Logto (v1.41.0, or the release LOGTO_VERSION
+// names), built from source by ../shared/logto/prepare.sh (or taken from LOGTO_DIR), with a fresh
+// PostgreSQL cluster. Everything
 // listens on 127.0.0.1: Postgres, Logto's core (a preloaded module binds its port-only listen calls
 // to loopback) and the DirectMail emulator. The package is installed from its packed tarball with
 // Logto's own CLI, as an operator would, and driven through the Management API with an M2M token.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -32,6 +33,11 @@ function findLogto() {
 const logto = findLogto();
 const missing = logto ? undefined : 'neither ../shared/logto/prepare.sh nor LOGTO_DIR (a built Logto) is present, so there is no Logto to test against';
 if (missing) console.log(`test:logto: ${missing}`);
+/** Logto's version; from v1.42.0 its connector-kit has usage_limit_exceeded, which core answers with 429. */
+const logtoVersion = logto ? JSON.parse(readFileSync(join(logto, 'packages', 'core', 'package.json'), 'utf8')).version : '';
+const [major, minor] = logtoVersion.split('.').map(Number);
+const hasUsageLimit = major > 1 || (major === 1 && minor >= 42);
+if (logto) console.log(`test:logto: Logto ${logtoVersion} in ${logto}`);
 
 const env = {};
 const cleanups = [];
@@ -212,8 +218,11 @@ function errorScenarios(withEndpoint) {
     ['a missing Generic template', () => testSend(withoutGeneric), 400, 'connector.invalid_config', undefined, /Error in key path "templates": \(custom\) Template with UsageType \(Generic\) should be provided!/],
     ['a missing accountName', () => testSend(withoutAccountName), 400, 'connector.invalid_config', undefined, /Error in key path "accountName": \(custom\) is required/],
     ['throttling', () => (env.emulator.failNext(400, 'Throttling.User'), testSend(base())), 429, 'connector.rate_limit_exceeded'],
-    // usage_limit_exceeded where the host's connector-kit has it; Logto v1.41.0's has not, so general.
-    ['a used-up daily quota', () => (env.emulator.failNext(400, 'InvalidSendMail.Spam', '552 Daily sending quota exceeded'), testSend(base())), 400, 'connector.general', /^Error occurred in connector: InvalidSendMail\.Spam: 552 Daily sending quota exceeded — DirectMail's daily or monthly sending quota is used up/],
+    // usage_limit_exceeded where the host's connector-kit has it (v1.42.0: 429 and Logto's own
+    // sentence); v1.41.0's has not, so general, with DirectMail's message and the hint.
+    hasUsageLimit
+      ? ['a used-up daily quota', () => (env.emulator.failNext(400, 'InvalidSendMail.Spam', '552 Daily sending quota exceeded'), testSend(base())), 429, 'connector.usage_limit_exceeded', /usage limit/]
+      : ['a used-up daily quota', () => (env.emulator.failNext(400, 'InvalidSendMail.Spam', '552 Daily sending quota exceeded'), testSend(base())), 400, 'connector.general', /^Error occurred in connector: InvalidSendMail\.Spam: 552 Daily sending quota exceeded — DirectMail's daily or monthly sending quota is used up/],
     ['a 5xx HTML page', () => (env.emulator.script((req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>')), testSend(base())), 400, 'connector.general', /^Error occurred in connector: DirectMail answered HTTP 502 — DirectMail had a server error/],
     ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(base())), 400, 'connector.invalid_response'],
     ['creating a connector with a bad config', () => api('POST', '/connectors', { connectorId: 'aliyun-direct-mail', config: withoutGeneric }), 400, 'connector.invalid_config', undefined, /Error in key path "templates"/],
