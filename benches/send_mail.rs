@@ -2,7 +2,9 @@
 //! core without wasm (read config and message JSON through serde, validate, render, sign, read the
 //! reply). Prints ns per message.
 
-use aliyun_dm::{build_send_mail, parse_config, parse_message, parse_reply, Nonce, Options, RawConfig, RawMessage, RawReply, Stamp, Timestamp};
+use aliyun_dm::{
+    build_send_mail, parse_config, parse_message, parse_reply, Nonce, Options, RawConfig, RawMessage, RawReply, Stamp, Timestamp,
+};
 use std::hint::black_box;
 use std::time::Instant;
 

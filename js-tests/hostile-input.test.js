@@ -89,16 +89,15 @@ test('linear time: payload keys, template size and reply size', () => {
   assertLinear('reply keys', [32_768, 65_536, 131_072], (n) => assert.throws(() => parseSendMailReply(200, floodReply(n))));
 });
 
-test('a 1 MiB reply of 131,072 keys costs about what 1 MiB of one string does, and is answered, not timed out', async () => {
+test('a 1 MiB reply of 131,072 keys costs a small multiple of parsing it as JSON, and is answered, not timed out', async () => {
   const body = floodReply();
   assert.equal(body.length, 1_040_114);
   assert.equal(Object.keys(JSON.parse(body)).length, 131_072);
-  const oneString = JSON.stringify({ EnvId: 'x'.repeat(body.length - 20) });
-  const refused = (text) => () => assert.equal(thrownSync(() => parseSendMailReply(200, text)).code, 'invalid_response');
-  // Both timed in this run, so a slow machine slows both; the keys may cost a few times the string.
-  const keys = bestMs(refused(body));
-  const string = bestMs(refused(oneString));
-  assert.ok(keys < 8 * string + 5, `131,072 keys took ${keys.toFixed(1)} ms, one string of the same size ${string.toFixed(1)} ms`);
+  // Both timed in this run, so a slow machine slows both: handling the reply (JSON.parse, then
+  // reading it into the core's types) may cost a few times the parse alone, never orders more.
+  const handled = bestMs(() => assert.equal(thrownSync(() => parseSendMailReply(200, body)).code, 'invalid_response'));
+  const parsed = bestMs(() => JSON.parse(body));
+  assert.ok(handled < 10 * parsed + 5, `handling the reply took ${handled.toFixed(1)} ms, JSON.parse alone ${parsed.toFixed(1)} ms`);
   const error = await thrown(() => sendMail(makeConfig({ timeoutMs: 10_000 }), message, async () => new Response(body)));
   assert.equal(error.code, 'invalid_response', 'the reply is judged, not left to the timer');
 });

@@ -62,7 +62,8 @@ async function outcomeOf(pending, maxBytes) {
     const response = await pending;
     const status = typeof response?.status === 'number' ? response.status : Number.NaN;
     const opaque = response?.type === 'opaqueredirect';
-    const location = response?.headers?.get?.('location');
+    // Only a redirect's Location is read: the wasm names its origin in the error.
+    const location = opaque || (status >= 300 && status < 400) ? response.headers?.get?.('location') : undefined;
     const text = Number.isNaN(status) ? '' : await readCapped(response, maxBytes);
     return { status, opaque, location: typeof location === 'string' ? location : undefined, text };
   } catch (failure) {

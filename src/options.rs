@@ -107,7 +107,7 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         "must look like 2016-10-20T06:27:56Z",
     )
     .and_then(|s| Timestamp::parse(&s));
-    let endpoint = checked(&raw.endpoint, "endpoint", &mut issues, &|_| true, "")
+    let endpoint = string(&raw.endpoint, "endpoint", &mut issues)
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push(path("endpoint"), why)).ok());
     let (min, max) = TIMEOUT_MS_RANGE;
     let timeout_ms = optional_integer(present(raw.timeout_ms.as_ref()), &path("timeoutMs"), min, max, &mut issues);

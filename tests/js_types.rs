@@ -156,7 +156,8 @@ fn check_loose(ts: &str, full: Value, parse: impl Fn(Value) -> Result<(), Vec<St
 
 #[test]
 fn the_i18n_template_fields() {
-    let full = json!({"subject": "s", "content": "c", "sendFrom": "Acme", "replyTo": "help@example.com", "contentType": "text/html"});
+    let full =
+        json!({"subject": "s", "content": "c", "sendFrom": "Acme", "replyTo": "help@example.com", "contentType": "text/html"});
     let parse = |template: Value| {
         options(json!({ "template": template })).map(|_| ()).map_err(|e| e.paths().iter().map(|p| p.to_string()).collect())
     };
@@ -172,7 +173,12 @@ fn the_config_template_fields() {
         value["templates"] = all;
         config(value).map(|_| ()).map_err(|e| e.paths().iter().map(|p| p.to_string()).collect())
     };
-    check_loose("TextTemplate", json!({"usageType": "SignIn", "locale": "fr", "subject": "s", "content": "c"}), parse, "templates[0]");
+    check_loose(
+        "TextTemplate",
+        json!({"usageType": "SignIn", "locale": "fr", "subject": "s", "content": "c"}),
+        parse,
+        "templates[0]",
+    );
     let console = json!({"usageType": "SignIn", "locale": "fr", "templateId": "1001", "subject": "s", "content": "c"});
     check_loose("ConsoleTemplate", console, parse, "templates[0]");
 }
