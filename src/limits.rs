@@ -35,8 +35,9 @@ pub const MAX_TOKEN_BYTES: usize = 8192;
 /// Deepest nesting of a value; deeper input would risk overflowing the stack, a trap in wasm.
 pub const MAX_DEPTH: usize = 32;
 
-/// Per-request timeout: the default, and the accepted range, in milliseconds.
+/// Per-request timeout when none is set, in milliseconds.
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// Per-request timeouts accepted, in milliseconds.
 pub const TIMEOUT_MS_RANGE: (u32, u32) = (100, 120_000);
 /// Most retries: retries are only for sends that cannot have delivered.
 pub const MAX_RETRIES: u32 = 3;

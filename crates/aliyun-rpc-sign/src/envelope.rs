@@ -166,7 +166,9 @@ pub struct Call<'a> {
 /// The per-request inputs: never read from a clock or an RNG here.
 #[derive(Clone, Copy, Debug)]
 pub struct Stamp<'a> {
+    /// Unique to this request.
     pub nonce: &'a Nonce,
+    /// When this request is signed.
     pub timestamp: &'a Timestamp,
 }
 
@@ -176,6 +178,7 @@ pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// A signed POST: what goes to fetch.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
+    /// Where it is POSTed.
     pub url: String,
     /// `Content-Type`, and for V3 the `x-acs-*` headers and `Authorization`.
     pub headers: Vec<(&'static str, String)>,
