@@ -3,7 +3,9 @@
 use crate::delivery::{self, Delivery, RawDelivery};
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ErrorCode, Issue, Issues};
-use crate::fields::{optional_bool, optional_choice, optional_integer, optional_string, present, required_string, string_field};
+use crate::fields::{
+    member_string, optional_bool, optional_choice, optional_integer, optional_string, present, required_string, string_field,
+};
 use crate::header;
 use crate::limits::{
     self, DEFAULT_TIMEOUT_MS, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RETRIES, MAX_TEMPLATES, MAX_TEMPLATE_BYTES,
@@ -392,17 +394,7 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
     }
     let problems_before = issues.0.len();
     let has = |key: &str| present(item.get(key)).is_some();
-    let mut text = |key: &str, max: usize, required: bool| -> Option<String> {
-        let field_path = format!("{path}.{key}");
-        match present(item.get(key)) {
-            None if required => {
-                issues.push(field_path, "is required");
-                None
-            }
-            None => None,
-            Some(v) => string_field(v, &field_path, max, issues),
-        }
-    };
+    let mut text = |key: &str, max: usize, required: bool| member_string(item, path, key, max, required, issues);
     // A console template replaces subject and content, so they are required only without one.
     let console = has("templateId");
     let usage_type = text("usageType", MAX_FIELD_BYTES, true);

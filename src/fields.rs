@@ -26,6 +26,19 @@ pub fn string_field(value: &Value, path: &str, max: usize, issues: &mut Issues) 
     }
 }
 
+/// The string member `key` of the object `item` (named `{path}.{key}`), of at most `max` bytes;
+/// absent is an issue only when `required`.
+pub fn member_string(item: &Value, path: &str, key: &str, max: usize, required: bool, issues: &mut Issues) -> Option<String> {
+    match present(item.get(key)) {
+        None if required => {
+            issues.push(format!("{path}.{key}"), "is required");
+            None
+        }
+        None => None,
+        Some(v) => string_field(v, &format!("{path}.{key}"), max, issues),
+    }
+}
+
 /// A short string that may be absent.
 pub fn optional_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<String> {
     value.and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))

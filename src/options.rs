@@ -7,7 +7,7 @@ use crate::config::{Config, ContentType};
 use crate::delivery::{self, EVENT_HEADERS};
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ErrorCode, Issues};
-use crate::fields::{optional_integer, present, string_field};
+use crate::fields::{member_string, optional_integer, present, string_field};
 use crate::header::{is_header_value, is_mail_address, is_tag_name};
 use crate::limits::{
     self, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADERS, MAX_RETRIES, MAX_TEMPLATE_BYTES, TIMEOUT_MS_RANGE,
@@ -181,14 +181,7 @@ fn parse_custom_template(input: &Value, path: &str, issues: &mut Issues) -> Opti
         return None;
     }
     let before = issues.0.len();
-    let mut field = |key: &str, required: bool| match present(input.get(key)) {
-        None if !required => None,
-        None => {
-            issues.push(format!("{path}.{key}"), "expected string, got nothing");
-            None
-        }
-        Some(v) => string_field(v, &format!("{path}.{key}"), MAX_TEMPLATE_BYTES, issues),
-    };
+    let mut field = |key: &str, required: bool| member_string(input, path, key, MAX_TEMPLATE_BYTES, required, issues);
     let subject = field("subject", true);
     let content = field("content", true);
     let send_from = field("sendFrom", false);
