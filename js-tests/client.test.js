@@ -79,7 +79,7 @@ test('fromEnv reads Aliyun’s variable names and refuses a missing one by name'
 test('every error is a DirectMailError with code, data and retryable; the client stays usable', async () => {
   const emulator = await startEmulator({ replies: [{ status: 400, Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }, { status: 400, Code: 'InvalidToAddress', Message: 'bad to' }] });
   try {
-    const bad = await thrown(() => new DirectMail({ ...sender, accountName: 'nope' }));
+    const bad = await thrown(() => new DirectMail({ ...sender, accountName: 'a@example.com,b@example.com' }));
     assert.ok(bad instanceof DirectMailError && bad instanceof Error);
     assert.equal(bad.name, 'DirectMailError');
     assert.deepEqual(bad.data.issues.map((i) => i.path), ['accountName']);

@@ -48,6 +48,20 @@ test('Logto loads lib/index.js and gets a valid Email connector', async () => {
   assert.deepEqual(region.selectItems.map((i) => i.value), ['cn-hangzhou', 'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'us-east-1']);
 });
 
+test("every Json form item has a default the Console's editor accepts, and the defaults make a valid config", async () => {
+  // Logto's Console refuses an empty JSON editor (react-hook-form): without a default, the create
+  // guide cannot submit. Every Json item of Logto's official connectors has one.
+  const createConnector = await loadLikeLogto(packageRoot);
+  const { metadata, configGuard } = await createConnector({ getConfig: async () => ({}) });
+  const defaults = {};
+  for (const item of metadata.formItems) {
+    if (item.type === 'Json') assert.ok(item.defaultValue !== undefined && typeof item.defaultValue === 'object', `${item.key} has a JSON default`);
+    if (item.defaultValue !== undefined) defaults[item.key] = item.defaultValue;
+  }
+  const result = configGuard.safeParse(makeConfig(defaults));
+  assert.equal(result.success, true, JSON.stringify(result.error?.issues));
+});
+
 test('the default templates in the Console form make a valid config', async () => {
   const createConnector = await loadLikeLogto(packageRoot);
   const { metadata, configGuard } = await createConnector({ getConfig: async () => ({}) });

@@ -1,6 +1,7 @@
 // Side by side with @logto/connector-aliyun-dm 1.6: the same config, message and reply give the same
 // SingleSendMail parameters (apart from nonce, timestamp, signature), result and errors.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import openapiUtil from '@alicloud/openapi-util';
@@ -9,7 +10,7 @@ import createReference from '@logto/connector-aliyun-dm';
 import fc from 'fast-check';
 import nock from 'nock';
 
-import createConnector from '../lib/index.js';
+import createConnector, { validateConfig } from '../lib/index.js';
 import { formParams, replyingFetch, usageTypes } from './helpers.js';
 
 const regions = { 'cn-hangzhou': 'https://dm.aliyuncs.com', 'ap-southeast-1': 'https://dm.ap-southeast-1.aliyuncs.com', 'ap-southeast-2': 'https://dm.ap-southeast-2.aliyuncs.com', 'eu-central-1': 'https://dm.eu-central-1.aliyuncs.com', 'us-east-1': 'https://dm.us-east-1.aliyuncs.com' };
@@ -61,13 +62,18 @@ const templates = fc
   .chain(([required, extra]) => fc.shuffledSubarray([...required, ...extra], { minLength: 4 + extra.length }));
 const config = fc.record(
   {
-    accessKeyId: word,
-    accessKeySecret: word,
-    // A sender address, as this package requires (the reference takes any string).
-    accountName: fc.emailAddress().filter((a) => a.length <= 256 && /^[^@]+@[^@]+\.[^@.]+$/.test(a)),
+    // Empty keys load too (with a warning), as the reference takes them.
+    accessKeyId: fc.oneof(word, fc.constant('')),
+    accessKeySecret: fc.oneof(word, fc.constant('')),
+    // Any one-line string that names no list of addresses, as the reference takes any string.
+    accountName: fc.oneof(
+      fc.emailAddress().filter((a) => a.length <= 256),
+      fc.string({ unit: 'binary', maxLength: 30 }).filter((a) => !/[\p{Cc}\u2028\u2029]/u.test(a) && !((a.match(/@/g) ?? []).length > 1 || (a.includes('@') && /[,;]/.test(a)))),
+    ),
     // The reference signs an empty FromAlias; this package leaves it out (see the test below). Header
-    // values here hold no control or line separator, which this package removes (see below).
-    fromAlias: fc.string({ unit: 'binary', minLength: 1, maxLength: 7 }).filter((w) => !/[\p{Cc}\u2028\u2029]/u.test(w)),
+    // values here hold no control or line separator, which this package removes (see below). Longer
+    // than DirectMail's 14 characters is sent as it is, with a config warning.
+    fromAlias: fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).filter((w) => !/[\p{Cc}\u2028\u2029]/u.test(w)),
     regionId: fc.constantFrom(...Object.keys(regions)),
     templates,
   },
@@ -182,4 +188,29 @@ test('safe templates: HtmlBody escapes values and Subject loses controls and lin
     }),
     { numRuns: 500 },
   );
+});
+
+test('every config the reference accepts loads here, warns where DirectMail may refuse it, and sends what the reference sends (vectors/compat)', async () => {
+  const { cases } = JSON.parse(readFileSync(new URL('../vectors/compat/official-accepts.json', import.meta.url), 'utf8'));
+  const { configGuard: referenceGuard } = await createReference({ getConfig: async () => ({}) });
+  const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
+  const reply = { status: 200, body: '{"EnvId":"e","RequestId":"r"}' };
+  for (const { name, set = {}, templates = 0, contentBytes, warnings } of cases) {
+    const config = {
+      accessKeyId: 'testid',
+      accessKeySecret: 'testsecret',
+      accountName: 'noreply@mail.example.com',
+      templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: `${usageType} {{code}}`, content: `<p>{{code}}</p>` })),
+      ...set,
+    };
+    for (let i = 0; i < templates; i += 1) config.templates.push({ usageType: `Extra${i}`, subject: 's', content: 'c' });
+    if (contentBytes) config.templates[0].content = `<p>{{code}}</p>${'x'.repeat(contentBytes - 15)}`;
+    assert.ok(referenceGuard.safeParse(config).success, `${name}: the reference accepts it`);
+    const normalized = validateConfig(config);
+    assert.deepEqual((normalized.warnings ?? []).map((w) => w.path), warnings, `${name}: warnings`);
+    const theirs = await sendWithReference(config, data, reply);
+    const ours = await sendWithOurs(config, data, reply);
+    assert.deepEqual(ours.value, theirs.value, `${name}: result`);
+    assert.deepEqual(withoutPerRequest(ours.params), withoutPerRequest(theirs.params), `${name}: parameters`);
+  }
 });

@@ -165,6 +165,8 @@ export const metadata = Object.freeze({
       label: 'Mail Headers / 邮件头',
       type: 'Json',
       required: false,
+      // The Console's JSON editor refuses an empty value, which kept the create guide from submitting.
+      defaultValue: {},
       description:
         'Up to 10: Message-ID, List-Unsubscribe, List-Unsubscribe-Post, or names starting X-User-; X-User-Notify- ones come back with delivery events. ' +
         '最多 10 个：Message-ID、List-Unsubscribe、List-Unsubscribe-Post，或以 X-User- 开头的自定义头；X-User-Notify- 开头的会随投递事件推送。',

@@ -26,12 +26,6 @@ const isWellFormed = (text) => String.prototype.isWellFormed.call(text);
 export const MAX_JSON_CHARS = Object.freeze({ config: 16 << 20, other: 4 << 20 });
 
 /**
- * Longest string a config or options may hold, in UTF-16 units: a template is at most 1 MiB of
- * UTF-8, which is at least as many units, so a longer string is refused here, before the copy.
- */
-export const MAX_STRING_CHARS = 1 << 20;
-
-/**
  * The replacer that reads `value` as the wasm may: values JSON cannot carry are made explicit (with
  * `asString`, a template payload, as connector-kit's `String(value)` shows them: every number as
  * String(n), undefined as '', a Date as its date) or refused, and so is a lone UTF-16 surrogate anywhere, which
@@ -44,8 +38,6 @@ function checker(asString, refuse) {
     switch (typeof current) {
       case 'string':
         if (!isWellFormed(current)) refuse(this, key, 'holds a lone UTF-16 surrogate, which cannot be sent as UTF-8');
-        // A payload's strings are bounded by the message's size instead: they may go unused.
-        if (!asString && current.length > MAX_STRING_CHARS) refuse(this, key, `must be at most ${MAX_STRING_CHARS} bytes`);
         // A Date reaches here as its toJSON text; the raw member tells.
         if (this[key] instanceof Date) return asString ? String(this[key]) : refuse(this, key, 'expected a JSON value, got Date');
         return current;

@@ -8,8 +8,8 @@ use crate::fields::{
 };
 use crate::header;
 use crate::limits::{
-    self, DEFAULT_TIMEOUT_MS, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RETRIES, MAX_TEMPLATES, MAX_TEMPLATE_BYTES,
-    MAX_TOKEN_BYTES, TIMEOUT_MS_RANGE,
+    self, DEFAULT_TIMEOUT_MS, MAX_BODY_BYTES, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_RETRIES, MAX_TOKEN_BYTES,
+    TIMEOUT_MS_RANGE,
 };
 use crate::redact::Redactor;
 use crate::sign::Credentials;
@@ -214,12 +214,30 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     fn field(v: &Option<Value>) -> Option<&Value> {
         present(v.as_ref())
     }
+    // What the official connector accepts loads, so that a stored config keeps sending after an
+    // upgrade: where DirectMail will refuse it, a warning says so, and DirectMail's answer reaches
+    // the operator with a hint. Only what is unsafe on the wire is refused.
+    let mut warnings = Issues::default();
     let access_key_id = required_string(field(&raw.access_key_id), "accessKeyId", &mut issues);
     let access_key_secret = required_string(field(&raw.access_key_secret), "accessKeySecret", &mut issues);
     let account_name = required_string(field(&raw.account_name), "accountName", &mut issues);
-    // It goes into the From header: an address, checked like `to`, so it cannot carry a header line.
-    if !account_name.is_empty() && !header::is_mail_address(&account_name) {
-        issues.push("accountName", "must be one mail address: the sender address set up in the DirectMail console");
+    for (key, given) in
+        [("accessKeyId", &raw.access_key_id), ("accessKeySecret", &raw.access_key_secret), ("accountName", &raw.account_name)]
+    {
+        if matches!(field(given), Some(Value::String(s)) if s.is_empty()) {
+            warnings.push(key, "is empty: DirectMail will refuse every send");
+        }
+    }
+    // It goes into the From header: one line, and one address.
+    if !header::is_header_value(&account_name) {
+        issues.push("accountName", "must be one line, without control characters: it goes into the From header");
+    } else if header::lists_addresses(&account_name) {
+        issues.push("accountName", "must be one mail address, not a list: the sender address set up in the DirectMail console");
+    } else if !account_name.is_empty() && !header::is_mail_address(&account_name) {
+        warnings.push(
+            "accountName",
+            "is not one mail address (spaces included): DirectMail sends only from a sender address set up in its console",
+        );
     }
     let from_alias = optional_string(field(&raw.from_alias), "fromAlias", &mut issues);
     let region = match optional_string(field(&raw.region_id), "regionId", &mut issues) {
@@ -243,7 +261,8 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues)
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok());
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
-        issues.push("fromAlias", format!("must be shorter than {} characters", MAX_FROM_ALIAS_CHARS + 1));
+        let message = format!("is longer than DirectMail's {MAX_FROM_ALIAS_CHARS} characters: DirectMail may refuse the send");
+        warnings.push("fromAlias", message);
     }
     let templates = match (field(&raw.templates), purpose) {
         (None, Purpose::Client) => Vec::new(),
@@ -292,9 +311,9 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
             issues.push("securityToken", "must be printable ASCII with signatureVersion v3, which sends it in a header");
         }
     }
-    let warnings = config_warnings(region, click_trace, tag_name.as_deref(), content_type, &templates);
+    warnings.0.extend(config_warnings(region, click_trace, tag_name.as_deref(), content_type, &templates));
     issues.finish(ErrorCode::InvalidConfig, || Config {
-        warnings,
+        warnings: warnings.0,
         redactor: Redactor::new([access_key_secret.as_str(), security_token.as_deref().unwrap_or("")]),
         credentials: Credentials::new(access_key_id, access_key_secret, security_token),
         account_name,
@@ -326,6 +345,12 @@ fn config_warnings(
     templates: &[Template],
 ) -> Vec<Issue> {
     let mut warnings = Issues::default();
+    for (i, template) in templates.iter().enumerate() {
+        if template.content.as_ref().is_some_and(|content| content.len() > MAX_BODY_BYTES) {
+            let message = format!("is larger than the {MAX_BODY_BYTES} bytes a send takes: sends with it will be refused");
+            warnings.push(format!("templates[{i}].content"), message);
+        }
+    }
     if region == Region::ApSoutheast2 {
         warnings.push("regionId", "ap-southeast-2 (Sydney) is listed as closed for DirectMail: mail sent there may be refused");
     }
@@ -361,10 +386,6 @@ fn parse_templates(value: Option<&Value>, purpose: Purpose, issues: &mut Issues)
             return Vec::new();
         }
     };
-    if items.len() > MAX_TEMPLATES {
-        issues.push("templates", format!("must hold at most {MAX_TEMPLATES} templates"));
-        return Vec::new();
-    }
     let mut templates = Vec::with_capacity(items.len());
     let mut complete = true;
     for (i, item) in items.iter().enumerate() {
@@ -400,8 +421,10 @@ fn parse_template(item: &Value, path: &str, issues: &mut Issues) -> Option<Templ
     let usage_type = text("usageType", MAX_FIELD_BYTES, true);
     let locale = text("locale", MAX_FIELD_BYTES, false);
     let template_id = text("templateId", MAX_FIELD_BYTES, false);
-    let subject = text("subject", MAX_TEMPLATE_BYTES, !console);
-    let content = text("content", MAX_TEMPLATE_BYTES, !console);
+    // No size cap of its own: the official connector takes any, and the JS layer caps the config
+    // as a whole before it is copied into wasm. A body too large to send is a warning.
+    let subject = text("subject", usize::MAX, !console);
+    let content = text("content", usize::MAX, !console);
     if template_id.as_deref().is_some_and(|id| !is_template_id(id)) {
         issues.push(format!("{path}.templateId"), "must be the id of a DirectMail console template");
     }
@@ -443,7 +466,7 @@ mod tests {
 
     #[test]
     fn collects_every_problem_with_its_path() {
-        let e = parse_config(&raw(r#"{"accessKeyId":1,"accountName":"","regionId":"cn-shanghai",
+        let e = parse_config(&raw(r#"{"accessKeyId":1,"accountName":"a@b.c,d@e.f","regionId":"cn-shanghai",
             "templates":[{"usageType":"SignIn","subject":2}]}"#))
         .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidConfig);
@@ -454,12 +477,47 @@ mod tests {
     }
 
     #[test]
-    fn account_name_is_one_address() {
-        for bad in ["a", "A\r\nBcc: e@x.c", "a@b.c,d@e.f", "a b@c.d"] {
+    fn account_name_refuses_a_header_line_or_a_list_and_warns_of_the_rest() {
+        for bad in ["A\r\nBcc: e@x.c", "a@b.c,d@e.f", "a@b.c; d@e.f", "a@b.c\u{2028}"] {
             let mut config = valid();
             config.account_name = Some(Value::String(bad.into()));
             assert_eq!(parse_config(&config).unwrap_err().paths(), ["accountName"], "{bad:?}");
         }
+        // The official connector sends these; DirectMail answers, with a hint.
+        for odd in ["accountName", "a@b.c ", " a@b.c", "a b@c.d", ""] {
+            let mut config = valid();
+            config.account_name = Some(Value::String(odd.into()));
+            let parsed = parse_config(&config).unwrap_or_else(|e| panic!("{odd:?}: {e}"));
+            assert_eq!(parsed.account_name, odd, "sent as written");
+            assert!(parsed.warnings.iter().any(|w| w.path == "accountName"), "{odd:?} warns");
+        }
+    }
+
+    #[test]
+    fn empty_credentials_load_with_a_warning() {
+        let mut config = valid();
+        config.access_key_id = Some(Value::String(String::new()));
+        config.access_key_secret = Some(Value::String(String::new()));
+        let parsed = parse_config(&config).unwrap();
+        let paths: Vec<&str> = parsed.warnings.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(paths, ["accessKeyId", "accessKeySecret"]);
+    }
+
+    #[test]
+    fn any_number_and_size_of_templates_loads() {
+        let mut config = valid();
+        let mut items: Vec<Value> = Vec::new();
+        for i in 0..200 {
+            items.push(serde_json::from_str(&format!(r#"{{"usageType":"T{i}","subject":"s","content":"c"}}"#)).unwrap());
+        }
+        let big = "x".repeat(crate::limits::MAX_BODY_BYTES + 1);
+        for usage in crate::config::REQUIRED_USAGE_TYPES {
+            items.push(serde_json::from_str(&format!(r#"{{"usageType":"{usage}","subject":"s","content":"{big}"}}"#)).unwrap());
+        }
+        config.templates = Some(Value::Array(items));
+        let parsed = parse_config(&config).unwrap();
+        assert_eq!(parsed.templates.len(), 204);
+        assert!(parsed.warnings.iter().any(|w| w.path == "templates[200].content"), "too large to send: a warning");
     }
 
     #[test]
@@ -486,7 +544,7 @@ mod tests {
     #[test]
     fn optional_fields_are_validated_and_named() {
         let mut bad = valid();
-        bad.from_alias = Some(Value::String("x".repeat(15)));
+        bad.from_alias = Some(Value::Number(15.0));
         bad.security_token = Some(Value::Number(1.0));
         bad.tag_name = Some(Value::String("no spaces".into()));
         bad.click_trace = Some(Value::String("1".into()));
@@ -510,6 +568,14 @@ mod tests {
                 "retries"
             ]
         );
+    }
+
+    #[test]
+    fn a_long_from_alias_loads_with_a_warning() {
+        let mut config = valid();
+        config.from_alias = Some(Value::String("x".repeat(15)));
+        let parsed = parse_config(&config).unwrap();
+        assert_eq!(parsed.warnings.iter().map(|w| w.path.as_str()).collect::<Vec<_>>(), ["fromAlias"]);
     }
 
     #[test]

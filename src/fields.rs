@@ -44,20 +44,14 @@ pub fn optional_string(value: Option<&Value>, key: &str, issues: &mut Issues) ->
     value.and_then(|v| string_field(v, key, MAX_FIELD_BYTES, issues))
 }
 
-/// A short, non-empty string that must be present.
+/// A short string that must be present; empty is the caller's to judge.
 pub fn required_string(value: Option<&Value>, key: &str, issues: &mut Issues) -> String {
     match value {
         None => {
             issues.push(key, "is required");
             String::new()
         }
-        Some(v) => match string_field(v, key, MAX_FIELD_BYTES, issues) {
-            Some(s) if s.is_empty() => {
-                issues.push(key, "must not be empty");
-                s
-            }
-            s => s.unwrap_or_default(),
-        },
+        Some(v) => string_field(v, key, MAX_FIELD_BYTES, issues).unwrap_or_default(),
     }
 }
 

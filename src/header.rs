@@ -37,6 +37,12 @@ pub fn is_tag_name(tag: &str) -> bool {
     !tag.is_empty() && tag.len() <= MAX_TAG_NAME_CHARS && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Whether `value` names more than one address (a list where one sender is meant): more than one
+/// `@`, or a `,` or `;` between addresses.
+pub fn lists_addresses(value: &str) -> bool {
+    value.matches('@').count() > 1 || (value.contains('@') && value.contains([',', ';']))
+}
+
 /// A plausible single mail address: `local@domain`, no spaces, commas or control characters.
 pub fn is_mail_address(address: &str) -> bool {
     let Some((local, domain)) = address.rsplit_once('@') else {
@@ -61,6 +67,16 @@ mod tests {
         assert!(is_mail_address("a@b.co") && is_mail_address("a.b+c@mail.example.com"));
         for bad in ["", "a", "a@b", "@b.c", "a@.b", "a@b.", "a b@c.d", "a@b.c,d@e.f", "a@b.c\n"] {
             assert!(!is_mail_address(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_addresses_is_told_from_one() {
+        for list in ["a@b.c,d@e.f", "a@b.c; d@e.f", "a@b.c d@e.f", "a@b.c,"] {
+            assert!(lists_addresses(list), "{list:?}");
+        }
+        for one in ["a@b.c", " a@b.c ", "noreply", "", "Team, Inc"] {
+            assert!(!lists_addresses(one), "{one:?}");
         }
     }
 

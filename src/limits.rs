@@ -24,10 +24,9 @@ pub const MAX_BODY_BYTES: usize = 2 << 20;
 /// Longest rendered subject or alias before the API's own limits apply, in bytes.
 pub const MAX_HEADER_BYTES: usize = 4096;
 
-/// Most templates a config holds; Logto sends 9 usage types.
-pub const MAX_TEMPLATES: usize = 64;
-/// Longest template subject or content, in bytes.
-pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
+/// Longest template subject or content a send brings (Logto's i18n template) or `renderTemplate`
+/// takes, in bytes: what a rendered body may be. A config's templates have no cap of their own.
+pub const MAX_TEMPLATE_BYTES: usize = MAX_BODY_BYTES;
 /// Longest short field (keys, account name, alias, endpoint, a header value), in bytes.
 pub const MAX_FIELD_BYTES: usize = 1024;
 /// Longest STS security token, in bytes; real ones are a few hundred to about 2,000.

@@ -91,6 +91,16 @@ pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
         "DirectMail refused the mail as spam, or the account's sending frequency is too high.",
     ),
     ("InvalidToAddress.*", ErrorCode::General, "DirectMail refused the recipient address."),
+    (
+        "InvalidFromAlias.Malformed",
+        ErrorCode::General,
+        "DirectMail refused the sender name: fromAlias (or the template's sendFrom) must be fewer than 15 characters.",
+    ),
+    (
+        "MissingParameter",
+        ErrorCode::General,
+        "A required value is empty: check accessKeyId, accessKeySecret and accountName in the config.",
+    ),
 ];
 
 /// The hint for a server error, whatever its body.

@@ -8,7 +8,7 @@ use crate::config::{Config, ContentType, SignatureVersion};
 use crate::delivery;
 use crate::error::{Error, ErrorCode};
 use crate::header::{header_safe, is_mail_address};
-use crate::limits::{self, MAX_BODY_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADER_BYTES, MAX_SUBJECT_CHARS};
+use crate::limits::{self, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_SUBJECT_CHARS};
 use crate::mailbox::{self, Mailbox};
 use crate::message::Message;
 use crate::options::Options;
@@ -83,7 +83,8 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
     };
     // This send's alias wins, as written; then the i18n template's non-empty sendFrom, read as
     // connector-kit's parseSendFrom reads it (`Name <addr>` gives `Name`; DirectMail sends from
-    // accountName, whatever address it names); then the config's. An empty alias is never sent.
+    // accountName, whatever address it names); then the config's. An empty alias is never sent; a
+    // long one is, as the official connector sends it, and DirectMail's answer has a hint.
     let from_alias = match (&per_send.from_alias, custom.and_then(|c| c.send_from.as_deref()).filter(|s| !s.is_empty())) {
         (Some(alias), _) => Some(Cow::Borrowed(alias.as_str())),
         (None, Some(send_from)) => {
@@ -94,15 +95,6 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
     }
     .map(header_safe)
     .filter(|alias| !alias.is_empty());
-    if let Some(alias) = &from_alias {
-        let alias_chars = limits::chars(alias);
-        if alias_chars > MAX_FROM_ALIAS_CHARS {
-            return Err(invalid(
-                "FromAlias",
-                format!("has {alias_chars} characters; DirectMail takes fewer than {}", MAX_FROM_ALIAS_CHARS + 1),
-            ));
-        }
-    }
     // This send's reply-to wins; then the i18n template's when it renders to a mailbox (anything
     // else is left out, as the official connector leaves every replyTo out: Logto's own test
     // templates hold `Reply-to {{to}}`); then the config's reply address and its alias.

@@ -209,9 +209,16 @@ fn limits_are_checked_before_sending() {
         assert_eq!(e.paths(), [field], "{e}");
     };
     long("Subject", &config(), &"x".repeat(90));
+}
+
+#[test]
+fn a_long_alias_is_sent_as_the_official_connector_sends_it() {
     let mut c = config();
     c.from_alias = Some("fifteen chars!!".into());
-    long("FromAlias", &c, "1");
+    assert_eq!(
+        get(&build(&c, &message("SignIn"), &Options::default()).unwrap(), "FromAlias").as_deref(),
+        Some("fifteen chars!!")
+    );
 }
 
 #[test]
