@@ -1,12 +1,13 @@
 // `aliyun-dm send`: what the Logto Console's "Send test" button does, from a shell. Prints the
 // signed request (--dry-run; secrets redacted) or DirectMail's reply; on failure prints the error's
 // code and exits 1 (2 for a usage error).
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { buildSendMailRequest, sendMail, signRpcRequest } from '../lib/index.js';
+import { readConfigFile } from './config-file.js';
 
 const usage = `Usage: aliyun-dm send --config FILE --to ADDR [--type T] [--code C] [--dry-run | --endpoint URL]
+       aliyun-dm check --config FILE [--official]
        aliyun-dm emulator [--port N] [--key ID:SECRET]... [--sender ADDR]...
 
   --config FILE    the connector config JSON, as pasted into the Logto Console
@@ -50,45 +51,7 @@ if (values.help) fail(0, usage);
 if (positionals[0] !== 'send' || positionals.length !== 1 || !values.config || !values.to) fail(2, usage);
 if (values['dry-run'] && values.endpoint) fail(2, `--dry-run and --endpoint do not go together\n\n${usage}`);
 
-/**
- * Where JSON text first goes wrong, as `line L, column C`, found without quoting it: JSON.parse's
- * own message quotes the text around the error, and a config file holds the secret. The shortest
- * prefix that fails for a reason other than ending too soon ends at the offending character.
- */
-function syntaxErrorAt(text) {
-  const failsBeforeEnd = (end) => {
-    try {
-      JSON.parse(text.slice(0, end));
-      return false;
-    } catch (error) {
-      const at = /at position (\d+)/.exec(error.message);
-      return !/end of JSON input/.test(error.message) && !(at && Number(at[1]) >= end);
-    }
-  };
-  if (!failsBeforeEnd(text.length)) return `it ends before the JSON is complete (line ${text.split('\n').length})`;
-  let [low, high] = [0, text.length];
-  while (low < high) {
-    const mid = Math.floor((low + high) / 2);
-    if (failsBeforeEnd(mid)) high = mid;
-    else low = mid + 1;
-  }
-  const before = text.slice(0, low - 1);
-  const line = before.split('\n').length;
-  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
-}
-
-let config;
-let configText;
-try {
-  configText = readFileSync(values.config, 'utf8');
-} catch (error) {
-  fail(2, `Cannot read the config ${values.config}: ${error.code ?? 'unreadable'}`);
-}
-try {
-  config = JSON.parse(configText);
-} catch {
-  fail(2, `The config ${values.config} is not valid JSON: ${syntaxErrorAt(configText)}`);
-}
+const config = readConfigFile(values.config, fail);
 const data = { to: values.to, type: values.type, payload: { code: values.code } };
 
 /** Prints an error's code, message and data; data never holds the secret. */

@@ -7,7 +7,7 @@
 # here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared=../shared/logto
+shared=$(cd ../shared/logto && pwd)
 if [ ! -x "$(command -v chromium || true)" ]; then
   [ "$(id -u)" = 0 ] || { echo "test:console: Debian's chromium is needed (apt-get install -y chromium)" >&2; exit 1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
