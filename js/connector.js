@@ -55,22 +55,35 @@ function hostCode(code, ConnectorErrorCodes) {
 }
 
 /**
- * Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. An invalid
- * config carries the guard's ZodError, from which Logto writes the reply's `details`.
+ * Rethrows as the host's ConnectorError: Logto maps only `instanceof ConnectorError`. Logto's
+ * Console shows a fixed sentence for the request and response codes, and under it the reply's
+ * `details`, which Logto writes only from a ZodError of its own zod: so an invalid config carries
+ * the guard's ZodError, a request refused before sending one naming each field (`Subject`), and a
+ * reply that is not DirectMail's one naming what came back.
  */
-async function toConnectorError(error, guard, config) {
+async function toConnectorError(error, { z, guard, config }) {
   const { ConnectorError, ConnectorErrorCodes } = await import(CONNECTOR_KIT);
   if (error instanceof ConnectorError) return error;
-  if (isCodedError(error)) {
-    let zodError;
-    try {
-      zodError = error.code === 'invalid_config' ? guard.safeParse(config).error : undefined;
-    } catch {
-      // The config could not be read a second time: the first error stands, with its own data.
+  if (!isCodedError(error)) return new ConnectorError(ConnectorErrorCodes.General, asDirectMailError(error).data);
+  const code = hostCode(error.code, ConnectorErrorCodes);
+  const zodError = (issues) => new z.ZodError(issues.map(({ path, message }) => ({ code: z.ZodIssueCode.custom, path: zodPath(path), message })));
+  switch (error.code) {
+    case 'invalid_config':
+      try {
+        return new ConnectorError(code, guard.safeParse(config).error ?? error.data);
+      } catch {
+        // The config could not be read a second time: the first error stands, with its own data.
+        return new ConnectorError(code, error.data);
+      }
+    case 'invalid_request_parameters':
+      return new ConnectorError(code, error.data.issues ? zodError(error.data.issues) : error.data);
+    case 'invalid_response': {
+      const { message, status, body } = error.data;
+      return new ConnectorError(code, zodError([{ path: 'body', message: `${message} (HTTP ${status})${body ? `: ${body}` : ''}` }]));
     }
-    return new ConnectorError(hostCode(error.code, ConnectorErrorCodes), zodError ?? error.data);
+    default:
+      return new ConnectorError(code, error.data);
   }
-  return new ConnectorError(ConnectorErrorCodes.General, asDirectMailError(error).data);
 }
 
 /**
@@ -200,7 +213,7 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
       return await sender.send(data, template ? { template } : undefined, fetchOf(fetch), 'options.');
     } catch (error) {
-      throw await toConnectorError(error, guard, config);
+      throw await toConnectorError(error, { z, guard, config });
     } finally {
       sending -= 1;
       if (!releaseDue) {

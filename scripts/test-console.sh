@@ -13,6 +13,8 @@ if [ ! -x "$(command -v chromium || true)" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 fi
 work=$(mktemp -d)
+# The driver runs PostgreSQL as the postgres user, which must reach the cluster's folder in here.
+chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 npm pack --silent --pack-destination "$work" > /dev/null
 tarball=$(ls "$work"/*.tgz)
@@ -24,8 +26,11 @@ for version in 1.41.0 1.42.0; do
   # Each run on its own loopback ports, so one that is still shutting down cannot collide.
   base=$((58000 + port * 10))
   port=$((port + 1))
+  mkdir -p "$work/$version"
   if ! (cd "$work" && STRICT=1 WORK="$work/$version" PG_PORT=$base CORE_PORT=$((base + 1)) ADMIN_PORT=$((base + 2)) EMU_PORT=$((base + 3)) \
     bash "$shared/console-e2e.sh" "$logto" "$tarball"); then
+    echo "test:console: Logto $version failed; its logs:" >&2
+    tail -n 20 "$work/$version"/*.log >&2 || true
     status=1
   fi
 done

@@ -224,7 +224,8 @@ function errorScenarios(withEndpoint) {
       ? ['a used-up daily quota', () => (env.emulator.failNext(400, 'InvalidSendMail.Spam', '552 Daily sending quota exceeded'), testSend(base())), 429, 'connector.usage_limit_exceeded', /usage limit/]
       : ['a used-up daily quota', () => (env.emulator.failNext(400, 'InvalidSendMail.Spam', '552 Daily sending quota exceeded'), testSend(base())), 400, 'connector.general', /^Error occurred in connector: InvalidSendMail\.Spam: 552 Daily sending quota exceeded — DirectMail's daily or monthly sending quota is used up/],
     ['a 5xx HTML page', () => (env.emulator.script((req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad gateway</html>')), testSend(base())), 400, 'connector.general', /^Error occurred in connector: DirectMail answered HTTP 502 — DirectMail had a server error/],
-    ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(base())), 400, 'connector.invalid_response'],
+    ['a 200 without EnvId', () => (env.emulator.script((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"r"}')), testSend(base())), 400, 'connector.invalid_response', undefined, /Error in key path "body": \(custom\) The reply is not DirectMail's \{EnvId, RequestId\} \(HTTP 200\): \{"RequestId":"r"\}/],
+    ['a subject over 100 characters', () => testSend(base({ templates: base().templates.map((t) => (t.usageType === 'Generic' ? { ...t, subject: `${'x'.repeat(95)} {{code}}` } : t)) })), 400, 'connector.invalid_request_parameters', undefined, /Error in key path "Subject": \(custom\) renders to 102 characters; DirectMail takes at most 100/],
     ['creating a connector with a bad config', () => api('POST', '/connectors', { connectorId: 'aliyun-direct-mail', config: withoutGeneric }), 400, 'connector.invalid_config', undefined, /Error in key path "templates"/],
   ];
 }
@@ -235,7 +236,7 @@ async function runScenarios(scenarios) {
   for (const [what, call] of scenarios) {
     const reply = await call();
     env.emulator.clearScripts();
-    replies.push({ what, status: reply.status, code: reply.body?.code, message: reply.body?.message, details: reply.body?.details, text: reply.text });
+    replies.push({ what, status: reply.status, code: reply.body?.code, message: reply.body?.message, details: reply.body?.details, data: reply.body?.data, text: reply.text });
   }
   return replies;
 }
@@ -251,6 +252,8 @@ test('what the Console shows for each error: status, code, and the field or Dire
     if (details) assert.match(reply.details ?? '', details, `${what}: ${reply.text}`);
     for (const secret of [SECRET, WRONG_SECRET]) assert.ok(!reply.text.includes(secret), `${what}: a secret in the reply`);
   }
+  // The reply's data keeps DirectMail's own words where Logto shows its fixed sentence (429).
+  assert.match(env.ours.find((r) => r.what === 'throttling').data?.errorDescription ?? '', /^Throttling\.User: /, 'throttling keeps DirectMail\'s text in data');
   console.log(env.ours.map((r) => `${r.what}: HTTP ${r.status} ${JSON.stringify({ code: r.code, message: r.message, details: r.details })}`).join('\n'));
 });
 
