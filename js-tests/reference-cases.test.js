@@ -1,5 +1,7 @@
-// The reference connector's own test cases (index.test.ts, types.test.ts, utils.test.ts in
-// logto-io/logto packages/connectors/connector-aliyun-dm), re-expressed against this package.
+// The reference connector's own test suite (its 12 tests: index.test.ts, single-send-mail.test.ts,
+// types.test.ts and utils.test.ts in logto-io/logto packages/connectors/connector-aliyun-dm),
+// re-expressed against this package with a fetch stub in place of its mocks, every assertion kept
+// and its fixtures as they are. Two more tests, marked, cover what this package adds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -11,8 +13,8 @@ const ok = () => replyingFetch(200, JSON.stringify({ EnvId: 'env-id', RequestId:
 const configWithSignInOnly = {
   accessKeyId: 'accessKeyId',
   accessKeySecret: 'accessKeySecret',
-  // The reference's fixture says 'accountName'; this package requires a sender address.
-  accountName: 'account@example.com',
+  // The reference's fixture, as it is: not an address, which loads here with a warning.
+  accountName: 'accountName',
   templates: [{ usageType: 'SignIn', content: 'Your code is {{code}}, {{code}} is your code', subject: 'subject' }],
 };
 const configWithAllRequiredTemplates = {
@@ -42,9 +44,42 @@ test('types: passes when all required templates are present', () => {
   assert.equal(configGuard.safeParse(configWithAllRequiredTemplates).success, true);
 });
 
-test('types: passes with a supported region, fails with an unsupported one', () => {
+test('types: passes with a supported region', () => {
   assert.equal(configGuard.safeParse({ ...configWithAllRequiredTemplates, regionId: 'ap-southeast-1' }).success, true);
+});
+
+test('types: throws with an unsupported region', () => {
   assert.equal(configGuard.safeParse({ ...configWithAllRequiredTemplates, regionId: 'cn-shanghai' }).success, false);
+});
+
+/** The reference's singleSendMail fixture, as a config and a message for this package. */
+const singleSendMailCase = (regionId) =>
+  send(
+    { to: 'user@example.com', type: 'Generic', payload: {} },
+    {
+      config: {
+        accessKeyId: '<access-key-id>',
+        accessKeySecret: '<access-key-secret>',
+        accountName: 'noreply@example.com',
+        fromAlias: 'CompanyName',
+        ...(regionId ? { regionId } : {}),
+        templates: configWithAllRequiredTemplates.templates.map((t) => (t.usageType === 'Generic' ? { ...t, subject: 'test', content: 'test from logto' } : t)),
+      },
+    },
+  );
+
+test('single-send-mail: requests the action SingleSendMail', async () => {
+  const { params, url } = await singleSendMailCase();
+  assert.notEqual(params, undefined);
+  assert.equal(url, 'https://dm.aliyuncs.com/');
+  assert.equal(params.Action, 'SingleSendMail');
+  assert.equal(params.RegionId, 'cn-hangzhou');
+});
+
+test('single-send-mail: requests the endpoint for the specified region', async () => {
+  const { params, url } = await singleSendMailCase('ap-southeast-1');
+  assert.equal(url, 'https://dm.ap-southeast-1.aliyuncs.com/');
+  assert.equal(params.RegionId, 'ap-southeast-1');
 });
 
 test('index: sends with the right template and content', async () => {
@@ -72,8 +107,11 @@ test('beyond the reference: network vpc sends to the region’s dm-vpc endpoint,
 
 test('beyond the reference: settings that will not work are returned as warnings, never thrown', async () => {
   const { validateConfig } = await import('../lib/index.js');
-  assert.equal(validateConfig(configWithAllRequiredTemplates).warnings, undefined);
-  const config = { ...configWithAllRequiredTemplates, regionId: 'ap-southeast-2', clickTrace: true };
+  // The reference's fixture has no sender address: that alone is a warning.
+  assert.deepEqual(validateConfig(configWithAllRequiredTemplates).warnings.map((w) => w.path), ['accountName']);
+  const withAddress = { ...configWithAllRequiredTemplates, accountName: 'account@example.com' };
+  assert.equal(validateConfig(withAddress).warnings, undefined);
+  const config = { ...withAddress, regionId: 'ap-southeast-2', clickTrace: true };
   const { warnings } = validateConfig(config);
   assert.deepEqual(warnings.map((w) => w.path), ['regionId', 'clickTrace', ...config.templates.map((_, i) => `templates[${i}].content`)]);
   assert.match(warnings[0].message, /closed/);
