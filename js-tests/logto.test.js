@@ -40,6 +40,13 @@ test('Logto loads lib/index.js and gets a valid Email connector', async () => {
   for (const file of [metadata.logo, metadata.readme]) {
     assert.ok(existsSync(join(packageRoot, file)), `${file} ships with the package`);
   }
+  // The Console's guide panel shows the readme whole: operators' material only, near the
+  // official connector's length (7,825 characters), in English and Chinese.
+  const readme = readFileSync(join(packageRoot, metadata.readme), 'utf8');
+  assert.ok(readme.length < 10_000, `the Console readme has ${readme.length} characters`);
+  for (const needed of ['connector remove @logto/connector-aliyun-dm', 'Docker', 'aliyun-dm check', 'SignatureDoesNotMatch', '阿里云邮件推送连接器']) {
+    assert.ok(readme.includes(needed), `the Console readme covers ${needed}`);
+  }
   const keys = metadata.formItems.map((item) => item.key);
   for (const key of ['accessKeyId', 'accessKeySecret', 'regionId', 'accountName', 'fromAlias', 'templates']) assert.ok(keys.includes(key), key);
   const templates = metadata.formItems.find((item) => item.key === 'templates');

@@ -17,7 +17,7 @@ test('the tarball holds the wasm, the glue, lib, logo and README, and no sources
   const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-pack-'));
   try {
     const { files } = pack(dir);
-    for (const needed of ['package.json', 'README.md', 'logo.svg', 'lib/index.js', 'lib/index.d.cts', 'js/index.d.ts', 'emulator/index.js', 'emulator/index.d.ts', 'pkg/aliyun_dm.js', 'pkg/aliyun_dm_bg.wasm']) {
+    for (const needed of ['package.json', 'README.md', 'logo.svg', 'docs/logto-console.md', 'lib/index.js', 'lib/index.d.cts', 'js/index.d.ts', 'emulator/index.js', 'emulator/index.d.ts', 'pkg/aliyun_dm.js', 'pkg/aliyun_dm_bg.wasm']) {
       assert.ok(files.includes(needed), `${needed} is packed`);
     }
     const unwanted = files.filter((f) => /^(src|js-tests|scripts|demo|vectors|target|tests)\/|Cargo|\.build-stamp/.test(f));

@@ -51,7 +51,8 @@ export const metadata = Object.freeze({
     'tr-TR': 'Doğrulama e-postalarını Aliyun DirectMail ile gönderin; Node ve edge ortamlarında çalışır.',
     ko: 'Aliyun DirectMail로 인증 이메일을 보냅니다. Node와 엣지 환경에서 동작합니다.',
   },
-  readme: './README.md',
+  // What the Console's guide panel shows: for operators, and short.
+  readme: './docs/logto-console.md',
   formItems: [
     { key: 'accessKeyId', label: 'Access Key ID', type: 'Text', required: true, placeholder: '<access-key-id>' },
     {
