@@ -124,7 +124,9 @@ dns.promises.lookup = (host, options) =>
     });
     core.stdout.on('data', (chunk) => log.push(String(chunk)));
     core.stderr.on('data', (chunk) => log.push(String(chunk)));
-    const stop = () => new Promise((resolve) => (core.exitCode === null ? (core.once('exit', resolve), core.kill('SIGKILL')) : resolve()));
+    // A core killed by a signal has a signalCode, not an exitCode: waiting for its exit again would
+    // hang the clean-up, and leave the PostgreSQL cluster running.
+    const stop = () => new Promise((resolve) => (core.exitCode === null && core.signalCode === null ? (core.once('exit', resolve), core.kill('SIGKILL')) : resolve()));
     cleanups.unshift(stop);
     const deadline = Date.now() + STARTUP_MS;
     for (;;) {
