@@ -28,9 +28,9 @@ export const MAX_JSON_CHARS = Object.freeze({ config: 16 << 20, other: 4 << 20 }
 /**
  * The replacer that reads `value` as the wasm may: values JSON cannot carry are made explicit (with
  * `asString`, a template payload, as connector-kit's `String(value)` shows them: every number as
- * String(n), undefined as '', a Date as its date) or refused, and so is a lone UTF-16 surrogate anywhere, which
- * UTF-8 cannot hold and which the copy into wasm would replace with U+FFFD unseen. `refuse(holder,
- * key, why)` throws. The fast pass throws without a path; `named` finds it when one is refused.
+ * String(n), undefined as '', a Date as its date) or refused, and so is a lone UTF-16 surrogate
+ * anywhere, which UTF-8 cannot hold and which the copy into wasm would replace with U+FFFD unseen.
+ * `refuse(holder, key, why)` throws. The fast pass throws without a path; `named` finds it when one is refused.
  */
 function checker(asString, refuse) {
   return function replacer(key, current) {

@@ -68,8 +68,8 @@ pub fn parse_delivery(raw: RawDelivery, issues: &mut Issues) -> Delivery {
             false
         }
     };
-    let headers = parse_headers(raw.headers, if event_headers { EVENT_HEADERS.len() } else { 0 }, issues);
-    let bcc_address = parse_bcc(raw.bcc_address, issues);
+    let headers = parse_headers(raw.headers, "headers", if event_headers { EVENT_HEADERS.len() } else { 0 }, issues);
+    let bcc_address = parse_bcc(raw.bcc_address, "bccAddress", issues);
     let ip_pool_id = optional_string(raw.ip_pool_id, "ipPoolId", issues);
     if ip_pool_id.as_deref().is_some_and(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_graphic())) {
         issues.push("ipPoolId", "must be the pool's id: printable ASCII without spaces");
@@ -82,25 +82,25 @@ pub fn parse_delivery(raw: RawDelivery, issues: &mut Issues) -> Delivery {
     Delivery { headers, bcc_address, ip_pool_id, unsubscribe_link_type, unsubscribe_filter_level, event_headers }
 }
 
-/// Validates a `headers` object: allowed names, each once whatever its case, one-line values, and
-/// at most [`MAX_HEADERS`] with the `reserved` ones `deliveryEventHeaders` adds.
-pub fn parse_headers(value: Option<&Value>, reserved: usize, issues: &mut Issues) -> Vec<(String, String)> {
+/// Validates a `headers` object named `key`: allowed names, each once whatever its case, one-line
+/// values, and at most [`MAX_HEADERS`] with the `reserved` ones `deliveryEventHeaders` adds.
+pub fn parse_headers(value: Option<&Value>, key: &str, reserved: usize, issues: &mut Issues) -> Vec<(String, String)> {
     let entries = match value {
         None => return Vec::new(),
         Some(Value::Object(entries)) => entries,
         Some(other) => {
-            issues.push("headers", format!("expected an object of header names to values, got {}", other.type_name()));
+            issues.push(key, format!("expected an object of header names to values, got {}", other.type_name()));
             return Vec::new();
         }
     };
     if entries.len() + reserved > MAX_HEADERS {
         let also = if reserved > 0 { format!(" (deliveryEventHeaders adds {reserved})") } else { String::new() };
-        issues.push("headers", format!("has {} headers{also}; DirectMail takes at most {MAX_HEADERS}", entries.len()));
+        issues.push(key, format!("has {} headers{also}; DirectMail takes at most {MAX_HEADERS}", entries.len()));
         return Vec::new();
     }
     let mut headers = Vec::with_capacity(entries.len());
     for (name, value) in entries {
-        let path = format!("headers.{name}");
+        let path = format!("{key}.{name}");
         if !is_allowed_header(name) {
             issues.push(
                 path,
@@ -126,26 +126,27 @@ pub fn parse_headers(value: Option<&Value>, reserved: usize, issues: &mut Issues
     headers
 }
 
-/// Validates `bccAddress`: one or two addresses, comma-separated or an array; comma-joined.
-pub fn parse_bcc(value: Option<&Value>, issues: &mut Issues) -> Option<String> {
+/// Validates a `bccAddress` named `key`: one or two addresses, comma-separated or an array;
+/// comma-joined.
+pub fn parse_bcc(value: Option<&Value>, key: &str, issues: &mut Issues) -> Option<String> {
     let addresses: Vec<String> = match value? {
         Value::String(s) => s.split(',').map(|a| a.trim().to_owned()).collect(),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| string_field(item, &format!("bccAddress[{i}]"), MAX_FIELD_BYTES, issues))
+            .filter_map(|(i, item)| string_field(item, &format!("{key}[{i}]"), MAX_FIELD_BYTES, issues))
             .collect(),
         other => {
-            issues.push("bccAddress", format!("expected a string or an array of strings, got {}", other.type_name()));
+            issues.push(key, format!("expected a string or an array of strings, got {}", other.type_name()));
             return None;
         }
     };
     if addresses.len() > MAX_BCC {
-        issues.push("bccAddress", format!("has {} addresses; DirectMail takes at most {MAX_BCC}", addresses.len()));
+        issues.push(key, format!("has {} addresses; DirectMail takes at most {MAX_BCC}", addresses.len()));
         return None;
     }
     if addresses.is_empty() || !addresses.iter().all(|a| is_mail_address(a)) {
-        issues.push("bccAddress", "must be one or two mail addresses");
+        issues.push(key, "must be one or two mail addresses");
         return None;
     }
     Some(addresses.join(","))

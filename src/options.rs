@@ -130,13 +130,8 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         checked(&raw.template_id, "templateId", &mut issues, &is_template_id, "must be the id of a DirectMail console template");
     let reserved = if config.delivery.event_headers { EVENT_HEADERS.len() } else { 0 };
     let headers = per_send_headers(present(raw.headers.as_ref()), &path("headers"), config, reserved, &mut issues);
-    let bcc_address = present(raw.bcc_address.as_ref()).and_then(|v| delivery::parse_bcc(Some(v), &mut issues));
-    // parse_bcc names its errors `bccAddress`; a prefixed send names them under the prefix.
-    if !prefix.is_empty() {
-        for issue in issues.0.iter_mut().filter(|i| i.path.starts_with("bccAddress")) {
-            issue.path = format!("{prefix}{}", issue.path);
-        }
-    }
+    let bcc_address =
+        present(raw.bcc_address.as_ref()).and_then(|v| delivery::parse_bcc(Some(v), &path("bccAddress"), &mut issues));
     let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id };
     issues.finish(ErrorCode::InvalidRequestParameters, || Options {
         template,
@@ -158,12 +153,7 @@ fn per_send_headers(
     issues: &mut Issues,
 ) -> Vec<(String, String)> {
     let Some(value) = value else { return Vec::new() };
-    let mut own = Issues::default();
-    let headers = delivery::parse_headers(Some(value), reserved, &mut own);
-    for mut issue in own.0 {
-        issue.path = issue.path.replacen("headers", path, 1);
-        issues.0.push(issue);
-    }
+    let headers = delivery::parse_headers(Some(value), path, reserved, issues);
     let kept =
         config.delivery.headers.iter().filter(|(name, _)| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))).count();
     let total = kept + headers.len() + reserved;
