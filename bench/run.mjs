@@ -89,7 +89,7 @@ const configPath = join(root, 'demo', 'example-config.json');
 // Every runtime's fetch resolves to a real Response, so ours is stubbed with one: reading a real
 // body, and Node loading its fetch implementation for the first Response, are part of a real send.
 // The reference posts through got, whose stub keeps its own shape.
-const replyText = '{"EnvId":"1","RequestId":"r"}';
+const replyText = '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}';
 const ourColdStart = `
   const t0 = performance.now();
   const { default: createConnector } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});

@@ -88,7 +88,7 @@ export async function workerdBench(root, { runs = 9, steady = 200 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-workerd-bench-'));
   const stub = createHttpServer((request, response) => {
     request.resume();
-    request.on('end', () => response.end('{"EnvId":"1","RequestId":"r"}'));
+    request.on('end', () => response.end('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}'));
   });
   await new Promise((resolve) => stub.listen(0, '127.0.0.1', resolve));
   const stubUrl = `http://127.0.0.1:${stub.address().port}/`;

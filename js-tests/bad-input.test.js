@@ -74,7 +74,7 @@ const badConfigs = [
 
 test('each bad config field gives invalid_config naming it; the instance stays usable', async () => {
   let config;
-  const fetch = replyingFetch(200, '{"EnvId":"1","RequestId":"r"}');
+  const fetch = replyingFetch(200, '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}');
   const connector = await createConnector({ getConfig: async () => config, fetch });
   const data = { to: 'a@example.com', type: 'SignIn', payload: { code: '1' } };
   for (const [path, what, bad] of badConfigs) {
@@ -86,7 +86,7 @@ test('each bad config field gives invalid_config naming it; the instance stays u
     const shown = `${error.message} ${JSON.stringify(error.data)} ${String(error)}`;
     assert.ok(!shown.includes(SECRET), `${path} ${what}: the secret is not shown`);
     config = valid;
-    assert.deepEqual(await connector.sendMessage(data), { EnvId: '1', RequestId: 'r' }, `usable after ${path} ${what}`);
+    assert.deepEqual(await connector.sendMessage(data), { EnvId: '1', RequestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' }, `usable after ${path} ${what}`);
   }
 });
 

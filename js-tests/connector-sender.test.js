@@ -41,7 +41,7 @@ async function connectorOf(holder) {
   let sent;
   const fetch = async (url, init) => {
     sent = stable(url, init.body);
-    return new Response('{"EnvId":"1","RequestId":"r"}');
+    return new Response('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}');
   };
   const connector = await createConnector({ getConfig: async () => holder.config, fetch });
   return async (config) => {
@@ -130,7 +130,7 @@ test('sendMessage sees a config edited in place between sends', async () => {
   const bodies = [];
   const fetch = async (url, init) => {
     bodies.push(new URLSearchParams(init.body));
-    return { status: 200, text: async () => '{"EnvId":"1","RequestId":"r"}' };
+    return { status: 200, text: async () => '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}' };
   };
   const connector = await createConnector({ getConfig: async () => config, fetch });
   await connector.sendMessage(data);

@@ -179,7 +179,7 @@ test('a redirect is refused: typed, naming the status and the origin, never foll
   const elsewhere = await listen((req, res) => {
     reached += 1;
     req.resume();
-    res.setHeader('content-type', 'application/json').end('{"EnvId":"stolen","RequestId":"r"}');
+    res.setHeader('content-type', 'application/json').end('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}');
   });
   const target = `http://127.0.0.1:${elsewhere.address().port}`;
   let asked = 0;

@@ -67,8 +67,8 @@ const anyData = fc.record(
 );
 const data = fc.oneof({ weight: 3, arbitrary: validData }, { weight: 1, arbitrary: anyData });
 const reply = fc.oneof(
-  fc.constant({ status: 200, body: '{"EnvId":"e","RequestId":"r"}' }),
-  fc.record({ status: fc.constantFrom(200, 400, 403, 404, 500, 502, 503), body: fc.oneof(fc.string({ maxLength: 80 }), fc.json(), fc.constant('{"EnvId":"e","RequestId":"r"}')) }),
+  fc.constant({ status: 200, body: '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}' }),
+  fc.record({ status: fc.constantFrom(200, 400, 403, 404, 500, 502, 503), body: fc.oneof(fc.string({ maxLength: 80 }), fc.json(), fc.constant('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}')) }),
   fc.record({ status: fc.constantFrom(400, 404, 503), body: fc.record({ Code: fc.constantFrom('Throttling.User', 'SignatureDoesNotMatch', 'InvalidTimeStamp.Expired', 'X'), Message: fc.string(), RequestId: fc.oneof(fc.string(), anything) }, { requiredKeys: [] }).map((j) => JSON.stringify(j)) }),
   fc.constantFrom('reject', 'hang', 'huge'),
 );
@@ -82,7 +82,7 @@ function fakeFetch(r) {
 }
 
 const shows = (value) => typeof value === 'string' && (value.includes(SECRET) || value.includes(TOKEN));
-const ok = async () => new Response('{"EnvId":"1","RequestId":"r"}', { status: 200 });
+const ok = async () => new Response('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}', { status: 200 });
 const good = { to: 'user@example.com', type: 'SignIn', payload: { code: '1' } };
 
 /** Runs the fuzz for `numRuns` cases; throws with a counterexample on the first failure. */

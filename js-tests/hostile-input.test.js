@@ -18,7 +18,7 @@ import { formParams, makeConfig, thrown } from './helpers.js';
 const codes = ['general', 'invalid_config', 'invalid_request_parameters', 'invalid_response', 'template_not_found', 'rate_limit_exceeded'];
 const message = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
 const pinned = { nonce: 'n-1', timestamp: '2026-01-01T00:00:00Z' };
-const ok = JSON.stringify({ EnvId: 'e', RequestId: 'r' });
+const ok = JSON.stringify({ EnvId: '1', RequestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' });
 
 /** A fetch that records what it was asked and answers success with a real Response. */
 function recordingFetch() {
@@ -203,5 +203,5 @@ test('direct exports refuse oversized input before copying it into wasm: no trap
   const config = thrownSync(() => buildSendMailRequest(bigTemplate, message, pinned));
   assert.deepEqual(config.data.issues.map((i) => i.path), ['(config)']);
   assert.ok(wasmMemoryBytes() - before < 1 << 20, `wasm memory grew from ${before} to ${wasmMemoryBytes()} bytes`);
-  assert.deepEqual(parseSendMailReply(200, ok), { EnvId: 'e', RequestId: 'r' });
+  assert.deepEqual(parseSendMailReply(200, ok), { EnvId: '1', RequestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' });
 });

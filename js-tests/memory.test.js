@@ -12,7 +12,7 @@ const MiB = 1 << 20;
 /** The issue's ceiling for wasm memory after a million sends; these tests send a tenth of that. */
 const CEILING = 8 * MiB;
 const SENDS = 100_000;
-const ok = async () => new Response('{"EnvId":"e","RequestId":"r"}');
+const ok = async () => new Response('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}');
 const sender = { accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'noreply@mail.example.com' };
 
 test(`a unique Message-ID on each of ${SENDS} sends, with no pause between them, keeps wasm memory flat`, async () => {
@@ -76,12 +76,12 @@ test('a nested change to the config after construction changes nothing that is s
 
 test('free() releases the wasm object at once, after a send in flight, and a freed client refuses to send', async () => {
   let release;
-  const mail = new DirectMail({ ...sender, fetch: () => new Promise((resolve) => { release = () => resolve(new Response('{"EnvId":"e","RequestId":"r"}')); }) });
+  const mail = new DirectMail({ ...sender, fetch: () => new Promise((resolve) => { release = () => resolve(new Response('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}')); }) });
   const pending = mail.send({ to: 'user@example.com', subject: 'Hi', text: 'Hello' });
   await new Promise((resolve) => setImmediate(resolve));
   mail.free();
   release();
-  assert.deepEqual(await pending, { envId: 'e', requestId: 'r' }, 'the send in flight completes');
+  assert.deepEqual(await pending, { envId: '1', requestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' }, 'the send in flight completes');
   const error = await mail.send({ to: 'user@example.com', subject: 'Hi', text: 'Hello' }).catch((e) => e);
   assert.ok(error instanceof DirectMailError);
   assert.equal(error.code, 'general');

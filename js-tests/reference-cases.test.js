@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import createConnector, { configGuard, signRpcRequest } from '../lib/index.js';
 import { formParams, replyingFetch, signatureVectors } from './helpers.js';
 
-const ok = () => replyingFetch(200, JSON.stringify({ EnvId: 'env-id', RequestId: 'request-id' }));
+const ok = () => replyingFetch(200, JSON.stringify({ EnvId: '600000123', RequestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' }));
 
 const configWithSignInOnly = {
   accessKeyId: 'accessKeyId',
@@ -86,7 +86,7 @@ test('index: sends with the right template and content', async () => {
   const { params, result } = await send({ to: 'to@email.com', type: 'SignIn', payload: { code: '1234' } });
   assert.equal(params.HtmlBody, 'Your sign-in code is 1234, 1234 is your code');
   assert.equal(params.Subject, 'Sign-in code 1234');
-  assert.deepEqual(result, { EnvId: 'env-id', RequestId: 'request-id' });
+  assert.deepEqual(result, { EnvId: '600000123', RequestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' });
 });
 
 test('index: sends to the configured region', async () => {

@@ -90,7 +90,7 @@ const data = fc.record({ to: recipient, type: fc.constantFrom(...usageTypes), pa
 const i18n = fc.option(fc.record({ subject, content: text, sendFrom: fc.option(shortWord.map((w) => `${w}{{code}}`), { nil: undefined }) }, { requiredKeys: ['subject', 'content'] }), { nil: undefined });
 
 test('same SingleSendMail parameters and endpoint as the reference (property, 300 runs)', async () => {
-  const ok = { status: 200, body: JSON.stringify({ EnvId: '1', RequestId: 'r' }) };
+  const ok = { status: 200, body: JSON.stringify({ EnvId: '1', RequestId: '0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A' }) };
   await fc.assert(
     fc.asyncProperty(config, data, i18n, async (c, d, template) => {
       const getI18nEmailTemplate = template && (async () => template);
@@ -117,16 +117,21 @@ const aliyunError = fc.record(
 const reply = fc.oneof(
   fc.record({ status: fc.integer({ min: 400, max: 599 }), body: aliyunError.map((e) => JSON.stringify(e)) }),
   fc.record({ status: fc.integer({ min: 400, max: 599 }), body: fc.oneof(fc.string(), fc.constant('<html>502</html>'), fc.json()) }),
-  fc.record({ status: fc.constant(200), body: fc.oneof(fc.string(), fc.json(), fc.constant('{"EnvId":"e","RequestId":"r","X":1}')) }),
+  fc.record({ status: fc.constant(200), body: fc.oneof(fc.string(), fc.json(), fc.constant('{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A","X":1}')) }),
   // Successes with any ids, U+0000 included (the core hands those over as JSON, the rest split).
   fc.record({
     status: fc.constant(200),
     body: fc.oneof(
       fc.record({ EnvId: fc.string({ unit: 'binary' }), RequestId: fc.string({ unit: 'binary' }) }).map((ids) => JSON.stringify(ids)),
-      fc.constantFrom('{"EnvId":"a\\u0000b","RequestId":"r"}', '{"EnvId":"e","RequestId":"\\u0000"}', '{"EnvId":"","RequestId":""}'),
+      fc.record({ EnvId: fc.stringMatching(/^\d{1,20}$/), RequestId: fc.uuid() }).map((ids) => JSON.stringify(ids)),
+      fc.constantFrom('{"EnvId":"a\\u0000b","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}', '{"EnvId":"1","RequestId":"\\u0000"}', '{"EnvId":"","RequestId":""}'),
     ),
   }),
 );
+
+/** Whether a success's ids have DirectMail's shape: EnvId digits, RequestId a UUID. */
+const directMailIds = ({ EnvId, RequestId }) =>
+  /^\d{1,32}$/.test(EnvId) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(RequestId);
 
 /** The reference's code, refined by this package's documented mapping table (README, "Errors"). */
 function expectedCode(referenceError, status) {
@@ -144,6 +149,12 @@ test('same result or error for the same reply (property, 300 runs)', async () =>
     fc.asyncProperty(reply, async (r) => {
       const theirs = await sendWithReference(c, d, r);
       const ours = await sendWithOurs(c, d, r);
+      // Documented difference: a success's ids must have DirectMail's shape, so that an echo of the
+      // request (a credential, say) never comes back as a result.
+      if (theirs.value && !directMailIds(theirs.value)) {
+        assert.equal(ours.error?.code, 'invalid_response');
+        return;
+      }
       assert.deepEqual(ours.value, theirs.value);
       if (!theirs.error) return;
       assert.ok(ours.error instanceof ConnectorError, 'this package throws connector-kit ConnectorError');
@@ -167,7 +178,7 @@ test('same result or error for the same reply (property, 300 runs)', async () =>
 test('documented difference: an empty fromAlias is left out, where the reference signs FromAlias=', async () => {
   const c = { accessKeyId: 'id', accessKeySecret: 's', accountName: 'a@b.c', fromAlias: '', templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: 's', content: 'c' })) };
   const d = { to: 'u@example.com', type: 'SignIn', payload: {} };
-  const ok = { status: 200, body: '{"EnvId":"1","RequestId":"r"}' };
+  const ok = { status: 200, body: '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}' };
   assert.equal((await sendWithReference(c, d, ok)).params.FromAlias, '');
   assert.equal('FromAlias' in (await sendWithOurs(c, d, ok)).params, false);
 });
@@ -182,7 +193,7 @@ test('safe templates: HtmlBody escapes values and Subject loses controls and lin
   const c = { accessKeyId: 'id', accessKeySecret: 's', accountName: 'a@b.c', templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, subject: 'S {{user.name}}', content: '<p>{{user.name}} {{list}} {{code}}</p>' })) };
   await fc.assert(
     fc.asyncProperty(payloadOf(hostile.filter((w) => w.length <= 40)), async (payload) => {
-      const { params } = await sendWithOurs(c, { to: 'u@example.com', type: 'SignIn', payload }, { status: 200, body: '{"EnvId":"1","RequestId":"r"}' });
+      const { params } = await sendWithOurs(c, { to: 'u@example.com', type: 'SignIn', payload }, { status: 200, body: '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}' });
       assert.equal(params.HtmlBody, replaceSendMessageHandlebars(c.templates[0].content, escapeLeaves(payload)));
       assert.equal(params.Subject, replaceSendMessageHandlebars(c.templates[0].subject, payload).replace(/[\p{Cc}\u2028\u2029]/gu, ''));
     }),
@@ -194,7 +205,7 @@ test('every config the reference accepts loads here, warns where DirectMail may 
   const { cases } = JSON.parse(readFileSync(new URL('../vectors/compat/official-accepts.json', import.meta.url), 'utf8'));
   const { configGuard: referenceGuard } = await createReference({ getConfig: async () => ({}) });
   const data = { to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } };
-  const reply = { status: 200, body: '{"EnvId":"e","RequestId":"r"}' };
+  const reply = { status: 200, body: '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}' };
   for (const { name, set = {}, templates = 0, contentBytes, warnings } of cases) {
     const config = {
       accessKeyId: 'testid',

@@ -16,7 +16,7 @@ const pins = { nonce: 'warm-up', timestamp: '2026-01-01T00:00:00Z' };
 export function warmUp() {
   try {
     buildSendMailRequest({ ...sender, templates }, { to: 'warm-up@example.com', type: 'SignIn', payload: { code: '1' } }, pins);
-    parseSendMailReply(200, '{"EnvId":"e","RequestId":"r"}');
+    parseSendMailReply(200, '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}');
     return true;
   } catch {
     // The first real call meets the same failure and reports it.

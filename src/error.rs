@@ -1,6 +1,6 @@
 //! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
 
-use crate::limits::BODY_EXCERPT_BYTES;
+use crate::limits::{ALIYUN_TEXT_BYTES, BODY_EXCERPT_BYTES};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::fmt;
@@ -113,9 +113,12 @@ impl Error {
             ErrorData::Message => {}
             ErrorData::Issues(issues) => issues.iter_mut().for_each(|i| redact(&mut i.message)),
             ErrorData::Aliyun(a) => {
-                redact(&mut a.code);
-                redact(&mut a.message);
-                a.request_id.iter_mut().chain(a.host_id.iter_mut()).chain(a.recommend.iter_mut()).for_each(redact);
+                let texts = [&mut a.code, &mut a.message].into_iter();
+                for text in texts.chain(a.request_id.iter_mut()).chain(a.host_id.iter_mut()).chain(a.recommend.iter_mut()) {
+                    redact(text);
+                    let cut = excerpt(text, ALIYUN_TEXT_BYTES).len();
+                    text.truncate(cut);
+                }
             }
             ErrorData::Reply { body, .. } => {
                 redact(body);

@@ -43,6 +43,9 @@ pub const MAX_RETRIES: u32 = 3;
 
 /// Largest reply read, in bytes: DirectMail's replies are under 1 KB, so anything near this is not one.
 pub const MAX_REPLY_BYTES: usize = 1 << 20;
+/// How much of each text of an Aliyun error (its Code, Message, RequestId…) an error quotes, in
+/// bytes: `SignatureDoesNotMatch` quotes the string-to-sign, which the operator may need whole.
+pub const ALIYUN_TEXT_BYTES: usize = 4096;
 /// How much of an unexpected reply body an error quotes, in bytes.
 pub const BODY_EXCERPT_BYTES: usize = 512;
 

@@ -1,44 +1,63 @@
 //! Keeps credentials out of everything an error shows, even when a server echoes them back.
 //!
 //! DirectMail's `SignatureDoesNotMatch` message quotes the whole string-to-sign, `SecurityToken`
-//! included (percent-encoded twice), and a proxy's error page may echo the request body. So every
-//! text from a server or from the runtime passes through [`Redactor::redact`] before it enters an
-//! error. Only the credentials are replaced, so the rest of a string-to-sign stays useful for
-//! debugging a signature.
+//! included (percent-encoded twice), and a proxy's error page may echo the request body in any
+//! encoding it likes. So every text from a server or from the runtime passes through
+//! [`Redactor::redact`] before it enters an error, in two passes:
+//!
+//! 1. the forms a credential is known to take are replaced wherever they appear;
+//! 2. the text is decoded every way it can be ([`views`]: JSON, JS and HTML escapes, percent,
+//!    quoted-printable, base64 and hex at every alignment, and layers of these), and every span of
+//!    the original text whose decoded form shares a run of [`MIN_CREDENTIAL_BYTES`] characters
+//!    with a credential, ignoring ASCII case, is masked. Truncated, re-cased and re-encoded echoes
+//!    are caught without listing their encodings.
+//!
+//! Only credentials are masked, so the rest of a string-to-sign, and DirectMail's Code, Message
+//! and RequestId, stay readable.
+
+mod views;
 
 use crate::sign::percent_encode;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
+use std::ops::Range;
 
 /// What stands in for a credential.
 pub const REDACTED: &str = "<redacted>";
 
-/// Shortest credential searched for, in bytes. Aliyun's AccessKey secrets are 30 characters and
-/// STS tokens hundreds; a shorter value (a placeholder in a test config) would match ordinary text
-/// and turn every message into noise.
+/// Shortest credential searched for, in bytes, and the length of the shared run that marks a span
+/// as a credential. Aliyun's AccessKey secrets are 30 characters and STS tokens hundreds; a
+/// shorter value (a placeholder in a test config) would match ordinary text and turn every message
+/// into noise.
 pub const MIN_CREDENTIAL_BYTES: usize = 8;
 
-/// Finds a set of credentials in the forms a server or a log may write them, and replaces them.
+/// Finds a set of credentials in whatever form a server or a log writes them, and masks them.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Redactor {
-    /// Every form of every credential, longest first, so no shorter form cuts into a longer one.
+    /// Every known form of every credential, longest first, so no shorter form cuts into a longer one.
     needles: Vec<String>,
+    /// Every run of [`MIN_CREDENTIAL_BYTES`] bytes of every credential, ASCII-lowercased, packed
+    /// into a number.
+    runs: HashSet<u64>,
 }
 
 impl Redactor {
     /// A redactor for `credentials` (the AccessKey secret, the STS token); those shorter than
     /// [`MIN_CREDENTIAL_BYTES`] are skipped.
     pub fn new<'a>(credentials: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut needles: Vec<String> =
-            credentials.into_iter().filter(|c| c.len() >= MIN_CREDENTIAL_BYTES).flat_map(forms).collect();
+        let credentials: Vec<&str> = credentials.into_iter().filter(|c| c.len() >= MIN_CREDENTIAL_BYTES).collect();
+        let mut needles: Vec<String> = credentials.iter().copied().flat_map(forms).collect();
         needles.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         needles.dedup();
-        Redactor { needles }
+        let runs = credentials.iter().flat_map(|c| c.as_bytes().windows(MIN_CREDENTIAL_BYTES).map(packed)).collect();
+        Redactor { needles, runs }
     }
 
-    /// `text` with every form of every credential replaced by [`REDACTED`].
+    /// `text` with every credential masked by [`REDACTED`]: its known forms first, then every span
+    /// that decodes to a run of one.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
         for needle in &self.needles {
@@ -46,19 +65,85 @@ impl Redactor {
                 out = Cow::Owned(out.replace(needle.as_str(), REDACTED));
             }
         }
-        out
+        let spans = self.credential_spans(&out);
+        if spans.is_empty() {
+            return out;
+        }
+        Cow::Owned(masked(&out, spans))
     }
 
-    /// The longest form, in bytes: a window this much past a cut holds any form that starts before it.
+    /// Whether `text`, decoded every way it can be, holds a run of a credential.
+    pub fn finds_credential(&self, text: &str) -> bool {
+        !self.credential_spans(text).is_empty() || self.needles.iter().any(|n| text.contains(n.as_str()))
+    }
+
+    /// The spans of `text` that decode to a run of a credential, sorted and merged.
+    fn credential_spans(&self, text: &str) -> Vec<Range<usize>> {
+        if self.runs.is_empty() || text.len() < MIN_CREDENTIAL_BYTES {
+            return Vec::new();
+        }
+        let mut spans = Vec::new();
+        for run in views::views(text) {
+            for window in run.windows(MIN_CREDENTIAL_BYTES) {
+                let key = window.iter().fold(0u64, |acc, u| acc << 8 | u64::from(u.byte.to_ascii_lowercase()));
+                if let (true, Some(first), Some(last)) = (self.runs.contains(&key), window.first(), window.last()) {
+                    spans.push(first.start..last.end);
+                }
+            }
+        }
+        spans.sort_unstable_by_key(|s| s.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        merged
+    }
+
+    /// The longest known form, in bytes: a window this much past a cut holds any form that starts
+    /// before it.
     pub fn longest(&self) -> usize {
         self.needles.first().map_or(0, String::len)
     }
 }
 
+/// `bytes` (a run of [`MIN_CREDENTIAL_BYTES`]) ASCII-lowercased and packed into a number.
+fn packed(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0u64, |acc, b| acc << 8 | u64::from(b.to_ascii_lowercase()))
+}
+
+/// `text` with each of `spans` (sorted, disjoint), widened to whole characters, replaced by
+/// [`REDACTED`].
+fn masked(text: &str, spans: Vec<Range<usize>>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut kept = 0;
+    for Range { mut start, mut end } in spans {
+        start = start.max(kept);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end <= kept {
+            continue;
+        }
+        if start >= kept {
+            out.push_str(&text[kept..start]);
+            out.push_str(REDACTED);
+        }
+        kept = end;
+    }
+    out.push_str(&text[kept..]);
+    out
+}
+
 /// Never shows what it looks for.
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "Redactor({} forms)", self.needles.len())
+        write!(f, "Redactor({} forms, {} runs)", self.needles.len(), self.runs.len())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The reply to `SingleSendMail`: success, an Aliyun error, or something unexpected.
 
-use crate::error::{AliyunError, Error, ErrorCode, ErrorData};
+use crate::error::{excerpt, AliyunError, Error, ErrorCode, ErrorData};
+use crate::limits::ALIYUN_TEXT_BYTES;
 use crate::redact::Redactor;
 use crate::value::Value;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -146,17 +147,33 @@ pub fn classify(code: &str, message: &str, status: u16) -> (ErrorCode, Option<&'
 /// no part of a credential is left at the cut. `body_start` should reach
 /// [`BODY_EXCERPT_BYTES`](crate::limits::BODY_EXCERPT_BYTES) plus [`Redactor::longest`] into the body.
 pub fn parse_reply(status: u16, reply: Option<RawReply>, body_start: &str, redactor: &Redactor) -> Result<SendResult, Error> {
-    parse_unredacted(status, reply, body_start).map_err(|e| e.redacted(redactor))
+    let window = ALIYUN_TEXT_BYTES + redactor.longest();
+    parse_unredacted(status, reply, body_start, window, redactor).map_err(|e| e.redacted(redactor))
 }
 
-fn parse_unredacted(status: u16, reply: Option<RawReply>, body_start: &str) -> Result<SendResult, Error> {
+/// The reply's meaning; an Aliyun error's texts are cut to `window` bytes, and a success is
+/// checked against `redactor`, since it reaches the caller as it is.
+fn parse_unredacted(
+    status: u16,
+    reply: Option<RawReply>,
+    body_start: &str,
+    window: usize,
+    redactor: &Redactor,
+) -> Result<SendResult, Error> {
     if (200..300).contains(&status) {
         return match reply.and_then(success) {
+            Some(result) if redactor.finds_credential(&result.env_id) || redactor.finds_credential(&result.request_id) => {
+                Err(unexpected(status, body_start, "The reply's EnvId or RequestId holds a credential".to_owned()))
+            }
             Some(result) => Ok(result),
-            None => Err(unexpected(status, body_start, "The reply is not DirectMail's {EnvId, RequestId}".to_owned())),
+            None => Err(unexpected(
+                status,
+                body_start,
+                "The reply is not DirectMail's {EnvId, RequestId}: EnvId must be digits, RequestId a UUID".to_owned(),
+            )),
         };
     }
-    match reply.and_then(|r| aliyun_error(r, status)) {
+    match reply.and_then(|r| aliyun_error(r, status, window)) {
         Some(error) => {
             let code = classify(&error.code, &error.message, error.status).0;
             let message = format!("{}: {}", error.code, error.message);
@@ -191,21 +208,38 @@ fn optional_string(value: Option<Value>) -> Option<Option<String>> {
     }
 }
 
+/// `{EnvId, RequestId}`, each of the shape DirectMail gives it, so that no echo of the request
+/// reaches the caller as a result.
 fn success(reply: RawReply) -> Option<SendResult> {
-    Some(SendResult { env_id: string(reply.env_id)?, request_id: string(reply.request_id)? })
+    let env_id = string(reply.env_id).filter(|id| is_env_id(id))?;
+    let request_id = string(reply.request_id).filter(|id| is_request_id(id))?;
+    Some(SendResult { env_id, request_id })
 }
 
-/// `{Code, Message, RequestId?, HostId?, Recommend?}`.
-fn aliyun_error(reply: RawReply, status: u16) -> Option<AliyunError> {
-    let code = string(reply.code)?;
-    let message = string(reply.message)?;
+/// DirectMail's EnvId: a decimal number, as text.
+fn is_env_id(id: &str) -> bool {
+    (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Aliyun's RequestId: a UUID (8-4-4-4-12 hex digits).
+fn is_request_id(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `{Code, Message, RequestId?, HostId?, Recommend?}`, each text cut to `window` bytes.
+fn aliyun_error(reply: RawReply, status: u16, window: usize) -> Option<AliyunError> {
+    let cut = |s: String| excerpt(&s, window).to_owned();
+    let code = cut(string(reply.code)?);
+    let message = cut(string(reply.message)?);
+    let optional = |v: Option<Value>| optional_string(v).map(|s| s.map(cut));
     Some(AliyunError {
         hint: classify(&code, &message, status).1,
         status,
         message,
-        request_id: optional_string(reply.request_id)?,
-        host_id: optional_string(reply.host_id)?,
-        recommend: optional_string(reply.recommend)?,
+        request_id: optional(reply.request_id)?,
+        host_id: optional(reply.host_id)?,
+        recommend: optional(reply.recommend)?,
         code,
     })
 }
@@ -224,8 +258,13 @@ mod tests {
 
     #[test]
     fn success_is_env_id_and_request_id() {
-        let ok = reply(200, r#"{"EnvId":"e","RequestId":"r","Extra":1}"#).unwrap();
-        assert_eq!(ok, SendResult { env_id: "e".into(), request_id: "r".into() });
+        let id = "0E1E2D8F-0F1C-4b1c-9E4A-9F0E8C1D2B3A";
+        let ok = reply(200, &format!(r#"{{"EnvId":"600000123","RequestId":"{id}","Extra":1}}"#)).unwrap();
+        assert_eq!(ok, SendResult { env_id: "600000123".into(), request_id: id.into() });
+        for (env_id, request_id) in [("e", id), ("600000123", "r"), ("1.5", id), ("1", "0E1E2D8F0F1C4B1C9E4A9F0E8C1D2B3A")] {
+            let body = format!(r#"{{"EnvId":"{env_id}","RequestId":"{request_id}"}}"#);
+            assert_eq!(reply(200, &body).unwrap_err().code, ErrorCode::InvalidResponse, "{body}");
+        }
     }
 
     #[test]
