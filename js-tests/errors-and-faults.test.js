@@ -147,6 +147,29 @@ test('a server that never answers times out, and is not retried (it may have sen
   assert.equal(calls, 1);
 });
 
+test('the timeout holds against a body that yields empty chunks forever, and against a trickle of chunks', async () => {
+  // Run in a child, with a kill timer: where the timeout does not hold, the read loop never yields
+  // to timers, and the process would hang until it runs out of memory.
+  const script = `
+    import { DirectMail } from ${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)};
+    const forever = (chunk) => new ReadableStream({ pull(c) { c.enqueue(chunk()); } });
+    const outcomes = [];
+    for (const [name, chunk] of [['empty', () => new Uint8Array(0)], ['one byte', () => new Uint8Array([32])]]) {
+      const mail = new DirectMail({ accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'a@example.com', fetch: async () => new Response(forever(chunk)) });
+      const started = Date.now();
+      try { await mail.send({ to: 'u@example.com', subject: 's', text: 't' }, { timeoutMs: 300 }); outcomes.push([name, 'sent']); }
+      catch (e) { outcomes.push([name, e.code, e.data?.timedOut === true || /chunks/.test(e.message), Date.now() - started]); }
+    }
+    console.log(JSON.stringify(outcomes));`;
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise((resolve) => {
+    execFile(process.execPath, ['--input-type=module', '--max-old-space-size=256', '-e', script], { timeout: 30_000 }, (error, stdout) => resolve({ error, stdout }));
+  });
+  assert.equal(out.error, null, `the send hung or crashed: ${out.error}`);
+  const outcomes = JSON.parse(out.stdout);
+  assert.deepEqual(outcomes.map(([name, code, typed]) => [name, code, typed]), [['empty', 'general', true], ['one byte', 'general', true]]);
+});
+
 test('injected fetch faults each give a typed error', async () => {
   const cases = [
     ['rejects', async () => { throw new TypeError('network down'); }, 'general', /network down/],

@@ -8,11 +8,23 @@ const RETRY_BASE_MS = 200;
 const RETRY_CAP_MS = 2_000;
 /** Most links of a failure's `cause` chain read: a chain can be a cycle. */
 const MAX_CAUSES = 8;
+/**
+ * Most chunks a body is read in. A body can yield empty chunks forever: each read settles at once,
+ * so timers never run, and only a count stops it. DirectMail's replies come in one or two.
+ */
+const MAX_CHUNKS = 4096;
 /** UTF-8 as Response.text() decodes it: a BOM dropped, invalid bytes as U+FFFD. */
 const utf8 = new TextDecoder();
 
-/** The body as text, or undefined past `maxBytes`: a flood is cut off, not buffered. */
-async function readCapped(response, maxBytes) {
+/** Thrown by readCapped when the deadline passes while the body is being read. */
+const PAST_DEADLINE = Symbol('past deadline');
+
+/**
+ * The body as text, or undefined past `maxBytes`: a flood is cut off, not buffered. The deadline
+ * (a Date.now() value) is checked at each chunk, since a stream that never waits keeps timers from
+ * running; past it, or past MAX_CHUNKS, reading stops.
+ */
+async function readCapped(response, maxBytes, deadline) {
   const reader = response.body?.getReader?.();
   if (!reader) {
     // No stream (a test double, or a body-less Response): its text() is all there is.
@@ -20,12 +32,15 @@ async function readCapped(response, maxBytes) {
   }
   const chunks = [];
   let size = 0;
-  for (;;) {
+  for (let count = 0; ; count += 1) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
+    const stop =
+      Date.now() > deadline ? PAST_DEADLINE : count >= MAX_CHUNKS ? new Error(`the reply came in more than ${MAX_CHUNKS} chunks`) : undefined;
+    size += value?.byteLength ?? 0;
+    if (stop || size > maxBytes) {
       reader.cancel().catch(() => {});
+      if (stop) throw stop;
       return undefined;
     }
     chunks.push(value);
@@ -56,17 +71,18 @@ function causeCodes(failure) {
   return codes;
 }
 
-/** What an attempt got back, as `mail.finish` or `mail.failed` take it; never rejects. */
-async function outcomeOf(pending, maxBytes) {
+/** What an attempt got back, as `mail.finish` or `mail.failed` take it, or `{timedOut}`; never rejects. */
+async function outcomeOf(pending, maxBytes, deadline) {
   try {
     const response = await pending;
     const status = typeof response?.status === 'number' ? response.status : Number.NaN;
     const opaque = response?.type === 'opaqueredirect';
     // Only a redirect's Location is read: the wasm names its origin in the error.
     const location = opaque || (status >= 300 && status < 400) ? response.headers?.get?.('location') : undefined;
-    const text = Number.isNaN(status) ? '' : await readCapped(response, maxBytes);
+    const text = Number.isNaN(status) ? '' : await readCapped(response, maxBytes, deadline);
     return { status, opaque, location: typeof location === 'string' ? location : undefined, text };
   } catch (failure) {
+    if (failure === PAST_DEADLINE) return { timedOut: true };
     return { failure };
   }
 }
@@ -79,12 +95,14 @@ function attempt(mail, send, fetch) {
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const timeOut = () => {
       timedOut = true;
       const error = mail.timedOut(send);
       controller.abort(error);
       reject(error);
-    }, send.timeoutMs);
+    };
+    const deadline = Date.now() + send.timeoutMs;
+    const timer = setTimeout(timeOut, send.timeoutMs);
     let pending;
     try {
       pending = mail.attempt(send, fetch, controller.signal);
@@ -93,9 +111,10 @@ function attempt(mail, send, fetch) {
       reject(error);
       return;
     }
-    outcomeOf(pending, mail.maxReplyBytes).then((outcome) => {
+    outcomeOf(pending, mail.maxReplyBytes, deadline).then((outcome) => {
       clearTimeout(timer);
       if (timedOut) return;
+      if (outcome.timedOut) return timeOut();
       try {
         if ('failure' in outcome) throw mail.failed(send, describeCause(outcome.failure), causeCodes(outcome.failure));
         resolve(mail.finish(send, outcome.status, outcome.opaque, outcome.location, outcome.text));
