@@ -147,27 +147,36 @@ test('a server that never answers times out, and is not retried (it may have sen
   assert.equal(calls, 1);
 });
 
-test('the timeout holds against a body that yields empty chunks forever, and against a trickle of chunks', async () => {
+test('the timeout holds against a body that yields empty chunks forever, or chunks that never let timers run', async () => {
   // Run in a child, with a kill timer: where the timeout does not hold, the read loop never yields
-  // to timers, and the process would hang until it runs out of memory.
+  // to timers, and the process hangs until it runs out of memory.
   const script = `
     import { DirectMail } from ${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)};
-    const forever = (chunk) => new ReadableStream({ pull(c) { c.enqueue(chunk()); } });
-    const outcomes = [];
-    for (const [name, chunk] of [['empty', () => new Uint8Array(0)], ['one byte', () => new Uint8Array([32])]]) {
-      const mail = new DirectMail({ accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'a@example.com', fetch: async () => new Response(forever(chunk)) });
+    const busy = (ms) => { const end = Date.now() + ms; while (Date.now() < end); };
+    const cases = {
+      // Settles each read at once, so only a bound on the number of chunks stops it.
+      empty: { pull(c) { c.enqueue(new Uint8Array(0)); } },
+      // Each chunk takes 50 ms of work before it is there: timers never get a turn.
+      busy: { pull(c) { busy(50); c.enqueue(new Uint8Array([32])); } },
+    };
+    const outcomes = {};
+    for (const [name, source] of Object.entries(cases)) {
+      const mail = new DirectMail({ accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'a@example.com', timeoutMs: 300, fetch: async () => new Response(new ReadableStream(source)) });
       const started = Date.now();
-      try { await mail.send({ to: 'u@example.com', subject: 's', text: 't' }, { timeoutMs: 300 }); outcomes.push([name, 'sent']); }
-      catch (e) { outcomes.push([name, e.code, e.data?.timedOut === true || /chunks/.test(e.message), Date.now() - started]); }
+      try { await mail.send({ to: 'u@example.com', subject: 's', text: 't' }); outcomes[name] = 'sent'; }
+      catch (e) { outcomes[name] = { code: e.code, timedOut: e.data?.timedOut === true, chunks: /chunks/.test(e.message), ms: Date.now() - started }; }
     }
     console.log(JSON.stringify(outcomes));`;
   const { execFile } = await import('node:child_process');
   const out = await new Promise((resolve) => {
-    execFile(process.execPath, ['--input-type=module', '--max-old-space-size=256', '-e', script], { timeout: 30_000 }, (error, stdout) => resolve({ error, stdout }));
+    execFile(process.execPath, ['--input-type=module', '--max-old-space-size=256', '-e', script], { timeout: 60_000 }, (error, stdout) => resolve({ error, stdout }));
   });
   assert.equal(out.error, null, `the send hung or crashed: ${out.error}`);
-  const outcomes = JSON.parse(out.stdout);
-  assert.deepEqual(outcomes.map(([name, code, typed]) => [name, code, typed]), [['empty', 'general', true], ['one byte', 'general', true]]);
+  const { empty, busy } = JSON.parse(out.stdout);
+  assert.deepEqual([empty.code, empty.chunks], ['general', true], JSON.stringify(empty));
+  assert.deepEqual([busy.code, busy.timedOut], ['general', true], JSON.stringify(busy));
+  // 4,096 chunks of 50 ms would take over 200 s; the deadline stops the read within a few chunks.
+  assert.ok(busy.ms < 20_000, `the busy body was read for ${busy.ms} ms`);
 });
 
 test('injected fetch faults each give a typed error', async () => {
