@@ -53,6 +53,22 @@ export function asDirectMailError(error) {
 export const isCodedError = (error) =>
   error instanceof Error && typeof error.code === 'string' && errorCodes.includes(error.code);
 
+/**
+ * What could break a line, drive a terminal or hide and reorder text: controls, Unicode's line
+ * separators, bidirectional controls and default-ignorable characters (as the core's is_invisible).
+ */
+const UNSAFE_CHARS =
+  /[\p{Cc}\u2028\u2029\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]/gu;
+
+/** `text` as an error may show it: unsafe characters as `\uXXXX` escapes, cut after `max` characters with `…`. */
+export function shown(text, max = Infinity) {
+  const chars = Array.from(String(text));
+  const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : String(text);
+  return cut.replace(UNSAFE_CHARS, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
 /** A short description of a thrown value that is not ours, such as a network failure. */
 export function describeCause(cause) {
   try {

@@ -279,8 +279,8 @@ export interface PerSendSettings {
   tagName?: string;
   /** Laid over the config's headers by name, compared without case. */
   headers?: AliyunDmConfig['headers'];
-  /** `null` keeps the config's. */
-  bccAddress?: string | string[] | null;
+  /** Left out, the config's is kept. */
+  bccAddress?: string | string[];
 }
 
 /** One mail: a subject and exactly one of `html` and `text`. */

@@ -3,10 +3,16 @@
 // stack, the exception would unwind through Rust frames that never get to restore their stack
 // pointer. So host code runs here, where a throw becomes a typed error, and wasm only ever sees
 // JSON.parse output: plain data, no cycles, and nothing the caller can change afterwards.
-import { codedError, describeCause } from './errors.js';
+import { codedError, describeCause, shown } from './errors.js';
 
-/** An error naming one field, shaped as the core's own. */
-export const invalid = (code, path, message) => codedError(code, `${path}: ${message}`, { issues: [{ path, message }] });
+/** Longest path an error shows, in characters, as the core cuts it. */
+const MAX_SHOWN_PATH_CHARS = 200;
+
+/** An error naming one field, shaped as the core's own; the path (which may hold a caller's key) is shown escaped. */
+export const invalid = (code, path, message) => {
+  const safe = shown(path, MAX_SHOWN_PATH_CHARS);
+  return codedError(code, `${safe}: ${message}`, { issues: [{ path: safe, message }] });
+};
 
 /** A type name for messages: `null`, `array` and `Date` as well as `typeof`'s names. */
 export function typeName(value) {

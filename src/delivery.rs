@@ -8,7 +8,7 @@
 use crate::error::Issues;
 use crate::fields::{optional_choice, optional_string, string_field};
 use crate::header::{is_header_value, is_mail_address};
-use crate::limits::{MAX_BCC, MAX_FIELD_BYTES, MAX_HEADERS};
+use crate::limits::{MAX_BCC, MAX_FIELD_BYTES, MAX_HEADERS, MAX_HEADER_NAME_BYTES};
 use crate::redact::json_escaped;
 use crate::value::Value;
 
@@ -101,6 +101,10 @@ pub fn parse_headers(value: Option<&Value>, key: &str, reserved: usize, issues: 
     let mut headers = Vec::with_capacity(entries.len());
     for (name, value) in entries {
         let path = format!("{key}.{name}");
+        if name.len() > MAX_HEADER_NAME_BYTES {
+            issues.push(path, format!("is longer than {MAX_HEADER_NAME_BYTES} bytes"));
+            continue;
+        }
         if !is_allowed_header(name) {
             issues.push(
                 path,

@@ -1,6 +1,13 @@
-//! An endpoint override: https anywhere, plain http only to loopback (a local emulator).
+//! An endpoint override: https anywhere, plain http only to loopback (a local emulator), written
+//! exactly as fetch will send it.
+//!
+//! V3 signs the host and the path as written, and fetch sends them as the WHATWG URL parser
+//! rewrites them: `HTTPS://DM.Example.com:0443/a/../%2e%2e\\x` goes out as
+//! `https://dm.example.com/x`, and the signature no longer matches. So an endpoint is accepted
+//! only in the form that parser leaves unchanged, and any other is refused naming what to change.
 
 use crate::limits::MAX_FIELD_BYTES;
+use std::net::Ipv6Addr;
 
 /// Checks an endpoint override and returns it with a `/` path when it had none.
 pub fn parse_endpoint(url: &str) -> Result<String, String> {
@@ -10,15 +17,17 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
     if url.bytes().any(|b| b <= b' ' || b == 0x7F || b >= 0x80) {
         return Err("must be an absolute URL without spaces or control characters".into());
     }
-    let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
+    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
         (true, rest)
-    } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
+    } else if let Some(rest) = url.strip_prefix("http://") {
         (false, rest)
+    } else if strip_prefix_ignore_case(url, "https://").or_else(|| strip_prefix_ignore_case(url, "http://")).is_some() {
+        return Err("must spell its scheme in lowercase, as fetch sends it".into());
     } else {
         return Err("must start with https:// (or http:// for a loopback address)".into());
     };
     // Every byte is now printable ASCII, so any byte index is a char boundary.
-    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\')).unwrap_or(rest.len());
     let (authority, path) = (rest.get(..authority_end).unwrap_or(rest), rest.get(authority_end..).unwrap_or(""));
     if authority.bytes().any(|b| b == b'@') {
         return Err("must not contain credentials".into());
@@ -27,8 +36,9 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
     if host.is_empty() {
         return Err("has no host".into());
     }
-    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
-        return Err("has an invalid port".into());
+    check_host(host, authority.starts_with('['))?;
+    if let Some(port) = port {
+        check_port(port, if https { "443" } else { "80" })?;
     }
     if !https && !is_loopback(host) {
         return Err("must use https unless the host is loopback (127.0.0.0/8, ::1, localhost)".into());
@@ -36,11 +46,77 @@ pub fn parse_endpoint(url: &str) -> Result<String, String> {
     if path.bytes().any(|b| matches!(b, b'?' | b'#')) {
         return Err("must not have a query or fragment".into());
     }
+    check_path(path)?;
     let mut normalized = url.to_owned();
     if path.is_empty() {
         normalized.push('/');
     }
     Ok(normalized)
+}
+
+/// A host as the URL parser writes it: a lowercase name, a dotted-decimal IPv4 address without
+/// leading zeros (the parser reads `0x7f.1` and `0177.0.0.1` as 127.0.0.1), or a compressed
+/// lowercase IPv6 address in brackets.
+fn check_host(host: &str, bracketed: bool) -> Result<(), String> {
+    if bracketed {
+        let canonical = host.parse::<Ipv6Addr>().ok().filter(|_| !host.contains('.')).map(|a| a.to_string());
+        return match canonical {
+            Some(c) if c == host => Ok(()),
+            Some(c) => Err(format!("must write its IPv6 address as fetch sends it: [{c}]")),
+            None => Err("has an invalid IPv6 address".into()),
+        };
+    }
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err("must spell its host in lowercase, as fetch sends it".into());
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.iter().any(|l| l.is_empty()) {
+        return Err("has an empty label in its host (a leading, trailing or doubled dot)".into());
+    }
+    if !labels.iter().all(|l| l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')) {
+        return Err("must have a host of letters, digits, - and _ (punycode for other names)".into());
+    }
+    // The parser reads a host whose last label is a number as an IPv4 address, in any base.
+    let last = labels.last().copied().unwrap_or_default();
+    let numeric = last.bytes().all(|b| b.is_ascii_digit())
+        || last.strip_prefix("0x").is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let canonical_octet = |l: &&str| l.parse::<u8>().is_ok_and(|n| n.to_string() == *l);
+    if numeric && !(labels.len() == 4 && labels.iter().all(canonical_octet)) {
+        return Err(
+            "must write an IPv4 address as four decimal numbers without leading zeros (fetch reads other forms as one)".into()
+        );
+    }
+    Ok(())
+}
+
+/// A port as the URL parser keeps it: 1 to 65535 in decimal without leading zeros, and not the
+/// scheme's default, which it drops.
+fn check_port(port: &str, default: &str) -> Result<(), String> {
+    let number = port.parse::<u16>().ok().filter(|n| *n > 0 && n.to_string() == port && port.bytes().all(|b| b.is_ascii_digit()));
+    match number {
+        None => Err("has an invalid port: 1 to 65535, without leading zeros".into()),
+        Some(_) if port == default => Err(format!("names the default port {default}, which fetch leaves out: leave it out")),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A path as the URL parser keeps it: no backslash (read as `/`), no `.` or `..` segment in any
+/// spelling (resolved away, `%2e` included), and none of the characters it percent-encodes.
+fn check_path(path: &str) -> Result<(), String> {
+    if path.contains('\\') {
+        return Err("must not contain a backslash (fetch sends it as /)".into());
+    }
+    if let Some(c) = path.chars().find(|c| matches!(c, '"' | '<' | '>' | '`' | '{' | '}')) {
+        return Err(format!("must percent-encode {c:?} in its path, as fetch does"));
+    }
+    let dot = |segment: &str| {
+        let lower = segment.to_ascii_lowercase().replace("%2e", ".");
+        lower == "." || lower == ".."
+    };
+    if path.split('/').any(dot) {
+        return Err("must not have a . or .. segment in its path (fetch resolves them away)".into());
+    }
+    Ok(())
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -92,9 +168,14 @@ mod tests {
     fn endpoint_allows_https_or_loopback_http_only() {
         assert_eq!(parse_endpoint("https://dm.example.com").unwrap(), "https://dm.example.com/");
         assert_eq!(parse_endpoint("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080/");
-        assert!(parse_endpoint("http://[::1]:80/x").is_ok());
+        assert!(parse_endpoint("http://[::1]:8080/x").is_ok());
         assert!(parse_endpoint("http://localhost:1").is_ok());
         assert!(parse_endpoint("http://127.255.0.9/").is_ok());
+        for good in
+            ["https://dm.ap-southeast-1.aliyuncs.com/", "https://[2001:db8::1]:8443/a/b.c/%2F", "https://x1.example.com/..a/"]
+        {
+            assert_eq!(parse_endpoint(good).as_deref(), Ok(good));
+        }
         for bad in [
             "http://example.com/",
             "http://127.0.0.1@evil.com/",
@@ -109,6 +190,28 @@ mod tests {
             "http://127.+0.0.1/",
             "http://127.0.1/",
             "http://127..0.1/",
+            "HTTPS://dm.example.com/",
+            "https://DM.example.com/",
+            "https://dm.example.com./",
+            "https://dm.example.com:443/",
+            "https://dm.example.com:0443/",
+            "https://dm.example.com:/",
+            "http://127.0.0.1:080/",
+            "http://0x7f.1:8080/",
+            "http://0177.0.0.1:8080/",
+            "http://127.1:8080/",
+            "http://127.0.0.01:8080/",
+            "https://1.2.3.4.5/",
+            "https://[0:0::1]/",
+            "https://[::ffff:1.2.3.4]/",
+            "https://dm.example.com/a/../",
+            "https://dm.example.com/%2e%2e/",
+            "https://dm.example.com/.%2E/x",
+            "https://dm.example.com/./",
+            "https://dm.example.com\\x",
+            "https://dm.example.com/a\\b",
+            "https://dm.example.com/{x}",
+            "https://dm%2eexample.com/",
         ] {
             assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
         }

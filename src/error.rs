@@ -1,8 +1,10 @@
 //! The one error type of the core; its codes are Logto's `ConnectorErrorCodes` strings.
 
+use crate::header::{breaks_headers, is_invisible};
 use crate::limits::{ALIYUN_TEXT_BYTES, BODY_EXCERPT_BYTES};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// The `ConnectorErrorCodes` this connector raises, one-to-one with Logto's strings.
@@ -95,7 +97,17 @@ impl Error {
     }
 
     /// An error listing every problem found, each naming its field.
-    pub fn with_issues(code: ErrorCode, issues: Vec<Issue>) -> Self {
+    /// Paths and messages are [`shown`] safely: a path holds caller-chosen names (a header's, a
+    /// payload key).
+    pub fn with_issues(code: ErrorCode, mut issues: Vec<Issue>) -> Self {
+        for issue in &mut issues {
+            if let Cow::Owned(path) = shown(&issue.path, MAX_SHOWN_PATH_CHARS) {
+                issue.path = path;
+            }
+            if let Cow::Owned(message) = shown(&issue.message, usize::MAX) {
+                issue.message = message;
+            }
+        }
         let message = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ");
         Error::with_data(code, message, ErrorData::Issues(issues))
     }
@@ -297,6 +309,36 @@ impl Issues {
     }
 }
 
+/// Longest path an issue shows, in characters: a longer one (a header name of 100,000 characters)
+/// is cut.
+pub const MAX_SHOWN_PATH_CHARS: usize = 200;
+
+/// `text` as an error may show it: every character that could break a line, drive a terminal
+/// (ESC and the other controls) or hide and reorder text ([`is_invisible`]) written as a JSON
+/// `\uXXXX` escape, and cut after `max` characters with `…`.
+pub fn shown(text: &str, max: usize) -> Cow<'_, str> {
+    let unsafe_char = |c: char| breaks_headers(c) || is_invisible(c);
+    if !text.chars().any(unsafe_char) && text.chars().nth(max).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(4)));
+    for (count, c) in text.chars().enumerate() {
+        if count == max {
+            out.push('…');
+            break;
+        }
+        if unsafe_char(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// The longest prefix of `s` within `max` bytes that ends on a character boundary.
 pub fn excerpt(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
@@ -309,6 +351,17 @@ pub fn excerpt(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caller_text_is_shown_escaped_and_cut() {
+        let e = Error::invalid(ErrorCode::InvalidRequestParameters, "headers.X-User-\r\n\u{1b}[31mred\u{202E}", "bad");
+        assert_eq!(e.paths(), ["headers.X-User-\\u000d\\u000a\\u001b[31mred\\u202e"]);
+        assert_eq!(e.message, "headers.X-User-\\u000d\\u000a\\u001b[31mred\\u202e: bad");
+        let long = Error::invalid(ErrorCode::InvalidConfig, format!("headers.{}", "x".repeat(100_000)), "bad");
+        assert_eq!(long.paths()[0].chars().count(), MAX_SHOWN_PATH_CHARS + 1);
+        assert!(long.paths()[0].ends_with('…'));
+        assert!(matches!(shown("templates[0].subject", MAX_SHOWN_PATH_CHARS), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn excerpts_stop_on_a_char_boundary() {

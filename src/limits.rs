@@ -17,6 +17,9 @@ pub const MAX_ADDRESS_BYTES: usize = 256;
 pub const MAX_TAG_NAME_CHARS: usize = 128;
 /// `Headers`: DirectMail takes at most 10 and ignores any beyond.
 pub const MAX_HEADERS: usize = 10;
+/// Longest header name accepted, in bytes. DirectMail states none; its own names are under 40, and
+/// a mail header line should stay under 78 characters.
+pub const MAX_HEADER_NAME_BYTES: usize = 64;
 /// `BccAddress`: at most 2 recipients.
 pub const MAX_BCC: usize = 2;
 /// Longest rendered body accepted, in bytes: DirectMail takes a few MB in a POST body.

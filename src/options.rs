@@ -41,11 +41,17 @@ pub struct RawOptions {
     pub endpoint: Option<Value>,
     pub timeout_ms: Option<Value>,
     pub retries: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
     pub from_alias: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
     pub reply_to: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
     pub tag_name: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
     pub headers: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
     pub bcc_address: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
     pub template_id: Option<Value>,
 }
 
@@ -114,10 +120,21 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
     let retries = optional_integer(present(raw.retries.as_ref()), &path("retries"), 0, MAX_RETRIES, &mut issues);
     let template = present(raw.template.as_ref()).and_then(|t| parse_custom_template(t, &path("template"), &mut issues));
 
+    // A mail client's settings: `null` is refused, since leaving a field out is how the config's
+    // value is kept, and a `null` meant as "none" would otherwise silently keep it.
+    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value] = [
+        (&raw.from_alias, "fromAlias"),
+        (&raw.reply_to, "replyTo"),
+        (&raw.tag_name, "tagName"),
+        (&raw.headers, "headers"),
+        (&raw.bcc_address, "bccAddress"),
+        (&raw.template_id, "templateId"),
+    ]
+    .map(|(value, key)| not_null(value, &path(key), &mut issues));
     let one_line = |s: &str| is_header_value(s) && limits::chars(s) <= MAX_FROM_ALIAS_CHARS;
     let alias_rule = format!("must be one line of fewer than {} characters", MAX_FROM_ALIAS_CHARS + 1);
-    let from_alias = checked(&raw.from_alias, "fromAlias", &mut issues, &one_line, &alias_rule);
-    let reply_to = string(&raw.reply_to, "replyTo", &mut issues).and_then(|text| {
+    let from_alias = checked(&from_alias_value, "fromAlias", &mut issues, &one_line, &alias_rule);
+    let reply_to = string(&reply_to_value, "replyTo", &mut issues).and_then(|text| {
         let mailbox = mailbox::parse_send_from(&text, "", None);
         let ok = is_mail_address(&mailbox.email) && is_header_value(&text);
         if !ok {
@@ -125,13 +142,17 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         }
         ok.then_some(mailbox)
     });
-    let tag_name = checked(&raw.tag_name, "tagName", &mut issues, &is_tag_name, "must be 1 to 128 letters, digits, _ or -");
-    let template_id =
-        checked(&raw.template_id, "templateId", &mut issues, &is_template_id, "must be the id of a DirectMail console template");
+    let tag_name = checked(&tag_name_value, "tagName", &mut issues, &is_tag_name, "must be 1 to 128 letters, digits, _ or -");
+    let template_id = checked(
+        &template_id_value,
+        "templateId",
+        &mut issues,
+        &is_template_id,
+        "must be the id of a DirectMail console template",
+    );
     let reserved = if config.delivery.event_headers { EVENT_HEADERS.len() } else { 0 };
-    let headers = per_send_headers(present(raw.headers.as_ref()), &path("headers"), config, reserved, &mut issues);
-    let bcc_address =
-        present(raw.bcc_address.as_ref()).and_then(|v| delivery::parse_bcc(Some(v), &path("bccAddress"), &mut issues));
+    let headers = per_send_headers(headers_value.as_ref(), &path("headers"), config, reserved, &mut issues);
+    let bcc_address = bcc_value.as_ref().and_then(|v| delivery::parse_bcc(Some(v), &path("bccAddress"), &mut issues));
     let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id };
     issues.finish(ErrorCode::InvalidRequestParameters, || Options {
         template,
@@ -142,6 +163,17 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         retries,
         per_send,
     })
+}
+
+/// `value`, or `None` with an issue under `path` when it is `null`.
+fn not_null(value: &Option<Value>, path: &str, issues: &mut Issues) -> Option<Value> {
+    match value {
+        Some(Value::Null) => {
+            issues.push(path, "must not be null: leave it out to keep the config's value");
+            None
+        }
+        other => other.clone(),
+    }
 }
 
 /// A send's `headers`, checked alone and then counted with the config's they do not replace.
@@ -261,6 +293,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidRequestParameters);
         assert_eq!(e.paths(), ["fromAlias", "replyTo", "tagName", "templateId", "headers.From", "bccAddress"]);
+        let nulls = r#"{"fromAlias":null,"replyTo":null,"tagName":null,"headers":null,"bccAddress":null,"templateId":null}"#;
+        let e = parse_options(json(nulls), "", &c).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidRequestParameters);
+        assert_eq!(e.paths(), ["fromAlias", "replyTo", "tagName", "headers", "bccAddress", "templateId"]);
         let ok = parse_options(
             json(r#"{"fromAlias":"Support","replyTo":"Help <help@example.com>","tagName":"t-1","templateId":"1001","bccAddress":["x@y.z"]}"#),
             "",

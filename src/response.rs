@@ -4,7 +4,7 @@ use crate::error::{excerpt, AliyunError, Error, ErrorCode, ErrorData};
 use crate::limits::ALIYUN_TEXT_BYTES;
 use crate::redact::Redactor;
 use crate::value::Value;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// DirectMail's success reply, `{EnvId, RequestId}` as the official connector returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -19,23 +19,18 @@ pub struct SendResult {
 /// present but `null` is kept as `Some(Value::Null)`, so it fails the string checks as it should.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawReply {
-    #[serde(rename = "EnvId", default, deserialize_with = "kept")]
+    #[serde(rename = "EnvId", default, deserialize_with = "crate::value::kept")]
     pub env_id: Option<Value>,
-    #[serde(rename = "RequestId", default, deserialize_with = "kept")]
+    #[serde(rename = "RequestId", default, deserialize_with = "crate::value::kept")]
     pub request_id: Option<Value>,
-    #[serde(rename = "Code", default, deserialize_with = "kept")]
+    #[serde(rename = "Code", default, deserialize_with = "crate::value::kept")]
     pub code: Option<Value>,
-    #[serde(rename = "Message", default, deserialize_with = "kept")]
+    #[serde(rename = "Message", default, deserialize_with = "crate::value::kept")]
     pub message: Option<Value>,
-    #[serde(rename = "HostId", default, deserialize_with = "kept")]
+    #[serde(rename = "HostId", default, deserialize_with = "crate::value::kept")]
     pub host_id: Option<Value>,
-    #[serde(rename = "Recommend", default, deserialize_with = "kept")]
+    #[serde(rename = "Recommend", default, deserialize_with = "crate::value::kept")]
     pub recommend: Option<Value>,
-}
-
-/// A present member, `null` included (serde's `Option` would read `null` as absent).
-fn kept<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
 }
 
 /// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
