@@ -44,7 +44,7 @@ test('a V3 dry run carries the Authorization that @alicloud/openapi-util compute
         token: fc.option(fc.stringMatching(/^[A-Za-z0-9+/=]{1,40}$/), { nil: undefined }),
         code: text.filter(wellFormed),
         nonce: fc.stringMatching(/^[!-~]{1,40}$/),
-        endpoint: fc.constantFrom(undefined, 'http://127.0.0.1:8787/', 'https://dm.ap-southeast-1.aliyuncs.com/', 'https://EXAMPLE.com:443/dm/'),
+        endpoint: fc.constantFrom(undefined, 'http://127.0.0.1:8787/', 'https://dm.ap-southeast-1.aliyuncs.com/', 'https://example.com:8443/dm/'),
       }),
       ({ secret, id, token, code, nonce, endpoint }) => {
         const config = makeConfig({ accessKeyId: id, accessKeySecret: secret, signatureVersion: 'v3', securityToken: token, endpoint });

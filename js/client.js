@@ -1,7 +1,7 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
 // Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
 // send goes through it, with the mail's own settings as per-send options.
-import { DirectMailError, asDirectMailError, codedError } from './errors.js';
+import { asDirectMailError, codedError, describeCause, isCodedError } from './errors.js';
 import { invalid } from './plain.js';
 import { plainConfig, Sender } from './sender.js';
 
@@ -82,17 +82,26 @@ export class DirectMail {
    * `ALIBABA_CLOUD_SECURITY_TOKEN` (optional); `config` holds the rest.
    */
   static fromEnv(env, config = {}) {
-    const read = (name) => {
-      const value = env?.[name];
-      return typeof value === 'string' && value !== '' ? value : undefined;
-    };
-    const credentials = {};
-    for (const [key, name] of Object.entries(ENV_NAMES)) {
-      const value = read(name);
-      if (value !== undefined) credentials[key] = value;
-      else if (key !== 'securityToken') throw new DirectMailError('invalid_config', `${name} is not set`, { message: `${name} is not set`, issues: [{ path: name, message: 'is not set' }] });
+    let credentials;
+    let settings;
+    try {
+      const read = (name) => {
+        const value = env?.[name];
+        return typeof value === 'string' && value !== '' ? value : undefined;
+      };
+      credentials = {};
+      for (const [key, name] of Object.entries(ENV_NAMES)) {
+        const value = read(name);
+        if (value !== undefined) credentials[key] = value;
+        else if (key !== 'securityToken') throw invalid('invalid_config', name, 'is not set');
+      }
+      if (config === null || typeof config !== 'object') throw invalid('invalid_config', '(config)', 'expected an object');
+      settings = { ...config };
+    } catch (error) {
+      // An env or config whose getters throw (anything, null included) is refused as the config.
+      throw isCodedError(error) ? asDirectMailError(error) : invalid('invalid_config', '(env)', `cannot be read (${describeCause(error)})`);
     }
-    return new DirectMail({ ...config, ...credentials });
+    return new DirectMail({ ...settings, ...credentials });
   }
 
   /** Sends one mail: `{to, subject, html | text, fromAlias?, replyTo?, tagName?, headers?, bccAddress?, data?}`. */

@@ -1,7 +1,7 @@
 // The stateless API over the wasm: each call makes a sender for its config and frees it when done.
 // Callers that send more than once hold a sender instead: the mail client (`DirectMail`) or the
 // Logto connector. Values reach the wasm as plain copies.
-import { codedError } from './errors.js';
+import { asDirectMailError, codedError } from './errors.js';
 import { invalid, jsonText } from './plain.js';
 import { withSender } from './sender.js';
 import { wasm } from './wasm.js';
@@ -11,36 +11,49 @@ const requireString = (value, path) => {
   return value;
 };
 
+/** `f` with whatever it throws (or its promise rejects with) as a DirectMailError. */
+function typed(f) {
+  return (...args) => {
+    try {
+      const result = f(...args);
+      return result instanceof Promise ? result.catch((error) => Promise.reject(asDirectMailError(error))) : result;
+    } catch (error) {
+      throw asDirectMailError(error);
+    }
+  };
+}
+
 /** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */
-export const validateConfig = (config) => withSender(config, 'connector', (sender) => sender.normalized());
+export const validateConfig = typed((config) => withSender(config, 'connector', (sender) => sender.normalized()));
 
 /** Renders `{{placeholders}}` as connector-kit does; `{html: true}` HTML-escapes the values. */
-export function renderTemplate(template, payload, { html = false } = {}) {
+export const renderTemplate = typed((template, payload, { html = false } = {}) => {
   requireString(template, 'template');
   const plain = JSON.parse(jsonText(payload, 'payload', 'invalid_request_parameters', { asString: true }));
   return wasm().renderTemplate(template, plain, html === true);
-}
+});
 
 /** Signs any Aliyun RPC request; returns `{canonicalQuery, stringToSign, signature}`. */
-export function signRpcRequest(params, secret, method = 'POST') {
+export const signRpcRequest = typed((params, secret, method = 'POST') => {
   const plain = JSON.parse(jsonText(params, 'params', 'invalid_request_parameters'));
   return wasm().signRpcRequest(plain, requireString(secret, 'secret'), requireString(method, 'method'));
-}
+});
 
 /** The dry run: the signed SingleSendMail request `{url, method, headers, body}`, not sent. */
-export const buildSendMailRequest = (config, data, options) =>
-  withSender(config, 'connector', (sender) => sender.build(data, options, 'options.'));
+export const buildSendMailRequest = typed((config, data, options) =>
+  withSender(config, 'connector', (sender) => sender.build(data, options, 'options.')),
+);
 
 /** Turns DirectMail's HTTP status and body into `{EnvId, RequestId}`, or throws a typed error. */
-export function parseSendMailReply(status, body) {
+export const parseSendMailReply = typed((status, body) => {
   if (!Number.isInteger(status) || status < 0 || status > 65_535) throw invalid('invalid_request_parameters', 'status', 'expected an HTTP status');
   return wasm().parseReply(status, requireString(body, 'body'));
-}
+});
 
 /** Builds, signs and sends one mail with the host's `fetch`; returns `{EnvId, RequestId}`. */
-export async function sendMail(config, data, fetch, options) {
-  return withSender(config, 'connector', (sender) => {
+export const sendMail = typed(async (config, data, fetch, options) =>
+  withSender(config, 'connector', (sender) => {
     if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
     return sender.send(data, options, fetch, 'options.');
-  });
-}
+  }),
+);

@@ -23,8 +23,19 @@ export class DirectMailError extends Error {
     this.data = data;
     this.retryable = retryable;
   }
+
+  /**
+   * True for an error of this class from any copy of it: each entry of the package (`.`, `/init`,
+   * `/inline`) is its own bundle with its own class, so the brand is a registered symbol.
+   */
+  static [Symbol.hasInstance](value) {
+    return (typeof value === 'object' || typeof value === 'function') && value !== null && value[BRAND] === true;
+  }
 }
+/** The mark every DirectMailError carries, shared by every copy of the class through the symbol registry. */
+const BRAND = Symbol.for('connector-aliyun-dm-wasm/DirectMailError');
 Object.defineProperty(DirectMailError.prototype, 'name', { value: 'DirectMailError', writable: true, configurable: true });
+Object.defineProperty(DirectMailError.prototype, BRAND, { value: true });
 
 /**
  * A DirectMailError as the wasm core makes them: a `general` one also carries `errorDescription`,
