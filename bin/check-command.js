@@ -3,8 +3,8 @@
 // --official, also what @logto/connector-aliyun-dm 1.6 would refuse or ignore, before a rollback.
 // Exits 1 when the config (or, with --official, the official connector) refuses it, 2 on a usage
 // error. Nothing it prints quotes a value, so the secret never shows.
-import { parseArgs } from 'node:util';
 
+import { parseOrExit } from './args.js';
 import { validateConfig } from '../lib/index.js';
 import { readConfigFile } from './config-file.js';
 import { officialVerdict } from './official-check.js';
@@ -22,12 +22,8 @@ const fail = (status, message) => {
 
 /** Runs the command with `argv` (the words after `check`). */
 export function runCheck(argv) {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, official: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
-  } catch (error) {
-    fail(2, `${error.message}\n\n${usage}`);
-  }
+  const options = { config: { type: 'string' }, official: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } };
+  const values = parseOrExit(argv, options, usage);
   if (values.help) fail(0, usage);
   if (!values.config) fail(2, usage);
   const config = readConfigFile(values.config, fail);

@@ -1,8 +1,8 @@
 // `aliyun-dm emulator`: starts the DirectMail emulator on loopback, prints its URL, then one line
 // per mail it accepts, until interrupted.
-import { parseArgs } from 'node:util';
-
 import { startEmulator } from '../emulator/index.js';
+import { parseOrExit } from './args.js';
+import { shown } from '../js/errors.js';
 
 const usage = `Usage: aliyun-dm emulator [--port N] [--host ADDR] [--key ID:SECRET]... [--sender ADDR]...
 
@@ -13,30 +13,33 @@ const usage = `Usage: aliyun-dm emulator [--port N] [--host ADDR] [--key ID:SECR
 
 /** Runs the emulator until SIGINT or SIGTERM; exits 2 on a usage error. */
 export async function runEmulator(argv) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: '0' },
-        host: { type: 'string', default: '127.0.0.1' },
-        key: { type: 'string', multiple: true },
-        sender: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${error.message}\n\n${usage}`);
-    process.exit(2);
-  }
+  const values = parseOrExit(
+    argv,
+    {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      key: { type: 'string', multiple: true },
+      sender: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    usage,
+  );
   if (values.help) {
     console.log(usage);
     return;
   }
   const port = Number(values.port);
-  const pairs = (values.key ?? ['testid:testsecret']).map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)]);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535 || pairs.some(([id, secret]) => !id || !secret)) {
-    console.error(usage);
+  const pairs = (values.key ?? ['testid:testsecret']).map((pair) => {
+    const colon = pair.indexOf(':');
+    return colon > 0 && colon < pair.length - 1 ? [pair.slice(0, colon), pair.slice(colon + 1)] : undefined;
+  });
+  if (pairs.includes(undefined)) {
+    // Never echoed: what was given may be a secret.
+    console.error(`--key must be ID:SECRET, with a colon.\n\n${usage}`);
+    process.exit(2);
+  }
+  if (!/^\d{1,5}$/.test(values.port) || port > 65_535) {
+    console.error(`--port must be a number from 0 to 65535.\n\n${usage}`);
     process.exit(2);
   }
   let emulator;
@@ -47,8 +50,10 @@ export async function runEmulator(argv) {
       accessKeys: Object.fromEntries(pairs),
       senders: values.sender,
       onMail: (mail) => {
-        const what = mail.template ? `template ${mail.template.TemplateId}` : JSON.stringify(mail.subject);
-        console.log(`mail ${mail.envId}: ${mail.from} -> ${mail.to.join(', ')}: ${what}`);
+        // Everything here comes from the client: shown escaped, so no line can be forged and no
+        // terminal escape runs.
+        const what = mail.template ? `template ${shown(mail.template.TemplateId)}` : shown(JSON.stringify(mail.subject));
+        console.log(`mail ${mail.envId}: ${shown(mail.from)} -> ${shown(mail.to.join(', '))}: ${what}`);
       },
     });
   } catch (error) {

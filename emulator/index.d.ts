@@ -2,8 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** How far a Timestamp or x-acs-date may be from the emulator's clock: 31 minutes. */
 export declare const TIMESTAMP_WINDOW_MS: number;
-/** Largest request body accepted, in bytes. */
+/** Largest request body accepted, in bytes (8 MiB); a larger one is answered 413. */
 export declare const MAX_BODY_BYTES: number;
+/** Most mails, and most requests, remembered (1,000); the oldest are forgotten first. */
+export declare const MAX_HISTORY: number;
+/** Most bytes of bodies the remembered requests, or mails, hold together (32 MiB). */
+export declare const MAX_HISTORY_BYTES: number;
 
 /** A mail the emulator accepted. */
 export interface EmulatedMail {
@@ -60,9 +64,9 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** The endpoint to configure: `http://127.0.0.1:PORT/`. */
   url: string;
-  /** Mails accepted, in order. */
+  /** Mails accepted, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
   mails: EmulatedMail[];
-  /** Every request received. */
+  /** Requests received, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
   requests: EmulatedRequest[];
   /** Answers the next request with `handler` instead of emulating. */
   script(handler: (request: IncomingMessage, response: ServerResponse, params: Record<string, string>) => void): void;

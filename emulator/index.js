@@ -12,8 +12,26 @@ import { createServer } from 'node:http';
  * and a time ahead of the clock by as much is taken too.
  */
 export const TIMESTAMP_WINDOW_MS = 31 * 60 * 1000;
-/** Largest request body accepted, in bytes. */
+/**
+ * Largest request body accepted, in bytes: about what DirectMail takes (a few MB of form body),
+ * with room for the largest mail this package sends (2 MiB of body, percent-encoded).
+ */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Most mails, and most requests, the emulator remembers: the oldest are forgotten first. */
+export const MAX_HISTORY = 1000;
+/** Most bytes of bodies the remembered requests (and mails) may hold together. */
+export const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
+
+/** Adds `entry` (of `bytes`) to `list`, forgetting the oldest past MAX_HISTORY or MAX_HISTORY_BYTES. */
+function remember(list, sizes, entry, bytes) {
+  list.push(entry);
+  sizes.push(bytes);
+  let total = sizes.reduce((sum, n) => sum + n, 0);
+  while (list.length > 1 && (list.length > MAX_HISTORY || total > MAX_HISTORY_BYTES)) {
+    list.shift();
+    total -= sizes.shift();
+  }
+}
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 const REQUIRED = ['Action', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'Version'];
@@ -107,7 +125,9 @@ export async function startEmulator({
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
   const mails = [];
+  const mailSizes = [];
   const requests = [];
+  const requestSizes = [];
   const usedNonces = new Set();
   const scripted = [];
   /** Aliyun's error JSON for `code` at HTTP `status`. */
@@ -263,7 +283,7 @@ export async function startEmulator({
       signatureVersion,
       params,
     };
-    mails.push(mail);
+    remember(mails, mailSizes, mail, (params.HtmlBody?.length ?? 0) + (params.TextBody?.length ?? 0));
     onMail?.(mail);
     return mail;
   }
@@ -277,15 +297,22 @@ export async function startEmulator({
   async function onRequest(request, response) {
     const chunks = [];
     let size = 0;
+    const tooLarge = () => {
+      // Say so and close: the rest of the body is never read.
+      response.setHeader('Connection', 'close');
+      reply(response, 413, { Code: 'RequestEntityTooLarge', Message: 'The request body is too large.', RequestId: randomUUID() });
+      request.destroy();
+    };
+    if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return tooLarge();
     for await (const chunk of request) {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) return reply(response, 413, { Code: 'RequestEntityTooLarge', Message: 'The request body is too large.', RequestId: randomUUID() });
+      if (size > MAX_BODY_BYTES) return tooLarge();
       chunks.push(chunk);
     }
     const body = Buffer.concat(chunks).toString('utf8');
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     const params = Object.fromEntries(request.method === 'GET' ? query : [...query, ...new URLSearchParams(body)]);
-    requests.push({ method: request.method, url: request.url, headers: request.headers, body, params });
+    remember(requests, requestSizes, { method: request.method, url: request.url, headers: request.headers, body, params }, body.length);
     const requestId = randomUUID();
     const script = scripted.shift();
     if (script) return script(request, response, params);
@@ -320,9 +347,9 @@ export async function startEmulator({
   return {
     /** The endpoint to put in the connector config. */
     url: `http://${urlHost}:${bound}/`,
-    /** Mails accepted, in order. */
+    /** Mails accepted, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
     mails,
-    /** Every request received, parsed. */
+    /** Requests received, parsed, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
     requests,
     /** Answers the next request with `handler(request, response, params)` instead of emulating. */
     script(handler) {

@@ -1,13 +1,13 @@
 // The mail client (`new DirectMail(config).send(...)`), the emulator as users get it (the
 // `./emulator` export, its options, and `aliyun-dm emulator`), against the emulator on loopback.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { startEmulator } from 'connector-aliyun-dm-wasm/emulator';
+import { expectedSignature, startEmulator } from 'connector-aliyun-dm-wasm/emulator';
 
 import { DirectMail, DirectMailError } from '../lib/index.js';
 import { thrown } from './helpers.js';
@@ -150,6 +150,18 @@ test('startEmulator takes a fixed port and scripted replies', async () => {
   }
 });
 
+test('`aliyun-dm emulator --key` takes ID:SECRET only, and a usage error never echoes what was given', async () => {
+  const bin = fileURLToPath(new URL('../bin/aliyun-dm.js', import.meta.url));
+  const run = (args) =>
+    new Promise((resolve) => execFile(process.execPath, [bin, 'emulator', ...args], { timeout: 10_000 }, (error, stdout, stderr) => resolve({ status: error?.code, stdout, stderr })));
+  for (const args of [['--key', 'cli-id', 'S3cret-Given-Apart'], ['--key', 'S3cret-Given-Alone'], ['--key', ':S3cret-No-Id'], ['--key', 'id:'], ['--S3cret-As-Option']]) {
+    const { status, stdout, stderr } = await run(args);
+    assert.equal(status, 2, args.join(' '));
+    assert.match(stderr, /Usage: aliyun-dm emulator/);
+    assert.ok(!`${stdout}${stderr}`.includes('S3cret'), `${args.join(' ')} echoed: ${stderr}`);
+  }
+});
+
 test('`aliyun-dm emulator` prints its URL and each mail it accepts', async () => {
   const bin = fileURLToPath(new URL('../bin/aliyun-dm.js', import.meta.url));
   const child = spawn(process.execPath, [bin, 'emulator', '--key', 'cli-id:cli-secret'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -168,8 +180,40 @@ test('`aliyun-dm emulator` prints its URL and each mail it accepts', async () =>
     const mail = new DirectMail({ accessKeyId: 'cli-id', accessKeySecret: 'cli-secret', accountName: sender.accountName, endpoint: url });
     const { envId } = await mail.send({ to: 'a@example.com', subject: 'From the CLI test', text: 't' });
     assert.equal(await next(), `mail ${envId}: noreply@mail.example.com -> a@example.com: "From the CLI test"`);
+    // Any client can send what it likes: a raw signed request whose AccountName would forge a log
+    // line and clear the terminal is logged on one line, escaped.
+    const params = {
+      Action: 'SingleSendMail', Version: '2015-11-23', Format: 'JSON', AccessKeyId: 'cli-id', SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0',
+      SignatureNonce: 'forge-1', Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      AccountName: 'evil@example.com\r\nmail 1: forged@example.com -> you\u001b[2J\u202e', AddressType: '1', ReplyToAddress: 'false',
+      ToAddress: 'a@example.com', Subject: 's\u001b[31m', TextBody: 't',
+    };
+    const body = new URLSearchParams({ ...params, Signature: expectedSignature('POST', params, 'cli-secret') }).toString();
+    const reply = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    assert.equal(reply.status, 200, await reply.text());
+    const line = await next();
+    assert.match(line, /^mail \d+: evil@example\.com\\u000d\\u000amail 1: forged@example\.com -> you\\u001b\[2J\\u202e -> a@example\.com: "s\\u001b\[31m"$/);
+    assert.ok(!/[\u0000-\u001f\u202e]/.test(line), line);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');
+  }
+});
+
+test('the emulator refuses a body past MAX_BODY_BYTES and keeps a bounded history', async () => {
+  const { MAX_BODY_BYTES, MAX_HISTORY, MAX_HISTORY_BYTES } = await import('connector-aliyun-dm-wasm/emulator');
+  const emulator = await startEmulator();
+  try {
+    const post = (body) => fetch(emulator.url, { method: 'POST', body }).then(async (r) => (await r.arrayBuffer(), r.status));
+    assert.equal(await post('x'.repeat(MAX_BODY_BYTES + 1)), 413);
+    // 7 MiB bodies: each is remembered, but together no more than MAX_HISTORY_BYTES.
+    for (let i = 0; i < 8; i += 1) assert.equal(await post('y'.repeat(7 << 20)), 400);
+    const held = emulator.requests.reduce((sum, r) => sum + r.body.length, 0);
+    assert.ok(held <= MAX_HISTORY_BYTES, `${held} bytes of bodies held`);
+    assert.equal(emulator.requests.at(-1).body.length, 7 << 20, 'the newest is kept');
+    for (let i = 0; i < MAX_HISTORY + 50; i += 1) await post('z=1');
+    assert.equal(emulator.requests.length, MAX_HISTORY);
+  } finally {
+    await emulator.close();
   }
 });
