@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export declare const TIMESTAMP_WINDOW_MS: number;
 /** Largest request body accepted, in bytes (8 MiB); a larger one is answered 413. */
 export declare const MAX_BODY_BYTES: number;
-/** Most mails, and most requests, remembered (1,000); the oldest are forgotten first. */
+/** Most mails, and most requests, remembered unless `maxHistory` says otherwise (1,000); the oldest are forgotten first. */
 export declare const MAX_HISTORY: number;
 /** Most bytes of bodies the remembered requests, or mails, hold together (32 MiB). */
 export declare const MAX_HISTORY_BYTES: number;
@@ -59,14 +59,16 @@ export interface EmulatorOptions {
   onMail?: (mail: EmulatedMail) => void;
   /** The emulator's clock, in milliseconds. */
   now?: () => number;
+  /** Most mails, and most requests, kept in `mails` and `requests` (MAX_HISTORY by default). */
+  maxHistory?: number;
 }
 
 export interface Emulator {
   /** The endpoint to configure: `http://127.0.0.1:PORT/`. */
   url: string;
-  /** Mails accepted, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
+  /** Mails accepted, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
   mails: EmulatedMail[];
-  /** Requests received, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
+  /** Requests received, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
   requests: EmulatedRequest[];
   /** Answers the next request with `handler` instead of emulating. */
   script(handler: (request: IncomingMessage, response: ServerResponse, params: Record<string, string>) => void): void;

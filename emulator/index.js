@@ -17,19 +17,22 @@ export const TIMESTAMP_WINDOW_MS = 31 * 60 * 1000;
  * with room for the largest mail this package sends (2 MiB of body, percent-encoded).
  */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
-/** Most mails, and most requests, the emulator remembers: the oldest are forgotten first. */
+/** Most mails, and most requests, the emulator remembers by default: the oldest are forgotten first. */
 export const MAX_HISTORY = 1000;
 /** Most bytes of bodies the remembered requests (and mails) may hold together. */
 export const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
 
-/** Adds `entry` (of `bytes`) to `list`, forgetting the oldest past MAX_HISTORY or MAX_HISTORY_BYTES. */
-function remember(list, sizes, entry, bytes) {
+/** The body bytes each remembered entry holds. */
+const sizes = new WeakMap();
+
+/** Adds `entry` (holding `bytes` of bodies) to `list`, forgetting the oldest past `most` entries or MAX_HISTORY_BYTES. */
+function remember(list, entry, bytes, most) {
   list.push(entry);
-  sizes.push(bytes);
-  let total = sizes.reduce((sum, n) => sum + n, 0);
-  while (list.length > 1 && (list.length > MAX_HISTORY || total > MAX_HISTORY_BYTES)) {
-    list.shift();
-    total -= sizes.shift();
+  sizes.set(entry, bytes);
+  // Callers may empty or edit the list, so the total is summed afresh.
+  let total = list.reduce((sum, e) => sum + (sizes.get(e) ?? 0), 0);
+  while (list.length > 1 && (list.length > most || total > MAX_HISTORY_BYTES)) {
+    total -= sizes.get(list.shift()) ?? 0;
   }
 }
 
@@ -111,6 +114,8 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
  * @param {Array<{status: number, Code: string, Message?: string}>} [options.replies] Scripted
  *   answers for the next requests, in order, such as DirectMail's error table.
  * @param {(mail: object) => void} [options.onMail] Called with each mail accepted.
+ * @param {number} [options.maxHistory] Most mails, and most requests, kept in `mails` and
+ *   `requests` (MAX_HISTORY by default); their bodies are kept within MAX_HISTORY_BYTES.
  */
 export async function startEmulator({
   accessKeys = { testid: 'testsecret' },
@@ -121,13 +126,13 @@ export async function startEmulator({
   replies = [],
   onMail,
   now = Date.now,
+  maxHistory = MAX_HISTORY,
 } = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
+  if (!Number.isInteger(maxHistory) || maxHistory < 1) throw new Error(`Not a history length: ${maxHistory}`);
   const mails = [];
-  const mailSizes = [];
   const requests = [];
-  const requestSizes = [];
   const usedNonces = new Set();
   const scripted = [];
   /** Aliyun's error JSON for `code` at HTTP `status`. */
@@ -283,7 +288,7 @@ export async function startEmulator({
       signatureVersion,
       params,
     };
-    remember(mails, mailSizes, mail, (params.HtmlBody?.length ?? 0) + (params.TextBody?.length ?? 0));
+    remember(mails, mail, (params.HtmlBody?.length ?? 0) + (params.TextBody?.length ?? 0), maxHistory);
     onMail?.(mail);
     return mail;
   }
@@ -312,7 +317,7 @@ export async function startEmulator({
     const body = Buffer.concat(chunks).toString('utf8');
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     const params = Object.fromEntries(request.method === 'GET' ? query : [...query, ...new URLSearchParams(body)]);
-    remember(requests, requestSizes, { method: request.method, url: request.url, headers: request.headers, body, params }, body.length);
+    remember(requests, { method: request.method, url: request.url, headers: request.headers, body, params }, body.length, maxHistory);
     const requestId = randomUUID();
     const script = scripted.shift();
     if (script) return script(request, response, params);
@@ -347,9 +352,9 @@ export async function startEmulator({
   return {
     /** The endpoint to put in the connector config. */
     url: `http://${urlHost}:${bound}/`,
-    /** Mails accepted, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
+    /** Mails accepted, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
     mails,
-    /** Requests received, parsed, in order: the last MAX_HISTORY, within MAX_HISTORY_BYTES of bodies. */
+    /** Requests received, parsed, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
     requests,
     /** Answers the next request with `handler(request, response, params)` instead of emulating. */
     script(handler) {

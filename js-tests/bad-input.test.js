@@ -1,10 +1,11 @@
 // Every bad input gets a typed error naming the field, no secret in it, and the instance stays usable.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { ConnectorError } from '@logto/connector-kit';
 
-import createConnector, { buildSendMailRequest } from '../lib/index.js';
+import createConnector, { buildSendMailRequest, DirectMail, validateConfig } from '../lib/index.js';
 import { makeConfig, replyingFetch, thrown } from './helpers.js';
 
 const SECRET = 'S3CRET-never-shown';
@@ -139,4 +140,50 @@ test('hostile sizes and shapes give errors, never a wasm trap', async () => {
     assert.equal(error.code, code);
   }
   assert.match(buildSendMailRequest(valid, { to: 'a@b.c', type: 'SignIn', payload: { code: '1' } }).body, /Signature=/, 'usable afterwards');
+});
+
+// The adversarial rows (vectors/bad-input/adversarial.json): each refused by name, with the path
+// shown escaped, nothing raw from the caller in the message, and the instance usable after.
+const adversarial = JSON.parse(readFileSync(new URL('../vectors/bad-input/adversarial.json', import.meta.url), 'utf8'));
+/** Characters that could forge a line, drive a terminal or reorder text. */
+const RAW_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+/** Checks a refusal: its code, the one path it names, and nothing unsafe shown raw. */
+function assertRefused(error, code, { path, what }) {
+  assert.equal(error?.code, code, `${path} ${what}: ${error?.message}`);
+  assert.deepEqual(error.data.issues.map((i) => i.path), [path], `${what}: ${error.message.slice(0, 300)}`);
+  assert.ok(!RAW_UNSAFE.test(error.message) && !RAW_UNSAFE.test(JSON.stringify(error.data.issues).replace(/\\u[0-9a-f]{4}/g, '')), `${what}: raw text in ${JSON.stringify(error.message.slice(0, 300))}`);
+  assert.ok(error.message.length < 2000, `${what}: a message of ${error.message.length} characters`);
+}
+
+test('adversarial configs are refused by name, shown escaped; the connector stays usable', async () => {
+  let config;
+  const fetch = replyingFetch(200, '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}');
+  const connector = await createConnector({ getConfig: async () => config, fetch });
+  const data = { to: 'a@example.com', type: 'SignIn', payload: { code: '1' } };
+  for (const row of adversarial.config) {
+    config = { ...valid, ...row.input };
+    assertRefused(await thrown(() => validateConfig(config)), 'invalid_config', row);
+    const error = await thrown(() => connector.sendMessage(data));
+    assert.equal(error.code, 'invalid_config', row.what);
+    config = valid;
+    assert.equal((await connector.sendMessage(data)).EnvId, '1', `usable after ${row.what}`);
+  }
+});
+
+test('adversarial mails are refused by name as invalid_request_parameters; the client stays usable', async () => {
+  const mail = new DirectMail({ ...valid, bccAddress: 'audit@example.com', fetch: replyingFetch(200, '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}') });
+  const base = { to: 'a@example.com', subject: 's', text: 't' };
+  for (const row of adversarial.mail) {
+    assertRefused(await thrown(() => mail.send({ ...base, ...row.input })), 'invalid_request_parameters', row);
+    assert.equal((await mail.send(base)).envId, '1', `usable after ${row.what}`);
+  }
+  mail.free();
+});
+
+test('adversarial Logto messages are refused by name as invalid_request_parameters', async () => {
+  for (const row of adversarial.message) {
+    const data = { to: 'a@example.com', type: 'SignIn', payload: { code: '1' }, ...row.input };
+    assertRefused(await thrown(() => buildSendMailRequest(valid, data)), 'invalid_request_parameters', row);
+  }
 });

@@ -13,7 +13,7 @@ const CONCURRENCY = 50;
 const DEADLINE_MS = 180_000;
 
 test(`${TOTAL} sends at concurrency ${CONCURRENCY}: all verified, unique nonces, none lost, flat memory`, { timeout: DEADLINE_MS }, async () => {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ maxHistory: TOTAL });
   try {
     const config = makeConfig({ endpoint: emulator.url });
     const connector = await createConnector({ getConfig: async () => config });

@@ -108,7 +108,7 @@ export class DirectMail {
   async send(mail) {
     try {
       const { message, options } = messageFor(mail);
-      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), ''));
+      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), '', 'data'));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -120,7 +120,7 @@ export class DirectMail {
       if (mail === null || typeof mail !== 'object') throw invalid(REQUEST, '(mail)', 'expected an object');
       if (typeof mail.templateId !== 'string') throw invalid(REQUEST, 'templateId', 'expected string');
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
-      return result(await this.#sender.send(message, settingsOf(mail, { templateId: mail.templateId }), fetchOf(this.#fetch), ''));
+      return result(await this.#sender.send(message, settingsOf(mail, { templateId: mail.templateId }), fetchOf(this.#fetch), '', 'data'));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -136,7 +136,7 @@ export class DirectMail {
       request(mail, pins = {}) {
         try {
           const { message, options } = messageFor(mail);
-          return sender.build(message, { ...pins, ...options }, '');
+          return sender.build(message, { ...pins, ...options }, '', 'data');
         } catch (error) {
           throw asDirectMailError(error);
         }

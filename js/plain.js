@@ -116,8 +116,11 @@ function named(value, root, code, asString) {
   throw invalid(code, root, 'changed while it was read');
 }
 
-/** The message `{to, type, payload}` as JSON text: the payload read as templates read it. */
-export function messageText(data) {
+/**
+ * The message `{to, type, payload}` as JSON text: the payload read as templates read it, its
+ * members named `{payloadPath}.{key}` in errors (the mail client calls it `data`).
+ */
+export function messageText(data, payloadPath = 'payload') {
   const code = 'invalid_request_parameters';
   if (data === null || typeof data !== 'object') throw invalid(code, '(data)', `expected an object, got ${typeName(data)}`);
   let to, type, payload;
@@ -126,13 +129,13 @@ export function messageText(data) {
   } catch (error) {
     throw invalid(code, '(data)', `cannot be read (${describeCause(error)})`);
   }
-  const text = `{"to":${jsonText(to, 'to', code)},"type":${jsonText(type, 'type', code)},"payload":${jsonText(payload, 'payload', code, { asString: true })}}`;
+  const text = `{"to":${jsonText(to, 'to', code)},"type":${jsonText(type, 'type', code)},"payload":${jsonText(payload, payloadPath, code, { asString: true })}}`;
   if (text.length > MAX_JSON_CHARS.other) throw invalid(code, '(data)', `is larger than ${MAX_JSON_CHARS.other} characters as JSON`);
   return text;
 }
 
 /** A plain copy of the message, for the wasm to read. */
-export const plainMessage = (data) => JSON.parse(messageText(data));
+export const plainMessage = (data, payloadPath) => JSON.parse(messageText(data, payloadPath));
 
 /** A plain copy of per-call options, or undefined when there are none. */
 export const plainOptions = (options) =>

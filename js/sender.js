@@ -28,10 +28,13 @@ export class Sender {
     return this.#live().normalized();
   }
 
-  /** The signed request a send of `message` with `options` would make, not sent. */
-  build(message, options, optionsPath) {
+  /**
+   * The signed request a send of `message` with `options` would make, not sent. Bad options are
+   * named `{optionsPath}{name}`, and the payload's members `{payloadPath}.{key}`.
+   */
+  build(message, options, optionsPath, payloadPath = 'payload') {
     const mail = this.#live();
-    const send = mail.prepare(plainMessage(message), plainOptions(options), optionsPath);
+    const send = mail.prepare(plainMessage(message, payloadPath), plainOptions(options), optionsPath);
     try {
       return mail.build(send);
     } finally {
@@ -39,12 +42,12 @@ export class Sender {
     }
   }
 
-  /** Sends `message` with `options` through `fetch`; bad options are named `{optionsPath}{name}`. */
-  async send(message, options, fetch, optionsPath) {
+  /** Sends `message` with `options` through `fetch`; bad fields are named as `build` names them. */
+  async send(message, options, fetch, optionsPath, payloadPath = 'payload') {
     const mail = this.#live();
     this.#sending += 1;
     try {
-      return await sendWith(mail, plainMessage(message), plainOptions(options), fetch, optionsPath);
+      return await sendWith(mail, plainMessage(message, payloadPath), plainOptions(options), fetch, optionsPath);
     } finally {
       this.#sending -= 1;
       if (this.#freed && this.#sending === 0) mail.free();

@@ -231,6 +231,9 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     // It goes into the From header: one line, and one address.
     if !header::is_header_value(&account_name) {
         issues.push("accountName", "must be one line, without control characters: it goes into the From header");
+    } else if account_name.chars().any(header::is_invisible) {
+        issues
+            .push("accountName", "must not contain invisible or bidirectional-control characters: it goes into the From header");
     } else if header::lists_addresses(&account_name) {
         issues.push("accountName", "must be one mail address, not a list: the sender address set up in the DirectMail console");
     } else if !account_name.is_empty() && !header::is_mail_address(&account_name) {

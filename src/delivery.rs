@@ -150,7 +150,7 @@ pub fn parse_bcc(value: Option<&Value>, key: &str, issues: &mut Issues) -> Optio
         return None;
     }
     if addresses.is_empty() || !addresses.iter().all(|a| is_mail_address(a)) {
-        issues.push(key, "must be one or two mail addresses");
+        issues.push(key, "must be one or two mail addresses, separated by , only");
         return None;
     }
     Some(addresses.join(","))
@@ -303,7 +303,10 @@ mod tests {
         assert_eq!(parse(r#"{"bccAddress":"a@b.c, d@e.f"}"#).0.bcc_address.as_deref(), Some("a@b.c,d@e.f"));
         assert_eq!(parse(r#"{"bccAddress":["a@b.c"]}"#).0.bcc_address.as_deref(), Some("a@b.c"));
         assert_eq!(parse(r#"{"bccAddress":"a@b.c,d@e.f,g@h.i"}"#).1, ["bccAddress: has 3 addresses; DirectMail takes at most 2"]);
-        assert_eq!(parse(r#"{"bccAddress":"nope"}"#).1, ["bccAddress: must be one or two mail addresses"]);
+        for bad in ["nope", "a@b.c;d@e.f", "a@@b.cd"] {
+            let refused = parse(&format!(r#"{{"bccAddress":"{bad}"}}"#)).1;
+            assert_eq!(refused, ["bccAddress: must be one or two mail addresses, separated by , only"], "{bad}");
+        }
     }
 
     #[test]

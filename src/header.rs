@@ -1,7 +1,7 @@
 //! The one rule for what may stand in a mail header's value, and DirectMail's rules for the
 //! fields that go into headers: tag names and addresses.
 
-use crate::limits::{MAX_ADDRESS_BYTES, MAX_TAG_NAME_CHARS};
+use crate::limits::{MAX_ADDRESS_BYTES, MAX_LOCAL_PART_BYTES, MAX_TAG_NAME_CHARS};
 use std::borrow::Cow;
 
 /// Whether a character could end or start a header line, or hide in one: every C0 and C1 control
@@ -70,17 +70,25 @@ pub fn lists_addresses(value: &str) -> bool {
     value.matches('@').count() > 1 || (value.contains('@') && value.contains([',', ';']))
 }
 
-/// A plausible single mail address: `local@domain`, no spaces, commas or control characters.
+/// A single mail address as DirectMail takes one: `local@domain`, at most 256 bytes. The local
+/// part is dot-separated atoms of RFC 5322's `atext` (or characters past ASCII); the domain is
+/// dot-separated labels of letters, digits and `-`. Nothing invisible, bidirectional, blank or
+/// separating (`;`, `,`, a second `@`) passes, so no list or look-alike does.
 pub fn is_mail_address(address: &str) -> bool {
     let Some((local, domain)) = address.rsplit_once('@') else {
         return false;
     };
-    !local.is_empty()
+    // Past ASCII: letters of other scripts, never a control, a blank or an invisible character.
+    let visible = |c: char| !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !is_invisible(c);
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c) || visible(c);
+    let label = |c: char| c.is_ascii_alphanumeric() || c == '-' || visible(c);
+    let dotted = |part: &str, ok: &dyn Fn(char) -> bool| part.split('.').all(|atom| !atom.is_empty() && atom.chars().all(ok));
+    address.len() <= MAX_ADDRESS_BYTES
+        && local.len() <= MAX_LOCAL_PART_BYTES
+        && dotted(local, &atext)
         && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && address.len() <= MAX_ADDRESS_BYTES
-        && !address.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',')
+        && dotted(domain, &label)
+        && !domain.split('.').any(|l| l.starts_with('-') || l.ends_with('-'))
 }
 
 #[cfg(test)]
@@ -92,7 +100,30 @@ mod tests {
         assert!(is_tag_name("signup_2024-a"));
         assert!(!is_tag_name("") && !is_tag_name("a b") && !is_tag_name(&"x".repeat(129)));
         assert!(is_mail_address("a@b.co") && is_mail_address("a.b+c@mail.example.com"));
-        for bad in ["", "a", "a@b", "@b.c", "a@.b", "a@b.", "a b@c.d", "a@b.c,d@e.f", "a@b.c\n"] {
+        assert!(is_mail_address("o'neil+tag@例え.jp") && is_mail_address("用户@example.com"));
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.c",
+            "a@.b",
+            "a@b.",
+            "a b@c.d",
+            "a@b.c,d@e.f",
+            "a@b.c\n",
+            "a@@b.cd",
+            "a@b.c;d@e.f",
+            "a..b@c.d",
+            ".a@b.c",
+            "a.@b.c",
+            "a@-b.c",
+            "a@b..c",
+            "\u{200B}a@b.c",
+            "a\u{FEFF}@b.c",
+            "a@b\u{202E}.c",
+            "a\u{2028}@b.c",
+            "\"a b\"@c.d",
+        ] {
             assert!(!is_mail_address(bad), "{bad:?}");
         }
     }

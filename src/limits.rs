@@ -13,6 +13,8 @@ pub const MAX_RECIPIENTS: usize = 100;
 pub const MAX_TO_BYTES: usize = MAX_RECIPIENTS * 257;
 /// Longest mail address accepted, in bytes.
 pub const MAX_ADDRESS_BYTES: usize = 256;
+/// Longest local part of an address, in bytes (RFC 5321).
+pub const MAX_LOCAL_PART_BYTES: usize = 64;
 /// TagName: 1 to 128 characters.
 pub const MAX_TAG_NAME_CHARS: usize = 128;
 /// `Headers`: DirectMail takes at most 10 and ignores any beyond.

@@ -1,6 +1,7 @@
 //! The message Logto asks to send, `{to, type, payload}`, and its validation.
 
 use crate::error::{Error, ErrorCode, Issues};
+use crate::header::is_mail_address;
 use crate::limits::{MAX_RECIPIENTS, MAX_TO_BYTES};
 use crate::value::Value;
 use serde::Deserialize;
@@ -55,6 +56,8 @@ pub fn parse_message(raw: RawMessage) -> Result<Message, Error> {
     }
     if to.chars().any(char::is_control) {
         issues.push("to", "must not contain control characters");
+    } else if recipients <= MAX_RECIPIENTS && to.split(',').any(|r| !r.trim().is_empty() && !is_mail_address(r.trim())) {
+        issues.push("to", "must be mail addresses separated by , only (no other separator, blank or invisible character)");
     }
     let payload = match raw.payload {
         None | Some(Value::Null) => Value::Object(BTreeMap::new()),
@@ -82,6 +85,19 @@ mod tests {
         assert_eq!(e.paths(), ["to", "type", "payload"]);
         let long = format!(r#"{{"to":"{}","type":"SignIn"}}"#, "a".repeat(MAX_TO_BYTES + 1));
         assert_eq!(parse_message(json(&long)).unwrap_err().paths(), ["to"]);
+    }
+
+    #[test]
+    fn every_recipient_is_an_address() {
+        for to in ["a@b.c;d@e.f", "a@@b.cd", "a\u{2028}@b.c", "a@b.c\u{200B}", "not an address"] {
+            let e = parse_message(RawMessage {
+                to: Some(Value::String(to.into())),
+                usage_type: Some(Value::String("SignIn".into())),
+                payload: None,
+            });
+            assert_eq!(e.unwrap_err().paths(), ["to"], "{to:?}");
+        }
+        assert!(parse_message(json(r#"{"to":"a@b.c, d@e.f","type":"SignIn"}"#)).is_ok());
     }
 
     #[test]
