@@ -217,3 +217,32 @@ test('the emulator refuses a body past MAX_BODY_BYTES and keeps a bounded histor
     await emulator.close();
   }
 });
+
+test("a mail's settings mean what they say: fromAlias and replyTo as written, headers merged by name, the config's BCC kept", async () => {
+  let params;
+  const reply = '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}';
+  const mail = new DirectMail({
+    ...sender,
+    headers: { 'List-Unsubscribe': '<mailto:unsubscribe@example.com>', 'X-User-Env': 'prod' },
+    bccAddress: 'audit@example.com',
+    fetch: async (url, init) => {
+      params = Object.fromEntries(new URLSearchParams(init.body));
+      return new Response(reply);
+    },
+  });
+  await mail.send({
+    to: 'a@example.com',
+    subject: 'Hi {{name}}',
+    text: 't',
+    data: { name: 'Ada' },
+    fromAlias: '{{name}}',
+    replyTo: '{{name}} <help@example.com>',
+    headers: { 'x-user-env': 'dev', 'Message-ID': '<1@example.com>' },
+  });
+  assert.equal(params.Subject, 'Hi Ada', 'the subject renders');
+  assert.equal(params.FromAlias, '{{name}}', 'fromAlias is sent as written');
+  assert.deepEqual([params.ReplyAddress, params.ReplyAddressAlias], ['help@example.com', '{{name}}'], 'replyTo is sent as written');
+  assert.deepEqual(JSON.parse(params.Headers), { 'List-Unsubscribe': '<mailto:unsubscribe@example.com>', 'x-user-env': 'dev', 'Message-ID': '<1@example.com>' });
+  assert.equal(params.BccAddress, 'audit@example.com');
+  mail.free?.();
+});
