@@ -32,15 +32,21 @@ async function readCapped(response, maxBytes, deadline) {
   }
   const chunks = [];
   let size = 0;
+  const stop = () => reader.cancel().catch(() => {});
   for (let count = 0; ; count += 1) {
     const { done, value } = await reader.read();
     if (done) break;
-    const stop =
-      Date.now() > deadline ? PAST_DEADLINE : count >= MAX_CHUNKS ? new Error(`the reply came in more than ${MAX_CHUNKS} chunks`) : undefined;
+    if (Date.now() > deadline) {
+      stop();
+      throw PAST_DEADLINE;
+    }
+    if (count >= MAX_CHUNKS) {
+      stop();
+      throw new Error(`the reply came in more than ${MAX_CHUNKS} chunks`);
+    }
     size += value?.byteLength ?? 0;
-    if (stop || size > maxBytes) {
-      reader.cancel().catch(() => {});
-      if (stop) throw stop;
+    if (size > maxBytes) {
+      stop();
       return undefined;
     }
     chunks.push(value);

@@ -135,7 +135,7 @@ fn html_name(run: &[Unit], at: usize) -> Option<(char, usize)> {
 /// breaks) and HTML (`&#…;`, `&name;`).
 fn escape_at(run: &[Unit], at: usize) -> Option<(Vec<u8>, usize)> {
     let next = |k: usize| run.get(at + k).map(|u| u.byte);
-    let chars = |c: char| c.to_string().into_bytes();
+    let chars = |c: char| c.encode_utf8(&mut [0; 4]).as_bytes().to_vec();
     match run.get(at)?.byte {
         b'\\' => match next(1)? {
             b'u' => {
