@@ -187,3 +187,13 @@ test('adversarial Logto messages are refused by name as invalid_request_paramete
     assertRefused(await thrown(() => buildSendMailRequest(valid, data)), 'invalid_request_parameters', row);
   }
 });
+
+test("what a caller's getter throws is quoted escaped", async () => {
+  const hostile = new Error('\u001b[2Jcleared\r\nforged line\u202e');
+  const config = { ...valid };
+  Object.defineProperty(config, 'accountName', { enumerable: true, get: () => { throw hostile; } });
+  const error = await thrown(() => validateConfig(config));
+  assert.equal(error.code, 'invalid_config');
+  assert.match(error.message, /\\u001b\[2Jcleared\\u000d\\u000aforged line\\u202e/);
+  assert.ok(!RAW_UNSAFE.test(error.message), JSON.stringify(error.message));
+});

@@ -8,10 +8,11 @@ import { codedError, describeCause, shown } from './errors.js';
 /** Longest path an error shows, in characters, as the core cuts it. */
 const MAX_SHOWN_PATH_CHARS = 200;
 
-/** An error naming one field, shaped as the core's own; the path (which may hold a caller's key) is shown escaped. */
+/** An error naming one field, shaped as the core's own; its path (which may hold a caller's key) and message are shown escaped. */
 export const invalid = (code, path, message) => {
-  const safe = shown(path, MAX_SHOWN_PATH_CHARS);
-  return codedError(code, `${safe}: ${message}`, { issues: [{ path: safe, message }] });
+  // A message may quote what a caller's getter threw.
+  const [safePath, safeMessage] = [shown(path, MAX_SHOWN_PATH_CHARS), shown(message)];
+  return codedError(code, `${safePath}: ${safeMessage}`, { issues: [{ path: safePath, message: safeMessage }] });
 };
 
 /** A type name for messages: `null`, `array` and `Date` as well as `typeof`'s names. */
