@@ -19,7 +19,7 @@ fn main() {
     let config_json =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/example-config.json")).unwrap_or_default();
     let data_json = r#"{"to":"user@example.com","type":"SignIn","payload":{"code":"123456"}}"#;
-    let reply = r#"{"EnvId":"1","RequestId":"r"}"#;
+    let reply = r#"{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}"#;
     let timestamp = Timestamp::parse("2026-01-01T00:00:00Z");
     let send = |i: u64| {
         let config = parse_config(&serde_json::from_str::<RawConfig>(black_box(&config_json)).ok()?).ok()?;

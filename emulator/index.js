@@ -305,8 +305,8 @@ export async function startEmulator({
     const tooLarge = () => {
       // Say so and close: the rest of the body is never read.
       response.setHeader('Connection', 'close');
+      response.once('finish', () => request.destroy());
       reply(response, 413, { Code: 'RequestEntityTooLarge', Message: 'The request body is too large.', RequestId: randomUUID() });
-      request.destroy();
     };
     if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return tooLarge();
     for await (const chunk of request) {

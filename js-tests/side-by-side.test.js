@@ -133,7 +133,7 @@ const reply = fc.oneof(
 
 /** Whether a success's ids have DirectMail's shape: EnvId digits, RequestId a UUID. */
 const directMailIds = ({ EnvId, RequestId }) =>
-  /^\d{1,32}$/.test(EnvId) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(RequestId);
+  /^\d{1,20}$/.test(EnvId) && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(RequestId);
 
 /** The reference's code, refined by this package's documented mapping table (README, "Errors"). */
 function expectedCode(referenceError, status) {

@@ -157,7 +157,7 @@ fn parse_unredacted(
 ) -> Result<SendResult, Error> {
     if (200..300).contains(&status) {
         return match reply.and_then(success) {
-            Some(result) if redactor.finds_credential(&result.env_id) || redactor.finds_credential(&result.request_id) => {
+            Some(result) if redactor.holds_run_in_id(&result.env_id) || redactor.holds_run_in_id(&result.request_id) => {
                 Err(unexpected(status, body_start, "The reply's EnvId or RequestId holds a credential".to_owned()))
             }
             Some(result) => Ok(result),
@@ -211,9 +211,9 @@ fn success(reply: RawReply) -> Option<SendResult> {
     Some(SendResult { env_id, request_id })
 }
 
-/// DirectMail's EnvId: a decimal number, as text.
+/// DirectMail's EnvId: a decimal number of at most 20 digits (a 64-bit one), as text.
 fn is_env_id(id: &str) -> bool {
-    (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
+    (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Aliyun's RequestId: a UUID (8-4-4-4-12 hex digits).
