@@ -74,10 +74,12 @@ impl Redactor {
         Cow::Owned(masked(&out, spans))
     }
 
-    /// Whether an id of hex digits and dashes (a success's EnvId or RequestId) holds a run of a
-    /// credential, as written or hex-encoded at either alignment, ignoring ASCII case. No other
-    /// decoding fits in such text: it has no escape, and base64 of printable text never comes out
-    /// as hex digits alone. Much cheaper than [`Redactor::redact`]'s views, on every send.
+    /// Whether a success's id, already checked to be digits (EnvId) or a UUID (RequestId), holds a
+    /// run of a credential as written, or hex-encoded in its leading hex run at either alignment,
+    /// ignoring ASCII case. Those shapes hold no escape, and a UUID's later hex runs are too short
+    /// for eight bytes; base64 would have to come out as hex digits in a UUID's pattern, which
+    /// printable text's does only by rare accident. Much cheaper than the views
+    /// [`Redactor::redact`] takes, and it runs on every send.
     pub fn holds_run_in_id(&self, id: &str) -> bool {
         let found = |bytes: &[u8]| bytes.windows(MIN_CREDENTIAL_BYTES).any(|w| self.runs.binary_search(&packed(w)).is_ok());
         let hex = |offset: usize| -> Vec<u8> {
