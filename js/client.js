@@ -1,7 +1,7 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
 // Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
 // send goes through it, with the mail's own settings as per-send options.
-import { asDirectMailError, codedError, describeCause, isCodedError } from './errors.js';
+import { asDirectMailError, codedError, describeCause, isCodedError, shown } from './errors.js';
 import { invalid } from './plain.js';
 import { plainConfig, Sender } from './sender.js';
 
@@ -15,6 +15,33 @@ export const ENV_NAMES = Object.freeze({
 const REQUEST = 'invalid_request_parameters';
 /** A mail's fields that are settings of this send rather than its message. */
 const PER_SEND = ['fromAlias', 'replyTo', 'tagName', 'headers', 'bccAddress'];
+/** The fields `send` takes; any other is refused by name, since dropping it would send a different mail. */
+const MAIL_FIELDS = new Set(['to', 'subject', 'html', 'text', 'data', ...PER_SEND]);
+/** The fields `sendTemplate` takes. */
+const TEMPLATE_MAIL_FIELDS = new Set(['to', 'templateId', 'data', ...PER_SEND]);
+/** What to do instead, for fields other mail APIs have. */
+const INSTEAD = {
+  cc: "DirectMail's SingleSendMail has no Cc: put the addresses in to, or in bccAddress",
+  bcc: 'use bccAddress',
+  from: 'set accountName (and fromAlias) in the config, or fromAlias in the mail',
+  reply_to: 'use replyTo',
+  replyToAddress: 'use replyTo',
+  tags: 'use tagName',
+  tag: 'use tagName',
+  templateId: 'use sendTemplate for a console template',
+  subject: 'a console template brings its own subject',
+  html: 'a console template brings its own body',
+  text: 'a console template brings its own body',
+};
+
+/** Refuses every own field of `mail` that `fields` lacks, naming each (escaped). */
+function refuseUnknown(mail, fields) {
+  const issues = Object.keys(mail)
+    .filter((key) => !fields.has(key))
+    .map((key) => ({ path: shown(key, 200), message: `is not a field this method takes${Object.hasOwn(INSTEAD, key) ? `: ${INSTEAD[key]}` : ''}` }));
+  if (issues.length > 0) throw codedError(REQUEST, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+}
+
 /** `Symbol.dispose` where the runtime has it (Node 20 and later, Deno, Workers). */
 const DISPOSE = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('Symbol.dispose');
 
@@ -43,6 +70,7 @@ function settingsOf(mail, extra) {
 /** A Logto-shaped message and the send's options for `mail`. */
 function messageFor(mail) {
   if (mail === null || typeof mail !== 'object') throw invalid(REQUEST, '(mail)', 'expected an object');
+  refuseUnknown(mail, MAIL_FIELDS);
   const { to, subject, html, text, data } = mail;
   if ((html === undefined) === (text === undefined)) throw invalid(REQUEST, 'html', 'give exactly one of html and text');
   const content = html ?? text;
@@ -118,6 +146,7 @@ export class DirectMail {
   async sendTemplate(mail) {
     try {
       if (mail === null || typeof mail !== 'object') throw invalid(REQUEST, '(mail)', 'expected an object');
+      refuseUnknown(mail, TEMPLATE_MAIL_FIELDS);
       if (typeof mail.templateId !== 'string') throw invalid(REQUEST, 'templateId', 'expected string');
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
       return result(await this.#sender.send(message, settingsOf(mail, { templateId: mail.templateId }), fetchOf(this.#fetch), '', 'data'));
