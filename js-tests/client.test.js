@@ -246,3 +246,23 @@ test("a mail's settings mean what they say: fromAlias and replyTo as written, he
   assert.equal(params.BccAddress, 'audit@example.com');
   mail.free?.();
 });
+
+test('a placeholder with no value in data is refused by name, never sent blank', async () => {
+  let sent = 0;
+  const reply = '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}';
+  const mail = new DirectMail({ ...sender, fetch: async () => (sent++, new Response(reply)) });
+  for (const [what, fields, path] of [
+    ['an undefined value', { html: '<p>Your code is {{code}}</p>', data: { code: undefined } }, 'HtmlBody'],
+    ['a missing key', { text: 'Your code is {{code}}', data: {} }, 'TextBody'],
+    ['no data at all', { text: 'Hi {{user.name}}' }, 'TextBody'],
+    ['a null nested value', { subject: 'Hi {{user.name}}', text: 't', data: { user: { name: null } } }, 'Subject'],
+  ]) {
+    const error = await thrown(() => mail.send({ to: 'a@example.com', subject: 's', ...fields }));
+    assert.equal(error.code, 'invalid_request_parameters', what);
+    assert.deepEqual(error.data.issues.map((i) => i.path), [path], what);
+    assert.match(error.message, /\{\{(code|user\.name)\}\}, which has no value/, what);
+  }
+  assert.equal(sent, 0, 'nothing was sent');
+  assert.equal((await mail.send({ to: 'a@example.com', subject: 'Hi {{user.name}}', text: '{{code}}', data: { code: 0, user: { name: 'Ada' } } })).envId, '1');
+  mail.free();
+});

@@ -77,7 +77,8 @@ function messageFor(mail) {
   if (typeof subject !== 'string') throw invalid(REQUEST, 'subject', `expected string, got ${subject === null ? 'null' : typeof subject}`);
   if (typeof content !== 'string') throw invalid(REQUEST, html === undefined ? 'text' : 'html', 'expected string');
   const template = { subject, content, contentType: html === undefined ? 'text/plain' : 'text/html' };
-  return { message: { to: recipients(to), type: 'Generic', payload: data ?? {} }, options: settingsOf(mail, { template }) };
+  // A placeholder with no value in data is an error: a blank code in a mail is worse than none.
+  return { message: { to: recipients(to), type: 'Generic', payload: data ?? {} }, options: settingsOf(mail, { template, strictPlaceholders: true }) };
 }
 
 /** The result as this client returns it. */

@@ -160,6 +160,8 @@ export interface BuildOptions extends PerSendSettings {
   endpoint?: string;
   timeoutMs?: number;
   retries?: number;
+  /** A placeholder with no value in the payload is refused (`invalid_request_parameters`), not left as written or blank. The mail client always sets it. */
+  strictPlaceholders?: boolean;
 }
 
 /**

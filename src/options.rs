@@ -7,7 +7,7 @@ use crate::config::{Config, ContentType};
 use crate::delivery::{self, EVENT_HEADERS};
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ErrorCode, Issues};
-use crate::fields::{member_string, optional_integer, present, string_field};
+use crate::fields::{member_string, optional_bool, optional_integer, present, string_field};
 use crate::header::{is_header_value, is_mail_address, is_tag_name};
 use crate::limits::{
     self, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADERS, MAX_RETRIES, MAX_TEMPLATE_BYTES, TIMEOUT_MS_RANGE,
@@ -41,6 +41,7 @@ pub struct RawOptions {
     pub endpoint: Option<Value>,
     pub timeout_ms: Option<Value>,
     pub retries: Option<Value>,
+    pub strict_placeholders: Option<Value>,
     #[serde(default, deserialize_with = "crate::value::kept")]
     pub from_alias: Option<Value>,
     #[serde(default, deserialize_with = "crate::value::kept")]
@@ -80,6 +81,8 @@ pub struct Options {
     pub endpoint: Option<String>,
     pub timeout_ms: Option<u32>,
     pub retries: Option<u32>,
+    /// A placeholder with no value in the payload is an error, not left as written or blank.
+    pub strict_placeholders: bool,
     pub per_send: PerSend,
 }
 
@@ -118,6 +121,8 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
     let (min, max) = TIMEOUT_MS_RANGE;
     let timeout_ms = optional_integer(present(raw.timeout_ms.as_ref()), &path("timeoutMs"), min, max, &mut issues);
     let retries = optional_integer(present(raw.retries.as_ref()), &path("retries"), 0, MAX_RETRIES, &mut issues);
+    let strict_placeholders =
+        optional_bool(present(raw.strict_placeholders.as_ref()), &path("strictPlaceholders"), &mut issues).unwrap_or(false);
     let template = present(raw.template.as_ref()).and_then(|t| parse_custom_template(t, &path("template"), &mut issues));
 
     // A mail client's settings: `null` is refused, since leaving a field out is how the config's
@@ -161,6 +166,7 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         endpoint,
         timeout_ms,
         retries,
+        strict_placeholders,
         per_send,
     })
 }

@@ -13,7 +13,7 @@ use crate::mailbox::{self, Mailbox};
 use crate::message::Message;
 use crate::options::Options;
 use crate::sign::{self, Call, SignedRequest, Stamp, Version};
-use crate::template::{self, Escape, Template};
+use crate::template::{self, Escape, RenderError, Template};
 use crate::value::Value;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -56,7 +56,17 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
     let custom = options.template.as_ref();
     let invalid = |field: &str, message: String| Error::invalid(ErrorCode::InvalidRequestParameters, field, message);
     let render = |field: &'static str, text: &str, escape: Escape, max: usize| {
-        template::render(text, payload, escape, max).map_err(|_| invalid(field, format!("renders to more than {max} bytes")))
+        let rendered = if options.strict_placeholders {
+            template::render_strictly(text, payload, escape, max)
+        } else {
+            template::render(text, payload, escape, max).map_err(|_| RenderError::TooLarge)
+        };
+        rendered.map_err(|e| match e {
+            RenderError::TooLarge => invalid(field, format!("renders to more than {max} bytes")),
+            RenderError::Missing(key) => {
+                invalid(field, format!("has {{{{{key}}}}}, which has no value in the payload (`data`, in the mail client)"))
+            }
+        })
     };
     let content_type = custom.and_then(|c| c.content_type).unwrap_or(config.content_type);
     let (subject, html_body, text_body, console_template) = match content {

@@ -63,11 +63,30 @@ pub enum Escape {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooLarge;
 
+/// Why [`render_strictly`] stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenderError {
+    /// The output grew past the allowed size.
+    TooLarge,
+    /// A placeholder has no value in the payload: its key, as written.
+    Missing(String),
+}
+
 /// Renders `{{ key }}` and `{{a.b.c}}` placeholders from `payload`, up to `max_bytes` of output.
 ///
 /// A placeholder whose root key is absent stays as it is; a present root with a missing or null
 /// path renders as the empty string; anything else as JS `String(value)` would.
 pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, TooLarge> {
+    render_with(template, payload, escape, max_bytes, false).map_err(|_| TooLarge)
+}
+
+/// [`render`], except that a placeholder with no value (an absent key, or a missing or null
+/// path) is an error rather than left as written or blank: a mail client's caller wants to know.
+pub fn render_strictly(template: &str, payload: &Value, escape: Escape, max_bytes: usize) -> Result<String, RenderError> {
+    render_with(template, payload, escape, max_bytes, true)
+}
+
+fn render_with(template: &str, payload: &Value, escape: Escape, max_bytes: usize, strict: bool) -> Result<String, RenderError> {
     let mut out = String::with_capacity(template.len().min(max_bytes));
     // Template text before `copied` is in `out`; the search for `{{` resumes at `from`.
     let (mut copied, mut from) = (0, 0);
@@ -78,15 +97,17 @@ pub fn render(template: &str, payload: &Value, escape: Escape, max_bytes: usize)
             continue;
         };
         out.push_str(template.get(copied..open).unwrap_or(""));
-        substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape);
+        if !substitute(&mut out, template.get(open..end).unwrap_or(""), key, payload, escape) && strict {
+            return Err(RenderError::Missing(key.to_owned()));
+        }
         (copied, from) = (end, end);
         if out.len() > max_bytes {
-            return Err(TooLarge);
+            return Err(RenderError::TooLarge);
         }
     }
     out.push_str(template.get(copied..).unwrap_or(""));
     if out.len() > max_bytes {
-        return Err(TooLarge);
+        return Err(RenderError::TooLarge);
     }
     Ok(out)
 }
@@ -132,18 +153,20 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
     key.as_bytes().split(|&b| b == b'.').map(|part| core::str::from_utf8(part).unwrap_or(""))
 }
 
-fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) {
+/// Writes what `placeholder` (with `key`) renders to; false when the payload has no value for it.
+fn substitute(out: &mut String, placeholder: &str, key: &str, payload: &Value, escape: Escape) -> bool {
     let root = key_parts(key).next().unwrap_or("");
     // connector-kit uses `root in payload`; JSON payloads have no prototype, so own keys decide.
     if root.is_empty() || payload.get(root).is_none() {
         out.push_str(placeholder);
-        return;
+        return false;
     }
     match resolve(payload, key) {
-        Resolved::Missing => {}
+        Resolved::Missing => return false,
         Resolved::Value(v) => write_js_string(out, v, escape),
         Resolved::Length(n) => out.push_str(&n.to_string()),
     }
+    true
 }
 
 enum Resolved<'a> {
@@ -237,6 +260,19 @@ mod tests {
 
     fn r(template: &str, payload: &str) -> String {
         render(template, &json(payload), Escape::None, usize::MAX).unwrap()
+    }
+
+    #[test]
+    fn strictly_a_placeholder_without_a_value_is_an_error() {
+        let payload: Value = serde_json::from_str(r#"{"code":"1","user":{"name":null},"list":[]}"#).unwrap();
+        let strictly = |t: &str| render_strictly(t, &payload, Escape::None, 100);
+        assert_eq!(strictly("{{code}} {{list.length}}"), Ok("1 0".to_owned()));
+        for (template, key) in
+            [("{{missing}}", "missing"), ("{{user.name}}", "user.name"), ("{{ list.0 }}", "list.0"), ("{{code.x}}", "code.x")]
+        {
+            assert_eq!(strictly(template), Err(RenderError::Missing(key.to_owned())), "{template}");
+        }
+        assert_eq!(render("{{missing}}|{{user.name}}", &payload, Escape::None, 100), Ok("{{missing}}|".to_owned()));
     }
 
     #[test]
