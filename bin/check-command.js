@@ -22,10 +22,8 @@ const fail = (status, message) => {
 
 /** Runs the command with `argv` (the words after `check`). */
 export function runCheck(argv) {
-  const options = { config: { type: 'string' }, official: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } };
-  const values = parseOrExit(argv, options, usage);
-  if (values.help) fail(0, usage);
-  if (!values.config) fail(2, usage);
+  const options = { config: { type: 'string' }, official: { type: 'boolean', default: false } };
+  const values = parseOrExit(argv, options, usage, ['config']);
   const config = readConfigFile(values.config, fail);
   const line = (kind, { path, message }) => console.log(`${kind} ${path}: ${message}`);
   let refused = false;

@@ -1,7 +1,7 @@
 // `aliyun-dm emulator`: starts the DirectMail emulator on loopback, prints its URL, then one line
 // per mail it accepts, until interrupted.
 import { startEmulator } from '../emulator/index.js';
-import { parseOrExit } from './args.js';
+import { parseOrExit, usageError } from './args.js';
 import { shown } from '../js/errors.js';
 
 const usage = `Usage: aliyun-dm emulator [--port N] [--host ADDR] [--key ID:SECRET]... [--sender ADDR]...
@@ -20,14 +20,9 @@ export async function runEmulator(argv) {
       host: { type: 'string', default: '127.0.0.1' },
       key: { type: 'string', multiple: true },
       sender: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     usage,
   );
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
   const port = Number(values.port);
   const pairs = (values.key ?? ['testid:testsecret']).map((pair) => {
     const colon = pair.indexOf(':');
@@ -35,12 +30,10 @@ export async function runEmulator(argv) {
   });
   if (pairs.includes(undefined)) {
     // Never echoed: what was given may be a secret.
-    console.error(`--key must be ID:SECRET, with a colon.\n\n${usage}`);
-    process.exit(2);
+    usageError('--key must be ID:SECRET, with a colon.', usage);
   }
   if (!/^\d{1,5}$/.test(values.port) || port > 65_535) {
-    console.error(`--port must be a number from 0 to 65535.\n\n${usage}`);
-    process.exit(2);
+    usageError('--port must be a number from 0 to 65535.', usage);
   }
   let emulator;
   try {

@@ -1,14 +1,11 @@
 // `aliyun-dm send`: what the Logto Console's "Send test" button does, from a shell. Prints the
 // signed request (--dry-run; secrets redacted) or DirectMail's reply; on failure prints the error's
 // code and exits 1 (2 for a usage error).
-import { parseArgs } from 'node:util';
-
 import { buildSendMailRequest, sendMail, signRpcRequest } from '../lib/index.js';
+import { parseOrExit, usageError } from './args.js';
 import { readConfigFile } from './config-file.js';
 
 const usage = `Usage: aliyun-dm send --config FILE --to ADDR [--type T] [--code C] [--dry-run | --endpoint URL]
-       aliyun-dm check --config FILE [--official]
-       aliyun-dm emulator [--port N] [--key ID:SECRET]... [--sender ADDR]...
 
   --config FILE    the connector config JSON, as pasted into the Logto Console
   --to ADDR        recipient(s), comma-separated
@@ -29,31 +26,6 @@ function fail(status, message) {
   process.exit(status);
 }
 
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      to: { type: 'string' },
-      type: { type: 'string', default: 'Generic' },
-      code: { type: 'string', default: '000000' },
-      'dry-run': { type: 'boolean', default: false },
-      endpoint: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (error) {
-  fail(2, `${error.message}\n\n${usage}`);
-}
-const { values, positionals } = args;
-if (values.help) fail(0, usage);
-if (positionals[0] !== 'send' || positionals.length !== 1 || !values.config || !values.to) fail(2, usage);
-if (values['dry-run'] && values.endpoint) fail(2, `--dry-run and --endpoint do not go together\n\n${usage}`);
-
-const config = readConfigFile(values.config, fail);
-const data = { to: values.to, type: values.type, payload: { code: values.code } };
-
 /** Prints an error's code, message and data; data never holds the secret. */
 function report(error) {
   if (!error?.code) throw error;
@@ -62,29 +34,45 @@ function report(error) {
   process.exit(1);
 }
 
-try {
-  if (values['dry-run']) {
-    const request = buildSendMailRequest(config, data);
-    const params = Object.fromEntries(new URLSearchParams(request.body));
-    console.log(`${request.method} ${request.url}`);
-    for (const [name, value] of Object.entries(request.headers)) console.log(`${name}: ${SECRET_HEADERS.includes(name) ? REDACTED : value}`);
-    console.log('');
-    const width = Math.max(...Object.keys(params).map((k) => k.length));
-    for (const [name, value] of Object.entries(params)) {
-      console.log(`${name.padEnd(width)}  ${SECRET_PARAMS.includes(name) ? REDACTED : value}`);
+/** Runs the command with `argv` (the words after `send`). */
+export async function runSend(argv) {
+  const options = {
+    config: { type: 'string' },
+    to: { type: 'string' },
+    type: { type: 'string', default: 'Generic' },
+    code: { type: 'string', default: '000000' },
+    'dry-run': { type: 'boolean', default: false },
+    endpoint: { type: 'string' },
+  };
+  const values = parseOrExit(argv, options, usage, ['config', 'to']);
+  if (values['dry-run'] && values.endpoint) usageError('--dry-run and --endpoint do not go together.', usage);
+  const config = readConfigFile(values.config, fail);
+  const data = { to: values.to, type: values.type, payload: { code: values.code } };
+
+  try {
+    if (values['dry-run']) {
+      const request = buildSendMailRequest(config, data);
+      const params = Object.fromEntries(new URLSearchParams(request.body));
+      console.log(`${request.method} ${request.url}`);
+      for (const [name, value] of Object.entries(request.headers)) console.log(`${name}: ${SECRET_HEADERS.includes(name) ? REDACTED : value}`);
+      console.log('');
+      const width = Math.max(...Object.keys(params).map((k) => k.length));
+      for (const [name, value] of Object.entries(params)) {
+        console.log(`${name.padEnd(width)}  ${SECRET_PARAMS.includes(name) ? REDACTED : value}`);
+      }
+      // V2 signs the form itself: show its string-to-sign. V3's stages are in the Authorization header.
+      if (params.Signature !== undefined) {
+        const { Signature, ...signed } = params;
+        const { stringToSign } = signRpcRequest(signed, config.accessKeySecret, request.method);
+        const token = params.SecurityToken;
+        // The token appears percent-encoded twice: once in the canonical query, again in the string-to-sign.
+        console.log(`\nStringToSign: ${token ? stringToSign.replaceAll(percentEncode(percentEncode(token)), REDACTED) : stringToSign}`);
+      }
+    } else {
+      const reply = await sendMail(values.endpoint ? { ...config, endpoint: values.endpoint } : config, data, fetch);
+      console.log(JSON.stringify(reply));
     }
-    // V2 signs the form itself: show its string-to-sign. V3's stages are in the Authorization header.
-    if (params.Signature !== undefined) {
-      const { Signature, ...signed } = params;
-      const { stringToSign } = signRpcRequest(signed, config.accessKeySecret, request.method);
-      const token = params.SecurityToken;
-      // The token appears percent-encoded twice: once in the canonical query, again in the string-to-sign.
-      console.log(`\nStringToSign: ${token ? stringToSign.replaceAll(percentEncode(percentEncode(token)), REDACTED) : stringToSign}`);
-    }
-  } else {
-    const reply = await sendMail(values.endpoint ? { ...config, endpoint: values.endpoint } : config, data, fetch);
-    console.log(JSON.stringify(reply));
+  } catch (error) {
+    report(error);
   }
-} catch (error) {
-  report(error);
 }

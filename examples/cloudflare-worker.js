@@ -1,6 +1,6 @@
 // Cloudflare Worker: `wrangler deploy` picks the package's workerd entry and uploads the .wasm.
 // Secrets: `wrangler secret put ALIBABA_CLOUD_ACCESS_KEY_ID` (and ALIBABA_CLOUD_ACCESS_KEY_SECRET).
-// Vars: ALIYUN_DM_ACCOUNT, and ALIYUN_DM_ENDPOINT to try it against `npx aliyun-dm emulator`.
+// Vars: ALIYUN_DM_ACCOUNT, and ALIYUN_DM_ENDPOINT to try it against `npx -p connector-aliyun-dm-wasm aliyun-dm emulator`.
 import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm';
 
 export default {

@@ -2,7 +2,7 @@
 // and no secret on any output.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -75,6 +75,31 @@ test('failures exit 1 and print the error code, never the secret', async () => {
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /error invalid_config: regionId/);
   noSecret(bad);
+});
+
+test('help and --version go to stdout with exit 0; usage errors name what is wrong on stderr with exit 2', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  for (const args of [['--help'], ['-h'], ['send', '--help'], ['check', '--help'], ['emulator', '--help']]) {
+    const result = await runCli(args);
+    assert.equal(result.status, 0, args.join(' '));
+    assert.match(result.stdout, /Usage: aliyun-dm/, args.join(' '));
+    assert.equal(result.stderr, '', args.join(' '));
+  }
+  const v = await runCli(['--version']);
+  assert.deepEqual([v.status, v.stdout.trim(), v.stderr], [0, `connector-aliyun-dm-wasm ${version}`, '']);
+  for (const [args, why] of [
+    [[], /No command given/],
+    [['sned', '--to', 'a@b.c'], /Unknown command "sned"/],
+    [['send', '--config', 'x.json'], /Missing --to/],
+    [['send', '--to', 'a@b.c'], /Missing --config/],
+    [['check'], /Missing --config/],
+    [['send', '--bogus'], /Unknown option/],
+  ]) {
+    const result = await runCli(args);
+    assert.equal(result.status, 2, args.join(' '));
+    assert.match(result.stderr, why, args.join(' '));
+    assert.equal(result.stdout, '', args.join(' '));
+  }
 });
 
 test('usage errors exit 2 with the usage', async () => {
