@@ -1,7 +1,7 @@
 // Deno: `deno add npm:connector-aliyun-dm-wasm`, then
 // `deno run --allow-env --allow-net=dm.aliyuncs.com deno.ts user@example.com 123456`.
 // Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
-// ALIYUN_DM_ENDPOINT to try it against `npx aliyun-dm emulator`.
+// ALIYUN_DM_ENDPOINT to try it against `npx -p connector-aliyun-dm-wasm aliyun-dm emulator`.
 import { DirectMail } from 'connector-aliyun-dm-wasm';
 
 const mail = DirectMail.fromEnv(Deno.env.toObject(), {

@@ -66,7 +66,8 @@ test('fromEnv reads Aliyun’s variable names and refuses a missing one by name'
   try {
     const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'testid', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'testsecret', ALIBABA_CLOUD_SECURITY_TOKEN: 'sts-token-123456' };
     await DirectMail.fromEnv(env, { accountName: sender.accountName, endpoint: emulator.url }).send({ to: 'a@example.com', subject: 's', text: 't' });
-    assert.equal(emulator.mails.at(-1).params.SecurityToken, 'sts-token-123456');
+    // The client signs with V3 by default, which carries the token in a header.
+    assert.equal(emulator.requests.at(-1).headers['x-acs-security-token'], 'sts-token-123456');
     const missing = await thrown(() => DirectMail.fromEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'x' }, { accountName: sender.accountName }));
     assert.ok(missing instanceof DirectMailError);
     assert.equal(missing.code, 'invalid_config');
@@ -123,10 +124,15 @@ test('every error is a DirectMailError with code, data and retryable; the client
 
 test('the debugging surface pins nonce and timestamp; the secret is in no error', async () => {
   const mail = new DirectMail({ ...sender, accessKeySecret: 'S3CRET-never-shown' });
+  // V3 by default: the nonce and the time travel in x-acs-* headers.
   const request = mail.debug.request({ to: 'a@example.com', subject: 's', text: 't' }, { nonce: 'n-1', timestamp: '2024-01-02T03:04:05Z' });
-  const params = Object.fromEntries(new URLSearchParams(request.body));
-  assert.equal(params.SignatureNonce, 'n-1');
-  assert.equal(params.Timestamp, '2024-01-02T03:04:05Z');
+  assert.equal(request.headers['x-acs-signature-nonce'], 'n-1');
+  assert.equal(request.headers['x-acs-date'], '2024-01-02T03:04:05Z');
+  assert.match(request.headers.authorization, /^ACS3-HMAC-SHA256 /);
+  // V2 stays selectable.
+  const v2 = new DirectMail({ ...sender, signatureVersion: 'v2' }).debug.request({ to: 'a@example.com', subject: 's', text: 't' }, { nonce: 'n-1', timestamp: '2024-01-02T03:04:05Z' });
+  const params = Object.fromEntries(new URLSearchParams(v2.body));
+  assert.deepEqual([params.SignatureNonce, params.Timestamp, params.SignatureVersion], ['n-1', '2024-01-02T03:04:05Z', '1.0']);
   assert.equal('nonce' in DirectMail.prototype, false);
   const error = await thrown(() => mail.debug.request({ to: 'a@example.com', subject: 's', text: 't' }, { timestamp: 'yesterday' }));
   assert.ok(error instanceof DirectMailError);

@@ -99,7 +99,9 @@ export class DirectMail {
       const { fetch, ...rest } = config;
       if (fetch !== undefined && typeof fetch !== 'function') throw invalid('invalid_config', 'fetch', 'expected a function');
       this.#fetch = fetch;
-      this.#sender = new Sender(plainConfig(rest), 'client');
+      // V3 unless the config says otherwise: Aliyun calls V2 discontinued in favour of V3. (The
+      // Logto connector keeps V2, as the official one signs.)
+      this.#sender = new Sender(plainConfig({ signatureVersion: 'v3', ...rest }), 'client');
     } catch (error) {
       throw asDirectMailError(error);
     }

@@ -82,7 +82,7 @@ export interface AliyunDmConfig {
   timeoutMs?: number;
   /** 0–3; only throttling and connections that never opened are retried. */
   retries?: number;
-  /** `v2` (default: HMAC-SHA1, as the official connector) or `v3` (`ACS3-HMAC-SHA256`). */
+  /** `v2` (HMAC-SHA1, as the official connector; the Logto connector's default) or `v3` (`ACS3-HMAC-SHA256`; the mail client's default). */
   signatureVersion?: 'v2' | 'v3';
   /** At most 10 (with `deliveryEventHeaders`, at most 7), sent as `Headers`. */
   headers?: Partial<Record<MailHeaderName, string>>;
