@@ -34,10 +34,11 @@ const INSTEAD = {
   text: 'a console template brings its own body',
 };
 
-/** Refuses every own field of `mail` that `fields` lacks, naming each (escaped). */
+/** Refuses every own field of `mail` that `fields` lacks and that holds a value, naming each (escaped). */
 function refuseUnknown(mail, fields) {
+  // An undefined field loses nothing when it is left out (`cc: options.cc` with no cc).
   const issues = Object.keys(mail)
-    .filter((key) => !fields.has(key))
+    .filter((key) => !fields.has(key) && mail[key] !== undefined)
     .map((key) => ({ path: shown(key, 200), message: `is not a field this method takes${Object.hasOwn(INSTEAD, key) ? `: ${INSTEAD[key]}` : ''}` }));
   if (issues.length > 0) throw codedError(REQUEST, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
 }
