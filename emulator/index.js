@@ -22,18 +22,23 @@ export const MAX_HISTORY = 1000;
 /** Most bytes of bodies the remembered requests (and mails) may hold together. */
 export const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
 
-/** The body bytes each remembered entry holds. */
-const sizes = new WeakMap();
-
-/** Adds `entry` (holding `bytes` of bodies) to `list`, forgetting the oldest past `most` entries or MAX_HISTORY_BYTES. */
-function remember(list, entry, bytes, most) {
-  list.push(entry);
-  sizes.set(entry, bytes);
-  // Callers may empty or edit the list, so the total is summed afresh.
-  let total = list.reduce((sum, e) => sum + (sizes.get(e) ?? 0), 0);
-  while (list.length > 1 && (list.length > most || total > MAX_HISTORY_BYTES)) {
-    total -= sizes.get(list.shift()) ?? 0;
-  }
+/**
+ * A function that adds an entry (holding some bytes of bodies) to `list`, forgetting the oldest
+ * past `most` entries or MAX_HISTORY_BYTES. It keeps a running total; only when a caller has
+ * changed the list (`mails.length = 0`) is the total summed again.
+ */
+function history(list, most) {
+  const sizes = new WeakMap();
+  let total = 0;
+  let length = 0;
+  return (entry, bytes) => {
+    if (list.length !== length) total = list.reduce((sum, e) => sum + (sizes.get(e) ?? 0), 0);
+    list.push(entry);
+    sizes.set(entry, bytes);
+    total += bytes;
+    while (list.length > 1 && (list.length > most || total > MAX_HISTORY_BYTES)) total -= sizes.get(list.shift()) ?? 0;
+    length = list.length;
+  };
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
@@ -133,6 +138,8 @@ export async function startEmulator({
   if (!Number.isInteger(maxHistory) || maxHistory < 1) throw new Error(`Not a history length: ${maxHistory}`);
   const mails = [];
   const requests = [];
+  const rememberMail = history(mails, maxHistory);
+  const rememberRequest = history(requests, maxHistory);
   const usedNonces = new Set();
   const scripted = [];
   /** Aliyun's error JSON for `code` at HTTP `status`. */
@@ -288,7 +295,7 @@ export async function startEmulator({
       signatureVersion,
       params,
     };
-    remember(mails, mail, (params.HtmlBody?.length ?? 0) + (params.TextBody?.length ?? 0), maxHistory);
+    rememberMail(mail, (params.HtmlBody?.length ?? 0) + (params.TextBody?.length ?? 0));
     onMail?.(mail);
     return mail;
   }
@@ -317,7 +324,7 @@ export async function startEmulator({
     const body = Buffer.concat(chunks).toString('utf8');
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     const params = Object.fromEntries(request.method === 'GET' ? query : [...query, ...new URLSearchParams(body)]);
-    remember(requests, { method: request.method, url: request.url, headers: request.headers, body, params }, body.length, maxHistory);
+    rememberRequest({ method: request.method, url: request.url, headers: request.headers, body, params }, body.length);
     const requestId = randomUUID();
     const script = scripted.shift();
     if (script) return script(request, response, params);
