@@ -162,9 +162,8 @@ test('the timeout holds against a body that yields empty chunks forever, or chun
     const outcomes = {};
     for (const [name, source] of Object.entries(cases)) {
       const mail = new DirectMail({ accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'a@example.com', timeoutMs: 300, fetch: async () => new Response(new ReadableStream(source)) });
-      const started = Date.now();
       try { await mail.send({ to: 'u@example.com', subject: 's', text: 't' }); outcomes[name] = 'sent'; }
-      catch (e) { outcomes[name] = { code: e.code, timedOut: e.data?.timedOut === true, chunks: /chunks/.test(e.message), ms: Date.now() - started }; }
+      catch (e) { outcomes[name] = { code: e.code, timedOut: e.data?.timedOut === true, chunks: /chunks/.test(e.message) }; }
     }
     console.log(JSON.stringify(outcomes));`;
   const { execFile } = await import('node:child_process');
@@ -174,9 +173,8 @@ test('the timeout holds against a body that yields empty chunks forever, or chun
   assert.equal(out.error, null, `the send hung or crashed: ${out.error}`);
   const { empty, busy } = JSON.parse(out.stdout);
   assert.deepEqual([empty.code, empty.chunks], ['general', true], JSON.stringify(empty));
-  assert.deepEqual([busy.code, busy.timedOut], ['general', true], JSON.stringify(busy));
-  // 4,096 chunks of 50 ms would take over 200 s; the deadline stops the read within a few chunks.
-  assert.ok(busy.ms < 20_000, `the busy body was read for ${busy.ms} ms`);
+  // The deadline stopped it, not the chunk bound (4,096 chunks of 50 ms would outlast the kill timer).
+  assert.deepEqual([busy.code, busy.timedOut, busy.chunks], ['general', true, false], JSON.stringify(busy));
 });
 
 test('injected fetch faults each give a typed error', async () => {

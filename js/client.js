@@ -1,7 +1,7 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
 // Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
 // send goes through it, with the mail's own settings as per-send options.
-import { asDirectMailError, codedError, describeCause, isCodedError, shown } from './errors.js';
+import { asDirectMailError, codedError, describeCause, isCodedError, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
 import { invalid } from './plain.js';
 import { plainConfig, Sender } from './sender.js';
 
@@ -39,7 +39,7 @@ function refuseUnknown(mail, fields) {
   // An undefined field loses nothing when it is left out (`cc: options.cc` with no cc).
   const issues = Object.keys(mail)
     .filter((key) => !fields.has(key) && mail[key] !== undefined)
-    .map((key) => ({ path: shown(key, 200), message: `is not a field this method takes${Object.hasOwn(INSTEAD, key) ? `: ${INSTEAD[key]}` : ''}` }));
+    .map((key) => ({ path: shown(key, MAX_SHOWN_PATH_CHARS), message: `is not a field this method takes${Object.hasOwn(INSTEAD, key) ? `: ${INSTEAD[key]}` : ''}` }));
   if (issues.length > 0) throw codedError(REQUEST, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
 }
 

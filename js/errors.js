@@ -71,6 +71,9 @@ export const isCodedError = (error) =>
 const UNSAFE_CHARS =
   /[\p{Cc}\u2028\u2029\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]/gu;
 
+/** Longest path an error shows, in characters, as the core cuts it (MAX_SHOWN_PATH_CHARS in src/error.rs). */
+export const MAX_SHOWN_PATH_CHARS = 200;
+
 /** `text` as an error may show it: unsafe characters as `\uXXXX` escapes, cut after `max` characters with `…`. */
 export function shown(text, max = Infinity) {
   const chars = Array.from(String(text));

@@ -3,10 +3,7 @@
 // stack, the exception would unwind through Rust frames that never get to restore their stack
 // pointer. So host code runs here, where a throw becomes a typed error, and wasm only ever sees
 // JSON.parse output: plain data, no cycles, and nothing the caller can change afterwards.
-import { codedError, describeCause, shown } from './errors.js';
-
-/** Longest path an error shows, in characters, as the core cuts it. */
-const MAX_SHOWN_PATH_CHARS = 200;
+import { codedError, describeCause, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
 
 /** An error naming one field, shaped as the core's own; its path (which may hold a caller's key) and message are shown escaped. */
 export const invalid = (code, path, message) => {

@@ -128,12 +128,12 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
     // A mail client's settings: `null` is refused, since leaving a field out is how the config's
     // value is kept, and a `null` meant as "none" would otherwise silently keep it.
     let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value] = [
-        (&raw.from_alias, "fromAlias"),
-        (&raw.reply_to, "replyTo"),
-        (&raw.tag_name, "tagName"),
-        (&raw.headers, "headers"),
-        (&raw.bcc_address, "bccAddress"),
-        (&raw.template_id, "templateId"),
+        (raw.from_alias, "fromAlias"),
+        (raw.reply_to, "replyTo"),
+        (raw.tag_name, "tagName"),
+        (raw.headers, "headers"),
+        (raw.bcc_address, "bccAddress"),
+        (raw.template_id, "templateId"),
     ]
     .map(|(value, key)| not_null(value, &path(key), &mut issues));
     let one_line = |s: &str| is_header_value(s) && limits::chars(s) <= MAX_FROM_ALIAS_CHARS;
@@ -172,13 +172,13 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
 }
 
 /// `value`, or `None` with an issue under `path` when it is `null`.
-fn not_null(value: &Option<Value>, path: &str, issues: &mut Issues) -> Option<Value> {
+fn not_null(value: Option<Value>, path: &str, issues: &mut Issues) -> Option<Value> {
     match value {
         Some(Value::Null) => {
             issues.push(path, "must not be null: leave it out to keep the config's value");
             None
         }
-        other => other.clone(),
+        other => other,
     }
 }
 

@@ -51,8 +51,10 @@ impl Redactor {
         let mut needles: Vec<String> = credentials.iter().copied().flat_map(forms).collect();
         needles.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         needles.dedup();
-        let mut runs: Vec<u64> =
-            credentials.iter().flat_map(|c| c.as_bytes().windows(MIN_CREDENTIAL_BYTES).map(packed)).collect();
+        let mut runs: Vec<u64> = credentials
+            .iter()
+            .flat_map(|c| c.as_bytes().windows(MIN_CREDENTIAL_BYTES).map(|w| packed(w.iter().copied())))
+            .collect();
         runs.sort_unstable();
         runs.dedup();
         Redactor { needles, runs }
@@ -81,7 +83,9 @@ impl Redactor {
     /// printable text's does only by rare accident. Much cheaper than the views
     /// [`Redactor::redact`] takes, and it runs on every send.
     pub fn holds_run_in_id(&self, id: &str) -> bool {
-        let found = |bytes: &[u8]| bytes.windows(MIN_CREDENTIAL_BYTES).any(|w| self.runs.binary_search(&packed(w)).is_ok());
+        let found = |bytes: &[u8]| {
+            bytes.windows(MIN_CREDENTIAL_BYTES).any(|w| self.runs.binary_search(&packed(w.iter().copied())).is_ok())
+        };
         let hex = |offset: usize| -> Vec<u8> {
             let digits: Vec<u8> = id.bytes().skip(offset).map_while(|b| (b as char).to_digit(16).map(|d| d as u8)).collect();
             digits.chunks_exact(2).filter_map(|pair| pair.first().zip(pair.last()).map(|(h, l)| h << 4 | l)).collect()
@@ -97,7 +101,7 @@ impl Redactor {
         let mut spans = Vec::new();
         for run in views::views(text) {
             for window in run.windows(MIN_CREDENTIAL_BYTES) {
-                let key = window.iter().fold(0u64, |acc, u| acc << 8 | u64::from(u.byte.to_ascii_lowercase()));
+                let key = packed(window.iter().map(|u| u.byte));
                 if let (true, Some(first), Some(last)) = (self.runs.binary_search(&key).is_ok(), window.first(), window.last()) {
                     spans.push(first.start..last.end);
                 }
@@ -121,9 +125,10 @@ impl Redactor {
     }
 }
 
-/// `bytes` (a run of [`MIN_CREDENTIAL_BYTES`]) ASCII-lowercased and packed into a number.
-fn packed(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0u64, |acc, b| acc << 8 | u64::from(b.to_ascii_lowercase()))
+/// `bytes` (a run of [`MIN_CREDENTIAL_BYTES`]) ASCII-lowercased and packed into a number: the one
+/// key both the credentials' runs and the text's windows are compared by.
+fn packed(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0u64, |acc, b| acc << 8 | u64::from(b.to_ascii_lowercase()))
 }
 
 /// `text` with each of `spans` (sorted, disjoint), widened to whole characters, replaced by
@@ -143,12 +148,12 @@ fn masked(text: &str, spans: Vec<Range<usize>>) -> String {
             continue;
         }
         if start >= kept {
-            out.push_str(&text[kept..start]);
+            out.push_str(text.get(kept..start).unwrap_or(""));
             out.push_str(REDACTED);
         }
         kept = end;
     }
-    out.push_str(&text[kept..]);
+    out.push_str(text.get(kept..).unwrap_or(""));
     out
 }
 
