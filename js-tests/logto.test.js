@@ -131,14 +131,21 @@ test("type is connector-kit's ConnectorType.Email, and connector-kit loads only 
   assert.doesNotMatch(source, /^import .*@logto\/connector-kit/m, 'no static import of connector-kit');
 });
 
-test('lib/index.js is one self-contained module: it statically imports nothing', async () => {
-  const { readFileSync: read } = await import('node:fs');
-  const source = read(join(packageRoot, 'lib', 'index.js'), 'utf8');
-  // Each extra ES module file, builtins included, adds to every cold start.
-  assert.doesNotMatch(source, /^\s*(import|export)\b[^(]*\bfrom\s*['"]/m);
+test('the package JS ships once: lib/index.js re-exports js/node.js, and nothing in js/ imports Logto statically', async () => {
+  const { readFileSync: read, readdirSync } = await import('node:fs');
+  assert.deepEqual(
+    [...read(join(packageRoot, 'lib', 'index.js'), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]),
+    ['../js/node.js', '../js/node.js'],
+  );
+  const sources = readdirSync(join(packageRoot, 'js'), { recursive: true }).filter((f) => /\.c?js$/.test(f));
+  for (const file of sources) {
+    const source = read(join(packageRoot, 'js', file), 'utf8');
+    assert.doesNotMatch(source, /from\s*['"](zod|@logto\/connector-kit)['"]/, file);
+  }
   // The host's packages are named through variables, so bundlers building a Worker leave them out.
-  assert.match(source, /\b(?:var|const) CONNECTOR_KIT = "@logto\/connector-kit";/);
-  assert.match(source, /await import\(CONNECTOR_KIT\)/);
+  const connector = read(join(packageRoot, 'js', 'connector.js'), 'utf8');
+  assert.match(connector, /\bconst CONNECTOR_KIT = '@logto\/connector-kit';/);
+  assert.match(connector, /await import\(CONNECTOR_KIT\)/);
 });
 
 test('the package root exports exactly the documented API', async () => {
@@ -148,7 +155,12 @@ test('the package root exports exactly the documented API', async () => {
     'parseSendMailReply', 'renderTemplate', 'sendMail', 'signRpcRequest', 'validateConfig', 'wasmMemoryBytes',
   ]);
   // Every runtime entry exports the same names (their types are one file, js/index.d.ts).
-  for (const entry of ['js/init.js']) {
+  for (const entry of ['js/init.js', 'js/inline.js']) {
     assert.deepEqual(Object.keys(await import(join(packageRoot, entry))).sort(), Object.keys(root).sort(), entry);
+  }
+  // The mail client's entries export the same, less the Logto connector's three.
+  const logto = ['configGuard', 'default', 'metadata'];
+  for (const entry of ['js/client/node.js', 'js/client/init.js', 'js/client/inline.js']) {
+    assert.deepEqual(Object.keys(await import(join(packageRoot, entry))).sort(), Object.keys(root).filter((k) => !logto.includes(k)).sort(), entry);
   }
 });

@@ -1,6 +1,8 @@
-// The API, the same in every runtime: the mail client, its error class, and the lower-level
-// functions (validation, rendering, signing, reply parsing) the client and the connector use.
-export { DirectMail, ENV_NAMES } from './client.js';
+// The mail client's API, the same in every runtime: the client, its error class, the lower-level
+// functions (validation, rendering, signing, reply parsing) the client and the connector use, and
+// init(). Nothing here imports the Logto connector, so a bundle of it carries none of Logto.
+export { DirectMail, ENV_NAMES } from './direct-mail.js';
 export { buildSendMailRequest, parseSendMailReply, renderTemplate, sendMail, signRpcRequest, validateConfig } from './core.js';
 export { DirectMailError } from './errors.js';
 export { wasmMemoryBytes } from './wasm.js';
+export { init } from './load.js';

@@ -1,10 +1,5 @@
-// Deno entry: a source-phase import hands over the compiled WebAssembly.Module, with no file-read
-// permission needed.
-import source wasmModule from '../pkg/aliyun_dm_bg.wasm';
-
-import { setWasmSource } from './wasm.js';
-
-setWasmSource(() => wasmModule);
-
-export * from './exports.js';
-export { default } from './exports.js';
+// Deno entry of the package root: the mail client's entry (./client/deno.js) and the Logto
+// connector.
+export * from './client/deno.js';
+export * from './logto.js';
+export { default } from './logto.js';

@@ -1,10 +1,5 @@
-// Vercel Edge Runtime entry: `?module` makes the bundler hand over a compiled WebAssembly.Module
-// (possibly from another realm), since code generation from bytes is disabled there.
-import wasmModule from '../pkg/aliyun_dm_bg.wasm?module';
-
-import { setWasmSource } from './wasm.js';
-
-setWasmSource(() => wasmModule);
-
-export * from './exports.js';
-export { default } from './exports.js';
+// Vercel Edge Runtime entry of the package root: the mail client's entry (./client/edge-light.js) and the Logto
+// connector.
+export * from './client/edge-light.js';
+export * from './logto.js';
+export { default } from './logto.js';

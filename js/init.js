@@ -1,4 +1,5 @@
-// Entry for any other host: `await init(source)` once, with the wasm as a WebAssembly.Module,
-// bytes, a Response or a promise of one; then use the API.
-export * from './exports.js';
-export { default } from './exports.js';
+// Entry of the package root for any other host (`await init(source)` first): the mail client's
+// entry (./client/init.js) and the Logto connector.
+export * from './client/init.js';
+export * from './logto.js';
+export { default } from './logto.js';

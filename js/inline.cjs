@@ -1,2 +1,2 @@
 // CommonJS form of ./inline, through require(esm) (Node >= 20.19).
-module.exports = require('../lib/inline.js');
+module.exports = require('./inline.js');

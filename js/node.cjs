@@ -1,2 +1,2 @@
-// Node CommonJS entry: the same module as the ESM entry, through require(esm) (Node >= 20.19).
-module.exports = require('../lib/index.js');
+// CommonJS form of the package root's Node entry, through require(esm) (Node >= 20.19).
+module.exports = require('./node.js');

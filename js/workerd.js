@@ -1,13 +1,5 @@
-// Cloudflare Workers (workerd) entry: the .wasm arrives as a compiled module, since workerd
-// forbids compiling wasm from bytes. The wasm is instantiated and warmed up at startup.
-import wasmModule from '../pkg/aliyun_dm_bg.wasm?module';
-
-import { warmUp } from './warm.js';
-import { setWasmSource } from './wasm.js';
-
-setWasmSource(() => wasmModule);
-// At startup, not in the first request: see warm.js.
-warmUp();
-
-export * from './exports.js';
-export { default } from './exports.js';
+// Cloudflare Workers (workerd) entry of the package root: the mail client's entry (./client/workerd.js) and the Logto
+// connector.
+export * from './client/workerd.js';
+export * from './logto.js';
+export { default } from './logto.js';
