@@ -1,7 +1,7 @@
 // Cloudflare Worker: `wrangler deploy` picks the package's workerd entry and uploads the .wasm.
 // Secrets: `wrangler secret put ALIBABA_CLOUD_ACCESS_KEY_ID` (and ALIBABA_CLOUD_ACCESS_KEY_SECRET).
 // Vars: ALIYUN_DM_ACCOUNT, and ALIYUN_DM_ENDPOINT to try it against `npx -p connector-aliyun-dm-wasm aliyun-dm emulator`.
-import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm';
+import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm/client';
 
 export default {
   async fetch(request, env) {

@@ -1,8 +1,8 @@
 // Deno: `deno add npm:connector-aliyun-dm-wasm`, then
-// `deno run --allow-env --allow-net=dm.aliyuncs.com deno.ts user@example.com 123456`.
+// `deno run --allow-env --allow-net=dm.aliyuncs.com,127.0.0.1 deno.ts user@example.com 123456`.
 // Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
 // ALIYUN_DM_ENDPOINT to try it against `npx -p connector-aliyun-dm-wasm aliyun-dm emulator`.
-import { DirectMail } from 'connector-aliyun-dm-wasm';
+import { DirectMail } from 'connector-aliyun-dm-wasm/client';
 
 const mail = DirectMail.fromEnv(Deno.env.toObject(), {
   accountName: Deno.env.get('ALIYUN_DM_ACCOUNT') ?? '',

@@ -1,6 +1,6 @@
 // Node, CommonJS (Node >= 20.19): node node-cjs.cjs user@example.com 123456
 // Env: as for node-esm.mjs.
-const { DirectMail } = require('connector-aliyun-dm-wasm');
+const { DirectMail } = require('connector-aliyun-dm-wasm/client');
 
 const mail = DirectMail.fromEnv(process.env, {
   accountName: process.env.ALIYUN_DM_ACCOUNT,

@@ -1,7 +1,7 @@
 // Node, ESM: node node-esm.mjs user@example.com 123456
 // Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
 // ALIYUN_DM_ENDPOINT to try it against `npx -p connector-aliyun-dm-wasm aliyun-dm emulator`.
-import { DirectMail } from 'connector-aliyun-dm-wasm';
+import { DirectMail } from 'connector-aliyun-dm-wasm/client';
 
 const mail = DirectMail.fromEnv(process.env, {
   accountName: process.env.ALIYUN_DM_ACCOUNT,

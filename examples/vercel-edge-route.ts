@@ -1,7 +1,7 @@
 // Next.js on Vercel, app/api/send-code/route.ts: the edge-light entry loads the .wasm as `?module`.
 // Env: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIYUN_DM_ACCOUNT, and
 // ALIYUN_DM_ENDPOINT to try it against `npx -p connector-aliyun-dm-wasm aliyun-dm emulator`.
-import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm';
+import { DirectMail, DirectMailError } from 'connector-aliyun-dm-wasm/client';
 
 export const runtime = 'edge';
 

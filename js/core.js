@@ -53,7 +53,7 @@ export const parseSendMailReply = typed((status, body) => {
 /** Builds, signs and sends one mail with the host's `fetch`; returns `{EnvId, RequestId}`. */
 export const sendMail = typed(async (config, data, fetch, options) =>
   withSender(config, 'connector', (sender) => {
-    if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+    if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists', {}, 'config');
     return sender.send(data, options, fetch, 'options.');
   }),
 );

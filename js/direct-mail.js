@@ -14,20 +14,20 @@ export const ENV_NAMES = Object.freeze({
 
 const REQUEST = 'invalid_request_parameters';
 /** A mail's fields that are settings of this send rather than its message. */
-const PER_SEND = ['fromAlias', 'replyTo', 'tagName', 'headers', 'bccAddress'];
+const PER_SEND = ['from', 'fromAlias', 'replyTo', 'tagName', 'headers', 'bccAddress'];
 /** The fields `send` takes; any other is refused by name, since dropping it would send a different mail. */
-const MAIL_FIELDS = new Set(['to', 'subject', 'html', 'text', 'data', ...PER_SEND]);
+const MAIL_FIELDS = new Set(['to', 'subject', 'html', 'text', 'data', 'signal', ...PER_SEND]);
 /** The fields `sendTemplate` takes. */
-const TEMPLATE_MAIL_FIELDS = new Set(['to', 'templateId', 'data', ...PER_SEND]);
+const TEMPLATE_MAIL_FIELDS = new Set(['to', 'templateId', 'data', 'signal', ...PER_SEND]);
 /** What to do instead, for fields other mail APIs have. */
 const INSTEAD = {
   cc: "DirectMail's SingleSendMail has no Cc: put the addresses in to, or in bccAddress",
   bcc: 'use bccAddress',
-  from: 'set accountName (and fromAlias) in the config, or fromAlias in the mail',
   reply_to: 'use replyTo',
   replyToAddress: 'use replyTo',
   tags: 'use tagName',
   tag: 'use tagName',
+  attachments: "this client sends no attachments: SingleSendMail takes them only through Aliyun's upload flow",
   templateId: 'use sendTemplate for a console template',
   subject: 'a console template brings its own subject',
   html: 'a console template brings its own body',
@@ -49,14 +49,26 @@ const DISPOSE = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for
 /** `fetch` as given, else the runtime's, looked up when a mail is sent. */
 export function fetchOf(given) {
   const fetch = given ?? globalThis.fetch;
-  if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists');
+  if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists', {}, 'config');
   return fetch;
 }
 
-/** `to` as DirectMail takes it: one address, or several joined with commas. */
+/** `to` as DirectMail takes it: one address, or several (up to 100, which the core counts) joined with commas. */
 function recipients(to) {
-  if (Array.isArray(to)) return to.join(',');
-  return to;
+  if (!Array.isArray(to)) return to;
+  to.forEach((address, i) => {
+    if (typeof address !== 'string') throw invalid(REQUEST, `to[${i}]`, `expected string, got ${address === null ? 'null' : typeof address}`);
+    if (address.includes(',')) throw invalid(REQUEST, `to[${i}]`, 'must be one address: give each recipient its own item');
+  });
+  if (to.length === 0) throw invalid(REQUEST, 'to', 'must name at least one address');
+  return to.join(',');
+}
+
+/** The caller's AbortSignal, checked; `undefined` when none is given. */
+function signalOf(signal) {
+  if (signal === undefined) return undefined;
+  if (typeof signal?.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') throw invalid(REQUEST, 'signal', 'expected an AbortSignal');
+  return signal;
 }
 
 /** The mail's per-send settings, and `extra`, as options. */
@@ -73,13 +85,17 @@ function messageFor(mail) {
   if (mail === null || typeof mail !== 'object') throw invalid(REQUEST, '(mail)', 'expected an object');
   refuseUnknown(mail, MAIL_FIELDS);
   const { to, subject, html, text, data } = mail;
-  if ((html === undefined) === (text === undefined)) throw invalid(REQUEST, 'html', 'give exactly one of html and text');
-  const content = html ?? text;
+  if (html === undefined && text === undefined) throw invalid(REQUEST, 'html', 'give html, text, or both');
   if (typeof subject !== 'string') throw invalid(REQUEST, 'subject', `expected string, got ${subject === null ? 'null' : typeof subject}`);
-  if (typeof content !== 'string') throw invalid(REQUEST, html === undefined ? 'text' : 'html', 'expected string');
-  const template = { subject, content, contentType: html === undefined ? 'text/plain' : 'text/html' };
+  for (const [key, value] of [['html', html], ['text', text]]) {
+    if (value !== undefined && typeof value !== 'string') throw invalid(REQUEST, key, 'expected string');
+  }
+  // HTML as the body, and the text beside it as its plain-text alternative when both are given.
+  const template = html === undefined ? { subject, content: text, contentType: 'text/plain' } : { subject, content: html, contentType: 'text/html' };
+  const alternative = html !== undefined && text !== undefined ? { text } : {};
   // A placeholder with no value in data is an error: a blank code in a mail is worse than none.
-  return { message: { to: recipients(to), type: 'Generic', payload: data ?? {} }, options: settingsOf(mail, { template, strictPlaceholders: true }) };
+  const options = settingsOf(mail, { template, strictPlaceholders: true, ...alternative });
+  return { message: { to: recipients(to), type: 'Generic', payload: data ?? {} }, options };
 }
 
 /** The result as this client returns it. */
@@ -136,11 +152,11 @@ export class DirectMail {
     return new DirectMail({ ...settings, ...credentials });
   }
 
-  /** Sends one mail: `{to, subject, html | text, fromAlias?, replyTo?, tagName?, headers?, bccAddress?, data?}`. */
+  /** Sends one mail: `{to, subject, html and/or text, data?, from?, fromAlias?, replyTo?, tagName?, headers?, bccAddress?, signal?}`. */
   async send(mail) {
     try {
       const { message, options } = messageFor(mail);
-      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), '', 'data'));
+      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), '', 'data', signalOf(mail.signal)));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -153,7 +169,8 @@ export class DirectMail {
       refuseUnknown(mail, TEMPLATE_MAIL_FIELDS);
       if (typeof mail.templateId !== 'string') throw invalid(REQUEST, 'templateId', 'expected string');
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
-      return result(await this.#sender.send(message, settingsOf(mail, { templateId: mail.templateId }), fetchOf(this.#fetch), '', 'data'));
+      const options = settingsOf(mail, { templateId: mail.templateId });
+      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), '', 'data', signalOf(mail.signal)));
     } catch (error) {
       throw asDirectMailError(error);
     }

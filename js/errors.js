@@ -12,14 +12,23 @@ export const errorCodes = Object.freeze([
 ]);
 
 /**
- * What this package throws: `code` (Logto's ConnectorErrorCodes string), `data` (what the code
- * carries: issues with paths, DirectMail's `Code` and `Message`…) and `retryable` (true only when
- * the mail cannot have been sent: throttling, or a connection that never opened).
+ * The reason of an error the JS layer makes itself, from its code. The core's errors carry their
+ * own, from DirectMail's code table (src/response.rs) and from where they arose (src/error.rs).
+ */
+const REASON_OF_CODE = { invalid_config: 'config', invalid_request_parameters: 'request', template_not_found: 'request', invalid_response: 'response' };
+
+/**
+ * What this package throws: `code` (Logto's ConnectorErrorCodes string), `reason` (finer: `auth`,
+ * `sender`, `recipient`, `content`, `quota`, `throttled`, `timeout`, `network`, `server`,
+ * `response`, `config`, `request`, `aborted` or `rejected`), `data` (what the code carries: issues
+ * with paths, DirectMail's `Code` and `Message`…) and `retryable` (true only when the mail cannot
+ * have been sent: throttling, or a connection that never opened).
  */
 export class DirectMailError extends Error {
-  constructor(code, message, data = { message }, retryable = false) {
+  constructor(code, message, data = { message }, retryable = false, reason = REASON_OF_CODE[code] ?? 'rejected') {
     super(message);
     this.code = code;
+    this.reason = reason;
     this.data = data;
     this.retryable = retryable;
   }
@@ -41,9 +50,9 @@ Object.defineProperty(DirectMailError.prototype, BRAND, { value: true });
  * A DirectMailError as the wasm core makes them: a `general` one also carries `errorDescription`,
  * the sentence Logto shows for it.
  */
-export function codedError(code, message, data = {}) {
+export function codedError(code, message, data = {}, reason = undefined) {
   const full = code === 'general' ? { errorDescription: message, message, ...data } : { message, ...data };
-  return new DirectMailError(code, message, full);
+  return new DirectMailError(code, message, full, false, reason);
 }
 
 /**
@@ -55,6 +64,7 @@ export function asDirectMailError(error) {
   if (isCodedError(error)) {
     Object.setPrototypeOf(error, DirectMailError.prototype);
     error.retryable = error.retryable === true;
+    if (typeof error.reason !== 'string') error.reason = REASON_OF_CODE[error.code] ?? 'rejected';
     return error;
   }
   return codedError('general', error instanceof Error ? error.message : describeCause(error));

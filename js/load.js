@@ -18,7 +18,10 @@ export async function init(source) {
   }
   if (resolved && typeof resolved.arrayBuffer === 'function') {
     if ('ok' in resolved && !resolved.ok) throw new Error(`aliyun-dm: fetching the wasm failed with HTTP ${resolved.status}`);
-    instantiateWith(await WebAssembly.compile(await resolved.arrayBuffer()));
+    // The bytes first, on a line of their own: `next dev` rewrites WebAssembly.compile(…) calls,
+    // and an await inside the call broke the rewritten code.
+    const bytes = await resolved.arrayBuffer();
+    instantiateWith(await WebAssembly.compile(bytes));
     return;
   }
   if (resolved instanceof ArrayBuffer || ArrayBuffer.isView(resolved)) {

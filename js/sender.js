@@ -43,11 +43,11 @@ export class Sender {
   }
 
   /** Sends `message` with `options` through `fetch`; bad fields are named as `build` names them. */
-  async send(message, options, fetch, optionsPath, payloadPath = 'payload') {
+  async send(message, options, fetch, optionsPath, payloadPath = 'payload', signal = undefined) {
     const mail = this.#live();
     this.#sending += 1;
     try {
-      return await sendWith(mail, plainMessage(message, payloadPath), plainOptions(options), fetch, optionsPath);
+      return await sendWith(mail, plainMessage(message, payloadPath), plainOptions(options), fetch, optionsPath, signal);
     } finally {
       this.#sending -= 1;
       if (this.#freed && this.#sending === 0) mail.free();
@@ -62,7 +62,7 @@ export class Sender {
   }
 
   #live() {
-    if (this.#freed) throw codedError('general', 'This sender has been freed; make a new one to send');
+    if (this.#freed) throw codedError('general', 'This sender has been freed; make a new one to send', {}, 'request');
     return this.#mail;
   }
 }

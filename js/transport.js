@@ -2,7 +2,7 @@
 // with a cap, a timer that holds even when fetch ignores the abort signal, and a bounded retry of
 // what cannot have sent a mail. The wasm prepares the send once, signs each attempt afresh, calls
 // fetch, and decides what the reply means from the primitives read here; every error is its own.
-import { describeCause } from './errors.js';
+import { codedError, describeCause } from './errors.js';
 
 const RETRY_BASE_MS = 200;
 const RETRY_CAP_MS = 2_000;
@@ -93,34 +93,46 @@ async function outcomeOf(pending, maxBytes, deadline) {
   }
 }
 
+/** The error of a send the caller's AbortSignal stopped; the mail may have been sent if it was in flight. */
+const aborted = () => codedError('general', "The send was aborted by the caller's signal", {}, 'aborted');
+
 /**
- * One attempt, settled by the reply or by the timer, whichever comes first. The timer is ref'd,
- * unlike AbortSignal.timeout's in Node, so a hung send cannot let the process exit.
+ * One attempt, settled by the reply, by the timer or by the caller's signal, whichever comes
+ * first. The timer is ref'd, unlike AbortSignal.timeout's in Node, so a hung send cannot let the
+ * process exit. The listener on the caller's signal is removed when the attempt settles.
  */
-function attempt(mail, send, fetch) {
+function attempt(mail, send, fetch, signal) {
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
-    let timedOut = false;
-    const timeOut = () => {
-      timedOut = true;
-      const error = mail.timedOut(send);
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error) => {
+      if (settled) return;
+      settle();
       controller.abort(error);
       reject(error);
     };
+    const timeOut = () => fail(mail.timedOut(send));
+    const onAbort = () => fail(aborted());
     const deadline = Date.now() + send.timeoutMs;
     const timer = setTimeout(timeOut, send.timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
     let pending;
     try {
       pending = mail.attempt(send, fetch, controller.signal);
     } catch (error) {
-      clearTimeout(timer);
+      settle();
       reject(error);
       return;
     }
     outcomeOf(pending, mail.maxReplyBytes, deadline).then((outcome) => {
-      clearTimeout(timer);
-      if (timedOut) return;
+      if (settled) return;
       if (outcome.timedOut) return timeOut();
+      settle();
       try {
         if ('failure' in outcome) throw mail.failed(send, describeCause(outcome.failure), causeCodes(outcome.failure));
         resolve(mail.finish(send, outcome.status, outcome.opaque, outcome.location, outcome.text));
@@ -131,20 +143,37 @@ function attempt(mail, send, fetch) {
   });
 }
 
+/** Waits `ms` before a retry, or rejects as soon as the caller's signal aborts. */
+function backOff(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * Sends `message` with `options` through `mail` (a wasm DirectMail object), retrying up to the
- * send's `retries` times only what the wasm marked retryable. Each attempt is signed afresh.
+ * send's `retries` times only what the wasm marked retryable. Each attempt is signed afresh. An
+ * aborted `signal` (the caller's, if any) stops it before, during or between attempts.
  */
-export async function sendWith(mail, message, options, fetch, optionsPath) {
+export async function sendWith(mail, message, options, fetch, optionsPath, signal) {
   const send = mail.prepare(message, options, optionsPath);
   try {
     for (let attemptIndex = 0; ; attemptIndex += 1) {
+      if (signal?.aborted) throw aborted();
       try {
-        return await attempt(mail, send, fetch);
+        return await attempt(mail, send, fetch, signal);
       } catch (error) {
         if (!error?.retryable || attemptIndex >= send.retries) throw error;
         const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attemptIndex);
-        await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+        await backOff(backoff / 2 + Math.random() * (backoff / 2), signal);
       }
     }
   } finally {

@@ -83,6 +83,78 @@ pub struct Error {
     /// Whether the mail cannot have been sent, so a retry cannot send it twice: throttling, or a
     /// connection that never opened.
     pub retryable: bool,
+    /// What went wrong, finer than Logto's code, for callers to act on without reading messages.
+    pub reason: Reason,
+}
+
+/// What went wrong, as a mail client's caller acts on it. DirectMail's codes map to these in
+/// `response::ERROR_TABLE`; the rest follow from where the error arose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The credentials or the signature: a wrong secret, an unknown key, an expired token, a clock.
+    Auth,
+    /// The sender address or its name.
+    Sender,
+    /// A recipient address.
+    Recipient,
+    /// The mail's content (refused as spam, a malformed subject or body).
+    Content,
+    /// The daily or monthly sending quota is used up.
+    Quota,
+    /// DirectMail is throttling: retry later.
+    Throttled,
+    /// No reply within the timeout; the mail may have been sent.
+    Timeout,
+    /// The request failed before any reply.
+    Network,
+    /// DirectMail had a server error.
+    Server,
+    /// The reply was not DirectMail's, or a redirect.
+    Response,
+    /// The config was refused before sending.
+    Config,
+    /// The mail (or a send's options) was refused before sending.
+    Request,
+    /// DirectMail refused the mail with a code this package does not classify.
+    Rejected,
+}
+
+impl Reason {
+    /// The string the JS error's `reason` holds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Auth => "auth",
+            Reason::Sender => "sender",
+            Reason::Recipient => "recipient",
+            Reason::Content => "content",
+            Reason::Quota => "quota",
+            Reason::Throttled => "throttled",
+            Reason::Timeout => "timeout",
+            Reason::Network => "network",
+            Reason::Server => "server",
+            Reason::Response => "response",
+            Reason::Config => "config",
+            Reason::Request => "request",
+            Reason::Rejected => "rejected",
+        }
+    }
+
+    /// The reason an error with `code` and `data` has unless its maker knows better.
+    fn of(code: ErrorCode, data: &ErrorData) -> Self {
+        match (code, data) {
+            (_, ErrorData::Exchange { timed_out: true, .. }) => Reason::Timeout,
+            (_, ErrorData::Exchange { .. }) => Reason::Network,
+            (_, ErrorData::Redirect { .. }) => Reason::Response,
+            (_, ErrorData::Reply { status, .. }) if *status >= 500 => Reason::Server,
+            (_, ErrorData::Reply { .. }) => Reason::Response,
+            (ErrorCode::InvalidConfig, _) => Reason::Config,
+            (ErrorCode::InvalidRequestParameters | ErrorCode::TemplateNotFound, _) => Reason::Request,
+            (ErrorCode::InvalidResponse, _) => Reason::Response,
+            (ErrorCode::RateLimitExceeded, _) => Reason::Throttled,
+            (ErrorCode::UsageLimitExceeded, _) => Reason::Quota,
+            (ErrorCode::General, _) => Reason::Rejected,
+        }
+    }
 }
 
 impl Error {
@@ -93,7 +165,8 @@ impl Error {
 
     /// An error with its data; not retryable.
     pub fn with_data(code: ErrorCode, message: String, data: ErrorData) -> Self {
-        Error { code, message, data, retryable: false }
+        let reason = Reason::of(code, &data);
+        Error { code, message, data, retryable: false, reason }
     }
 
     /// An error listing every problem found, each naming its field.

@@ -54,6 +54,10 @@ pub struct RawOptions {
     pub bcc_address: Option<Value>,
     #[serde(default, deserialize_with = "crate::value::kept")]
     pub template_id: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
+    pub from: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
+    pub text: Option<Value>,
 }
 
 /// Settings a mail client sets for one mail; each one given wins over the config's.
@@ -70,6 +74,10 @@ pub struct PerSend {
     pub bcc_address: Option<String>,
     /// A DirectMail console template, sent in place of subject and body.
     pub template_id: Option<String>,
+    /// `AccountName`, from a `from` of `addr` or `Name <addr>` (the name is the `FromAlias`).
+    pub account_name: Option<String>,
+    /// A plain-text body sent as `TextBody` beside an HTML body, rendered as the body is.
+    pub text: Option<String>,
 }
 
 /// Validated per-send options; `None` leaves the config's value, or a fresh nonce and timestamp.
@@ -127,18 +135,28 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
 
     // A mail client's settings: `null` is refused, since leaving a field out is how the config's
     // value is kept, and a `null` meant as "none" would otherwise silently keep it.
-    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value] = [
+    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value, from_value, text_value] = [
         (raw.from_alias, "fromAlias"),
         (raw.reply_to, "replyTo"),
         (raw.tag_name, "tagName"),
         (raw.headers, "headers"),
         (raw.bcc_address, "bccAddress"),
         (raw.template_id, "templateId"),
+        (raw.from, "from"),
+        (raw.text, "text"),
     ]
     .map(|(value, key)| not_null(value, &path(key), &mut issues));
     let one_line = |s: &str| is_header_value(s) && limits::chars(s) <= MAX_FROM_ALIAS_CHARS;
     let alias_rule = format!("must be one line of fewer than {} characters", MAX_FROM_ALIAS_CHARS + 1);
     let from_alias = checked(&from_alias_value, "fromAlias", &mut issues, &one_line, &alias_rule);
+    let sender = string(&from_value, "from", &mut issues).and_then(|text| {
+        parse_from(&text, from_alias_value.is_some()).map_err(|why| issues.push(path("from"), why)).ok()
+    });
+    let (account_name, from_alias) = match sender {
+        Some(Mailbox { email, name }) => (Some(email), name.or(from_alias)),
+        None => (None, from_alias),
+    };
+    let text = present(text_value.as_ref()).and_then(|v| string_field(v, &path("text"), MAX_TEMPLATE_BYTES, &mut issues));
     let reply_to = string(&reply_to_value, "replyTo", &mut issues).and_then(|text| {
         let mailbox = mailbox::parse_send_from(&text, "", None);
         let ok = is_mail_address(&mailbox.email) && is_header_value(&text);
@@ -158,7 +176,7 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
     let reserved = if config.delivery.event_headers { EVENT_HEADERS.len() } else { 0 };
     let headers = per_send_headers(headers_value.as_ref(), &path("headers"), config, reserved, &mut issues);
     let bcc_address = bcc_value.as_ref().and_then(|v| delivery::parse_bcc(Some(v), &path("bccAddress"), &mut issues));
-    let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id };
+    let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id, account_name, text };
     issues.finish(ErrorCode::InvalidRequestParameters, || Options {
         template,
         nonce,
@@ -169,6 +187,23 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         strict_placeholders,
         per_send,
     })
+}
+
+/// A mail's `from`, as Resend's users write it: `addr` or `Name <addr>`. The address must be one
+/// DirectMail can send from (one line, one address); the name is the alias, so it follows the
+/// alias's rule, and naming one here and in `fromAlias` too is ambiguous.
+fn parse_from(text: &str, alias_given: bool) -> Result<Mailbox, String> {
+    let mailbox = mailbox::parse_send_from(text, "", None);
+    if !is_header_value(text) || !is_mail_address(&mailbox.email) {
+        return Err("must be a sender address set up in DirectMail, or Name <address>".into());
+    }
+    match &mailbox.name {
+        Some(name) if limits::chars(name) > MAX_FROM_ALIAS_CHARS => {
+            Err(format!("has a name of more than {MAX_FROM_ALIAS_CHARS} characters; DirectMail's FromAlias takes fewer than 15"))
+        }
+        Some(_) if alias_given => Err("names the sender, and so does fromAlias: give the name in one of them".into()),
+        _ => Ok(mailbox),
+    }
 }
 
 /// `value`, or `None` with an issue under `path` when it is `null`.
@@ -322,5 +357,23 @@ mod tests {
         assert!(parse_options(json(r#"{"headers":{"X-User-0":"w","Message-ID":"<a@b>"}}"#), "", &c).is_ok());
         let e = parse_options(json(r#"{"headers":{"Message-ID":"<a@b>","X-User-X":"1"}}"#), "", &c).unwrap_err();
         assert_eq!(e.paths(), ["headers"]);
+    }
+
+    #[test]
+    fn from_sets_the_sender_and_its_name_the_alias() {
+        let c = config("");
+        let sent = |from: &str| parse_options(json(&format!(r#"{{"from":{}}}"#, serde_json::to_string(from).unwrap())), "", &c);
+        let both = sent("Acme <noreply@mail.example.com>").unwrap().per_send;
+        assert_eq!((both.account_name.as_deref(), both.from_alias.as_deref()), (Some("noreply@mail.example.com"), Some("Acme")));
+        let bare = sent("noreply@mail.example.com").unwrap().per_send;
+        assert_eq!((bare.account_name.as_deref(), bare.from_alias), (Some("noreply@mail.example.com"), None));
+        for bad in ["Acme", "a@b.c, d@e.f", "Acme <a@b.c>\r\nBcc: x@y.z", "A very long sender name <a@b.c>", ""] {
+            assert_eq!(sent(bad).unwrap_err().paths(), ["from"], "{bad:?}");
+        }
+        let twice = parse_options(json(r#"{"from":"Acme <a@b.c>","fromAlias":"Other"}"#), "", &c).unwrap_err();
+        assert_eq!(twice.paths(), ["from"]);
+        let alias = parse_options(json(r#"{"from":"a@b.c","fromAlias":"Other"}"#), "", &c).unwrap().per_send;
+        assert_eq!(alias.from_alias.as_deref(), Some("Other"));
+        assert_eq!(parse_options(json(r#"{"from":null,"text":null}"#), "", &c).unwrap_err().paths(), ["from", "text"]);
     }
 }

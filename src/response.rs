@@ -1,6 +1,6 @@
 //! The reply to `SingleSendMail`: success, an Aliyun error, or something unexpected.
 
-use crate::error::{excerpt, AliyunError, Error, ErrorCode, ErrorData};
+use crate::error::{excerpt, AliyunError, Error, ErrorCode, ErrorData, Reason};
 use crate::limits::ALIYUN_TEXT_BYTES;
 use crate::redact::Redactor;
 use crate::value::Value;
@@ -33,68 +33,68 @@ pub struct RawReply {
     pub recommend: Option<Value>,
 }
 
-/// How an Aliyun error code maps to a Logto code, with a hint for the operator. A pattern ending in
+/// How an Aliyun error code maps to a Logto code and a [`Reason`], with a hint for the operator. A pattern ending in
 /// `.*` matches the code and every sub-code. Codes: DirectMail's error-code page and the RPC pages.
 ///
 /// A wrong secret, an unknown key or a sender that is not set up are `general`, not
 /// `invalid_config`: Logto (koa-connector-error-handler) answers the config codes with a fixed
 /// sentence and drops `data`, while for `general` it shows `data.errorDescription`, which carries
 /// DirectMail's own Code and Message and the hint. The operator needs those to fix the config.
-pub const ERROR_TABLE: &[(&str, ErrorCode, &str)] = &[
+pub const ERROR_TABLE: &[(&str, ErrorCode, Reason, &str)] = &[
     (
         "Throttling.*",
-        ErrorCode::RateLimitExceeded,
+        ErrorCode::RateLimitExceeded, Reason::Throttled,
         "DirectMail is throttling this account or API. Retry later, or lower the sending rate.",
     ),
     (
         "SignatureDoesNotMatch",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces.",
     ),
     (
         "IncompleteSignature",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "The signature did not verify. Check that accessKeySecret belongs to accessKeyId and has no stray spaces.",
     ),
     (
         "InvalidAccessKeyId.*",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "The AccessKey ID is unknown or disabled. Check accessKeyId in the config and in the RAM console.",
     ),
     (
         "InvalidSecurityToken.*",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "The STS securityToken is invalid or has expired. Fetch fresh temporary credentials.",
     ),
     (
         "InvalidMailAddress.NotFound",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Sender,
         "accountName is not a sender address set up in the DirectMail console for this region.",
     ),
     (
         "InvalidTimeStamp.Expired",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "The request's time is outside Aliyun's validity window (31 minutes for a Timestamp). Synchronise this machine's clock (NTP).",
     ),
     (
         "SignatureNonceUsed",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "This SignatureNonce was used before: the request was replayed, or nonces repeat.",
     ),
     (
         "InvalidSendMail.Spam",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Content,
         "DirectMail refused the mail as spam, or the account's sending frequency is too high.",
     ),
-    ("InvalidToAddress.*", ErrorCode::General, "DirectMail refused the recipient address."),
+    ("InvalidToAddress.*", ErrorCode::General, Reason::Recipient, "DirectMail refused the recipient address."),
     (
         "InvalidFromAlias.Malformed",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Sender,
         "DirectMail refused the sender name: fromAlias (or the template's sendFrom) must be fewer than 15 characters.",
     ),
     (
         "MissingParameter",
-        ErrorCode::General,
+        ErrorCode::General, Reason::Auth,
         "A required value is empty: check accessKeyId, accessKeySecret and accountName in the config.",
     ),
 ];
@@ -120,19 +120,28 @@ fn says_quota_exceeded(message: &str) -> bool {
     QUOTA_MESSAGES.iter().any(|quota| message.contains(quota))
 }
 
-/// The Logto code and hint for Aliyun error `code` with `message` at HTTP `status`.
-pub fn classify(code: &str, message: &str, status: u16) -> (ErrorCode, Option<&'static str>) {
+/// How an Aliyun error with `code` and `message` at HTTP `status` is classified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Classified {
+    pub code: ErrorCode,
+    pub reason: Reason,
+    pub hint: Option<&'static str>,
+}
+
+/// The Logto code, reason and hint for Aliyun error `code` with `message` at HTTP `status`: the
+/// one place DirectMail's codes are read.
+pub fn classify(code: &str, message: &str, status: u16) -> Classified {
     if says_quota_exceeded(message) {
-        return (ErrorCode::UsageLimitExceeded, Some(QUOTA_HINT));
+        return Classified { code: ErrorCode::UsageLimitExceeded, reason: Reason::Quota, hint: Some(QUOTA_HINT) };
     }
-    let row = ERROR_TABLE.iter().find(|(pattern, _, _)| match pattern.strip_suffix(".*") {
+    let row = ERROR_TABLE.iter().find(|(pattern, _, _, _)| match pattern.strip_suffix(".*") {
         Some(prefix) => code == prefix || code.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.')),
         None => code == *pattern,
     });
     match row {
-        Some((_, mapped, hint)) => (*mapped, Some(hint)),
-        None if status >= 500 => (ErrorCode::General, Some(SERVER_ERROR_HINT)),
-        None => (ErrorCode::General, None),
+        Some((_, mapped, reason, hint)) => Classified { code: *mapped, reason: *reason, hint: Some(hint) },
+        None if status >= 500 => Classified { code: ErrorCode::General, reason: Reason::Server, hint: Some(SERVER_ERROR_HINT) },
+        None => Classified { code: ErrorCode::General, reason: Reason::Rejected, hint: None },
     }
 }
 
@@ -170,11 +179,11 @@ fn parse_unredacted(
     }
     match reply.and_then(|r| aliyun_error(r, status, window)) {
         Some(error) => {
-            let code = classify(&error.code, &error.message, error.status).0;
+            let Classified { code, reason, .. } = classify(&error.code, &error.message, error.status);
             let message = format!("{}: {}", error.code, error.message);
             // Throttling refused the mail, so sending it again cannot send it twice.
             let retryable = code == ErrorCode::RateLimitExceeded;
-            Err(Error { retryable, ..Error::with_data(code, message, ErrorData::Aliyun(Box::new(error))) })
+            Err(Error { retryable, reason, ..Error::with_data(code, message, ErrorData::Aliyun(Box::new(error))) })
         }
         // A server error is an outage, whatever its body says (often an HTML page from a proxy).
         None if status >= 500 => Err(Error::with_data(
@@ -229,7 +238,7 @@ fn aliyun_error(reply: RawReply, status: u16, window: usize) -> Option<AliyunErr
     let message = cut(string(reply.message)?);
     let optional = |v: Option<Value>| optional_string(v).map(|s| s.map(cut));
     Some(AliyunError {
-        hint: classify(&code, &message, status).1,
+        hint: classify(&code, &message, status).hint,
         status,
         message,
         request_id: optional(reply.request_id)?,
@@ -266,7 +275,7 @@ mod tests {
     fn general_errors_carry_the_sentence_logto_shows() {
         let data = |status, body| serde_json::to_value(reply(status, body).unwrap_err().data()).unwrap();
         let signature = data(400, r#"{"Code":"SignatureDoesNotMatch","Message":"Bad signature."}"#);
-        let hint = classify("SignatureDoesNotMatch", "", 400).1.unwrap();
+        let hint = classify("SignatureDoesNotMatch", "", 400).hint.unwrap();
         assert_eq!(signature["errorDescription"], format!("SignatureDoesNotMatch: Bad signature. — {hint}"));
         assert_eq!(signature["Code"], "SignatureDoesNotMatch");
         let outage = data(502, "<html>Bad gateway</html>");
@@ -302,12 +311,29 @@ mod tests {
             ("ServiceUnavailable", 503, ErrorCode::General),
             ("SomethingNew", 400, ErrorCode::General),
         ] {
-            assert_eq!(classify(code, "", status).0, expected, "{code}");
+            assert_eq!(classify(code, "", status).code, expected, "{code}");
         }
-        assert!(classify("InvalidTimeStamp.Expired", "", 400).1.is_some_and(|h| h.contains("clock")));
-        assert!(classify("SignatureNonceUsed", "", 400).1.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
-        assert!(classify("ServiceUnavailable", "", 503).1.is_some());
-        assert_eq!(classify("SomethingNew", "", 400).1, None);
+        assert!(classify("InvalidTimeStamp.Expired", "", 400).hint.is_some_and(|h| h.contains("clock")));
+        assert!(classify("SignatureNonceUsed", "", 400).hint.is_some_and(|h| h.contains("nonce") || h.contains("Nonce")));
+        assert!(classify("ServiceUnavailable", "", 503).hint.is_some());
+        assert_eq!(classify("SomethingNew", "", 400).hint, None);
+    }
+
+    #[test]
+    fn replies_get_the_code_reason_and_retryability_of_the_vectors() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/errors/reasons.json")).unwrap();
+        let vectors: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for case in vectors["cases"].as_array().unwrap() {
+            let status = u16::try_from(case["status"].as_u64().unwrap()).unwrap();
+            let body = match case["body"].as_str() {
+                Some(body) => body.to_owned(),
+                None => serde_json::json!({"Code": case["Code"], "Message": case["Message"], "RequestId": "r-1"}).to_string(),
+            };
+            let e = reply(status, &body).unwrap_err();
+            let got = (e.code.as_str(), e.reason.as_str(), e.retryable);
+            let want = (case["code"].as_str().unwrap(), case["reason"].as_str().unwrap(), case["retryable"].as_bool().unwrap());
+            assert_eq!(got, want, "{case}");
+        }
     }
 
     #[test]
@@ -343,10 +369,10 @@ mod tests {
     #[test]
     fn only_directmail_quota_messages_are_usage_limits_and_spam_stays_general() {
         for message in ["552 Daily sending quota exceeded", "Monthly sending quota exceeded.", "552 Not enough sending quota"] {
-            assert_eq!(classify("InvalidSendMail.Spam", message, 400).0, ErrorCode::UsageLimitExceeded, "{message}");
+            assert_eq!(classify("InvalidSendMail.Spam", message, 400).code, ErrorCode::UsageLimitExceeded, "{message}");
         }
         for message in ["554 Reject by content spam", "Emulated InvalidSendMail.Spam", "quota", "daily sending quota exceeded"] {
-            assert_eq!(classify("InvalidSendMail.Spam", message, 400).0, ErrorCode::General, "{message}");
+            assert_eq!(classify("InvalidSendMail.Spam", message, 400).code, ErrorCode::General, "{message}");
         }
         let body = r#"{"Code":"InvalidSendMail.Spam","Message":"552 Daily sending quota exceeded"}"#;
         let quota = serde_json::to_value(reply(400, body).unwrap_err().data()).unwrap();

@@ -69,6 +69,8 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
         })
     };
     let content_type = custom.and_then(|c| c.content_type).unwrap_or(config.content_type);
+    // This send's sender (a mail client's `from`), else the config's.
+    let account_name = per_send.account_name.as_deref().unwrap_or(&config.account_name);
     let (subject, html_body, text_body, console_template) = match content {
         Content::Console { template_id } => (None, None, None, Some(delivery::template_param(template_id, payload))),
         Content::Text { subject, content } => {
@@ -83,7 +85,10 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
             // Values in an HTML body are escaped, so a user's name cannot inject markup; text goes as it is.
             match content_type {
                 ContentType::Html => {
-                    (Some(subject), Some(render("HtmlBody", content, Escape::Html, MAX_BODY_BYTES)?), None, None)
+                    let html = render("HtmlBody", content, Escape::Html, MAX_BODY_BYTES)?;
+                    // A plain-text alternative goes beside it, when this send gives one.
+                    let text = per_send.text.as_deref().map(|t| render("TextBody", t, Escape::None, MAX_BODY_BYTES)).transpose()?;
+                    (Some(subject), Some(html), text, None)
                 }
                 ContentType::Text => {
                     (Some(subject), None, Some(render("TextBody", content, Escape::None, MAX_BODY_BYTES)?), None)
@@ -91,6 +96,9 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
             }
         }
     };
+    if per_send.text.is_some() && html_body.is_none() {
+        return Err(invalid("text", "goes beside an HTML body, as its plain-text alternative: this mail has none".into()));
+    }
     // This send's alias wins, as written; then the i18n template's non-empty sendFrom, read as
     // connector-kit's parseSendFrom reads it (`Name <addr>` gives `Name`; DirectMail sends from
     // accountName, whatever address it names); then the config's. An empty alias is never sent; a
@@ -99,7 +107,7 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
         (Some(alias), _) => Some(Cow::Borrowed(alias.as_str())),
         (None, Some(send_from)) => {
             let rendered = render("FromAlias", send_from, Escape::None, MAX_HEADER_BYTES)?;
-            mailbox::parse_send_from(&rendered, &config.account_name, config.from_alias.as_deref()).name.map(Cow::Owned)
+            mailbox::parse_send_from(&rendered, account_name, config.from_alias.as_deref()).name.map(Cow::Owned)
         }
         (None, None) => config.from_alias.as_deref().map(Cow::Borrowed),
     }
@@ -125,7 +133,7 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
     let reply_address_alias = reply_address_alias.map(header_safe).filter(|alias| !alias.is_empty());
 
     let listed: [(&str, Option<&str>); 18] = [
-        ("AccountName", Some(&config.account_name)),
+        ("AccountName", Some(account_name)),
         ("AddressType", Some("1")),
         ("BccAddress", per_send.bcc_address.as_deref().or(extra.bcc_address.as_deref())),
         ("ClickTrace", config.click_trace.map(|on| if on { "1" } else { "0" })),

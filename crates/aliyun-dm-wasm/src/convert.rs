@@ -77,5 +77,6 @@ pub fn error(error: &Error) -> JsValue {
     let _ = Reflect::set(&js, &"code".into(), &error.code.as_str().into());
     let _ = Reflect::set(&js, &"data".into(), &data);
     let _ = Reflect::set(&js, &"retryable".into(), &error.retryable.into());
+    let _ = Reflect::set(&js, &"reason".into(), &error.reason.as_str().into());
     js.into()
 }
