@@ -68,8 +68,10 @@ async function runRecipe(name, dir, env, extraFiles = {}) {
     writeFileSync(join(dir, path), text);
   }
   const outputs = [];
+  // The project's own tools first, as npm scripts find them.
+  const path = `${join(dir, 'node_modules', '.bin')}:${env.PATH}`;
   for (const line of recipe.run) {
-    const { stdout, stderr } = await run('bash', ['-c', line], { cwd: dir, env, timeout: 300_000, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run('bash', ['-c', line], { cwd: dir, env: { ...env, PATH: path }, timeout: 300_000, maxBuffer: 64 << 20 });
     outputs.push({ line, stdout, stderr });
   }
   return outputs;
@@ -249,7 +251,9 @@ describe('Next.js: the edge route under next build, next dev (Turbopack) and nex
     test(`next dev${bundler === 'webpack' ? ' --webpack' : ''} serves the edge and Node routes, with no warning`, async () => {
       rmSync(join(dir, '.next'), { recursive: true, force: true });
       const printed = await serve(['dev', ...(bundler === 'webpack' ? ['--webpack'] : [])], `next dev ${bundler}`);
-      assert.doesNotMatch(printed, /warn|⚠|error|Critical dependency/i, printed);
+      // Next 16 warns of its own accord that the Edge Runtime, which the route chose, is deprecated.
+      const ours = printed.split('\n').filter((line) => !/The Edge Runtime is deprecated/.test(line)).join('\n');
+      assert.doesNotMatch(ours, /warn|⚠|error|Critical dependency/i, printed);
     });
   }
 });

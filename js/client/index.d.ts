@@ -150,6 +150,8 @@ export interface EmailTemplate {
  */
 export interface BuildOptions extends PerSendSettings {
   template?: EmailTemplate;
+  /** A plain-text body sent as TextBody beside an HTML one, rendered as the body is. */
+  text?: string;
   /** A template approved in the DirectMail console, sent in place of subject and body. */
   templateId?: string;
   nonce?: string;
@@ -193,9 +195,32 @@ export interface Issue {
   message: string;
 }
 
-/** What this package throws: a real Error with a Logto code and data. */
+/**
+ * What went wrong, finer than Logto's code: DirectMail's refusals by what to fix (`auth`,
+ * `sender`, `recipient`, `content`, `quota`, `throttled`, `server`, `rejected` for a code not
+ * classified), the exchange (`timeout`, `network`, `response`), refusals before sending (`config`,
+ * `request`), and `aborted` by the caller's signal.
+ */
+export type ErrorReason =
+  | 'auth'
+  | 'sender'
+  | 'recipient'
+  | 'content'
+  | 'quota'
+  | 'throttled'
+  | 'timeout'
+  | 'network'
+  | 'server'
+  | 'response'
+  | 'config'
+  | 'request'
+  | 'aborted'
+  | 'rejected';
+
+/** What this package throws: a real Error with a Logto code, a reason and data. */
 export interface AliyunDmError extends Error {
   code: ConnectorErrorCode;
+  reason: ErrorReason;
   data: DirectMailErrorData;
 }
 
@@ -224,9 +249,10 @@ export interface DirectMailErrorData {
 
 /** Every error this package throws; `instanceof` works across its entries. */
 export declare class DirectMailError extends Error implements AliyunDmError {
-  constructor(code: ConnectorErrorCode, message: string, data?: DirectMailErrorData, retryable?: boolean);
+  constructor(code: ConnectorErrorCode, message: string, data?: DirectMailErrorData, retryable?: boolean, reason?: ErrorReason);
   readonly name: 'DirectMailError';
   code: ConnectorErrorCode;
+  reason: ErrorReason;
   data: DirectMailErrorData;
   /** True only when the mail cannot have been sent: throttling, or a connection that never opened. */
   retryable: boolean;
@@ -272,6 +298,8 @@ export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {
 
 /** Settings of one mail, which win over the config's for that mail only. */
 export interface PerSendSettings {
+  /** `addr` or `Name <addr>`: sent from that address (AccountName), with that name (FromAlias) if given. */
+  from?: string;
   /** Shown as the sender's name, as written (not rendered); fewer than 15 characters, empty for none. */
   fromAlias?: string;
   /** `addr` or `Name <addr>`; anything else is refused. */
@@ -283,18 +311,21 @@ export interface PerSendSettings {
   bccAddress?: string | string[];
 }
 
-/** One mail: a subject and exactly one of `html` and `text`. */
+/** One mail: a subject and `html`, `text`, or both (the text is then the HTML's plain-text alternative). */
 export type MailMessage = PerSendSettings & {
   /** One address, or up to 100. */
   to: string | string[];
   subject: string;
   /** Values for `{{placeholders}}` in the subject and body. */
   data?: Record<string, unknown>;
-} & ({ html: string; text?: never } | { text: string; html?: never });
+  /** Stops the send (before, during or between attempts); it then rejects with reason `aborted`. */
+  signal?: AbortSignal;
+} & ({ html: string; text?: string } | { text: string; html?: undefined });
 
 /** One mail from a template approved in the DirectMail console. */
 export interface TemplateMessage extends PerSendSettings {
   to: string | string[];
+  signal?: AbortSignal;
   templateId: string;
   /** The template's variables; nested objects are sent under dotted keys. */
   data?: Record<string, unknown>;
