@@ -89,3 +89,42 @@ test('a Vite SSR build that bundles every dependency (ssr.noExternal) keeps ./in
   await run(bin('vite'), ['build', '--config', join(packed.dir, 'vite.config.mjs')], { cwd: packed.dir, timeout: 120_000 });
   assertDelivered(await runBundle(join('vite', 'vite-app.mjs')), 'vite');
 });
+
+/** Modules of the Logto connector, and its host packages, by path as esbuild's metafile names them. */
+const LOGTO_MODULES = /(?:^|\/)js\/(?:connector|metadata|logto)\.js$|node_modules\/(?:zod|@logto)\//;
+
+test("esbuild's metafile: a mail-only import brings no Logto code, from ./client or from the root", async () => {
+  const app = join(packed.dir, 'mail-only.mjs');
+  writeFileSync(app, "import { DirectMail } from 'PKG';\nexport const make = (config) => new DirectMail(config);\n");
+  const sizes = [];
+  for (const [specifier, conditions, platform] of [
+    ['connector-aliyun-dm-wasm/client', ['workerd'], 'neutral'],
+    ['connector-aliyun-dm-wasm/client', ['edge-light'], 'neutral'],
+    ['connector-aliyun-dm-wasm/client/inline', [], 'node'],
+    ['connector-aliyun-dm-wasm/client/init', [], 'browser'],
+    // The root, which also exports the connector: sideEffects lets esbuild drop it.
+    ['connector-aliyun-dm-wasm', ['workerd'], 'neutral'],
+    ['connector-aliyun-dm-wasm/inline', [], 'node'],
+  ]) {
+    writeFileSync(app, `import { DirectMail } from '${specifier}';\nexport const make = (config) => new DirectMail(config);\n`);
+    const { metafile } = await build({
+      entryPoints: [app],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform,
+      conditions,
+      mainFields: ['module', 'main'],
+      external: ['*.wasm?module'],
+      metafile: true,
+      minify: true,
+      logLevel: 'silent',
+    });
+    const [output] = Object.values(metafile.outputs);
+    const kept = Object.entries(output.inputs).filter(([path, { bytesInOutput }]) => bytesInOutput > 0 && LOGTO_MODULES.test(path));
+    assert.deepEqual(kept.map(([path]) => path), [], `${specifier} (${conditions.join(',') || platform})`);
+    assert.ok(Object.keys(output.inputs).some((path) => path.endsWith('js/direct-mail.js')), 'the client is in the bundle');
+    sizes.push(`${specifier} [${conditions.join(',') || platform}]: ${output.bytes} bytes of JS, minified`);
+  }
+  console.log(sizes.map((line) => `# ${line}`).join('\n'));
+});

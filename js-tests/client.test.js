@@ -97,7 +97,7 @@ test('every error is a DirectMailError with code, data and retryable; the client
 
     for (const [message, path] of [
       [{ to: 'a@example.com', subject: 's' }, 'html'],
-      [{ to: 'a@example.com', subject: 's', html: 'h', text: 't' }, 'html'],
+      [{ to: 'a@example.com', subject: 's', text: 't', from: 'not an address' }, 'from'],
       [{ to: 'a@example.com', html: 'h' }, 'subject'],
       [{ to: 'a@example.com', subject: 's', text: 't', headers: { From: 'x' } }, 'headers.From'],
     ]) {

@@ -52,7 +52,7 @@ async function bundleWorker(source) {
     plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm(\?module)?$/ }, () => ({ path: './aliyun_dm_bg.wasm', external: true })) }],
   });
   // The runtime entries are the files that call setWasmSource; exactly one may be bundled.
-  resolvedEntry = Object.keys(result.metafile.inputs).filter((path) => /connector-aliyun-dm-wasm\/(?:js|lib)\/(workerd|edge-light|deno|index|init)\.js$/.test(path));
+  resolvedEntry = Object.keys(result.metafile.inputs).filter((path) => /connector-aliyun-dm-wasm\/(?:js|lib)\/(?:client\/)?(workerd|edge-light|deno|node|index|init|inline)\.js$/.test(path));
   return result.outputFiles[0].text;
 }
 
@@ -122,9 +122,9 @@ after(async () => {
 
 const callWorker = (body) => fetch(workerUrl, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
 
-test('the workerd condition picks js/workerd.js', () => {
+test('the workerd condition picks the mail client\'s js/client/workerd.js', () => {
   assert.equal(resolvedEntry.length, 1, String(resolvedEntry));
-  assert.match(resolvedEntry[0], /js\/workerd\.js$/);
+  assert.match(resolvedEntry[0], /js\/client\/workerd\.js$/);
 });
 
 test('the workerd entry instantiates the wasm at startup, not in the first request', async () => {

