@@ -30,7 +30,7 @@ const times2 = (x) => `${x.toFixed(2)}×`;
 const count = (n) => n.toLocaleString('en-US');
 
 /** What the package adds to a Worker, gzip: the .wasm and the workerd entry's JS. */
-export const workerGzip = (results) => results.wasm.gzip + results.glue['workerd (js/workerd.js)'].gzip;
+export const workerGzip = (results) => results.wasm.gzip + results.glue['workerd/client (js/client/workerd.js)'].gzip;
 
 /** The workerd figures the budgets read, in ms (see bench/workerd.mjs for how each is taken). */
 export function workerdFigures({ workerd }) {

@@ -97,10 +97,10 @@ const ourColdStart = `
   const connector = await createConnector({ getConfig: async () => config, fetch: async () => new Response(${JSON.stringify(replyText)}) });
   await connector.sendMessage({ to: 'user@example.com', type: 'SignIn', payload: { code: '123456' } });
   console.log(performance.now() - t0);`;
-// The mail client alone, as edge code and Node services use it: no zod, no connector-kit.
+// The mail client alone (./client), as edge code and Node services use it: no connector, zod or connector-kit.
 const clientColdStart = `
   const t0 = performance.now();
-  const { DirectMail } = await import(${JSON.stringify(join(root, 'lib', 'index.js'))});
+  const { DirectMail } = await import(${JSON.stringify(join(root, 'js', 'client', 'node.js'))});
   const { templates, ...sender } = JSON.parse(process.env.CONFIG);
   const mail = new DirectMail({ ...sender, fetch: async () => new Response(${JSON.stringify(replyText)}) });
   await mail.send({ to: 'user@example.com', subject: 'Your code', html: '<p>{{code}}</p>', data: { code: '123456' } });
@@ -274,10 +274,15 @@ function scaling(exec) {
 // --- Run ---------------------------------------------------------------------------------------
 log('sizes');
 const wasm = sizes();
+// Each runtime's entry as a bundle of everything it exports: the package root's (the mail client and
+// the Logto connector) and the mail client's alone (./client), which is what a Worker that sends
+// mail carries.
 const entries = {
-  'node (lib/index.js)': ['lib/index.js', ['node', 'import']],
+  'node (js/node.js)': ['js/node.js', ['node', 'import']],
   'workerd (js/workerd.js)': ['js/workerd.js', ['workerd']],
+  'workerd/client (js/client/workerd.js)': ['js/client/workerd.js', ['workerd']],
   'edge-light (js/edge-light.js)': ['js/edge-light.js', ['edge-light']],
+  'edge-light/client (js/client/edge-light.js)': ['js/client/edge-light.js', ['edge-light']],
   'deno (js/deno.js)': ['js/deno.js', ['deno']],
   'init (js/init.js)': ['js/init.js', ['import']],
 };

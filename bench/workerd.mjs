@@ -69,7 +69,7 @@ async function listening(port) {
 
 async function bundle(root, source) {
   const result = await build({
-    stdin: { contents: source.replace("'ENTRY'", JSON.stringify(join(root, 'js', 'workerd.js'))), resolveDir: root, sourcefile: 'worker.js' },
+    stdin: { contents: source.replace("'ENTRY'", JSON.stringify(join(root, 'js', 'client', 'workerd.js'))), resolveDir: root, sourcefile: 'worker.js' },
     bundle: true,
     write: false,
     format: 'esm',

@@ -2,7 +2,7 @@
 // `logto connector add` leaves it), it loads and sends through the emulator.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,28 @@ test('the tarball holds the wasm, the glue, lib, logo and README, and no sources
     }
     const unwanted = files.filter((f) => /^(src|js-tests|scripts|demo|vectors|target|tests)\/|Cargo|\.build-stamp/.test(f));
     assert.deepEqual(unwanted, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the tarball holds each thing once: the glue, each module of the package, and the wasm (plus its base64 for bundlers)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-pack-'));
+  try {
+    const { tarball, files } = pack(dir);
+    execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+    const js = files.filter((f) => /\.(c?js|mjs)$/.test(f));
+    const holding = (pattern) => js.filter((f) => pattern.test(readFileSync(join(dir, 'package', f), 'utf8')));
+    // wasm-bindgen's glue defines initSync; the client's class and the connector's factory are each written once.
+    assert.deepEqual(holding(/function initSync\(/), ['pkg/aliyun_dm.js']);
+    assert.deepEqual(holding(/static fromEnv\(/), ['js/direct-mail.js']);
+    assert.deepEqual(holding(/^export default async function createConnector\b/m), ['js/connector.js']);
+    assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['pkg/aliyun_dm_bg.wasm']);
+    // The inline entries' base64, which bundlers that copy no .wasm need, is the only other copy.
+    assert.deepEqual(holding(/__toBinary\(/), ['lib/wasm-bytes.js']);
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const [{ size, unpackedSize }] = JSON.parse(out.slice(out.indexOf('[')));
+    console.log(`# tarball: ${size} bytes packed, ${unpackedSize} unpacked, ${files.length} files`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
