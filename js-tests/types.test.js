@@ -5,13 +5,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+
+import { pack, packageName } from './packed.js';
 import { fileURLToPath } from 'node:url';
 
 const lib = new URL('../js/', import.meta.url);
 const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
 
 test('the declarations contain no any', () => {
-  for (const file of readdirSync(lib).filter((f) => f.endsWith('.d.ts'))) {
+  for (const file of readdirSync(lib, { recursive: true }).filter((f) => f.endsWith('.d.ts'))) {
     // Comments may say "any"; the type may not.
     const code = readFileSync(new URL(file, lib), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, `${file} uses any`);
@@ -56,6 +58,39 @@ test('the declarations name the fields the core reads, and require what it requi
     execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {
     assert.fail(`the declarations differ from vectors/types/fields.json:\n${error.stdout ?? error.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('./client compiles in a project with no Logto packages: its declarations need neither connector-kit nor zod', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-client-types-'));
+  try {
+    const { tarball } = pack(dir);
+    const packageDir = join(dir, 'node_modules', packageName);
+    execFileSync('mkdir', ['-p', packageDir]);
+    execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
+    const use = (from) => `import { DirectMail, DirectMailError, type ErrorReason, type MailMessage } from '${from}';
+const mail = new DirectMail({ accessKeyId: 'id', accessKeySecret: 'secret', accountName: 'a@example.com' });
+const message: MailMessage = { to: ['a@example.com'], from: 'Acme <a@example.com>', subject: 's', html: 'h', text: 't', signal: AbortSignal.timeout(1000) };
+export const sent: Promise<{ envId: string; requestId: string }> = mail.send(message);
+export const reason = (error: unknown): ErrorReason | undefined => (error instanceof DirectMailError ? error.reason : undefined);
+`;
+    writeFileSync(join(dir, 'esm.mts'), use(`${packageName}/client`));
+    writeFileSync(join(dir, 'inline.mts'), use(`${packageName}/client/inline`));
+    writeFileSync(join(dir, 'cjs.cts'), "import client = require('connector-aliyun-dm-wasm/client');\nexport const make = () => new client.DirectMail({ accessKeyId: 'i', accessKeySecret: 's', accountName: 'a@example.com' });\n");
+    for (const moduleResolution of ['nodenext', 'bundler']) {
+      const module = moduleResolution === 'bundler' ? 'esnext' : 'nodenext';
+      const files = moduleResolution === 'bundler' ? ['esm.mts', 'inline.mts'] : ['esm.mts', 'inline.mts', 'cjs.cts'];
+      const compilerOptions = { strict: true, noEmit: true, module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+      try {
+        execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        assert.fail(`tsc (${moduleResolution}):\n${error.stdout}${error.stderr}`);
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
