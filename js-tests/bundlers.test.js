@@ -65,12 +65,28 @@ test('esbuild (platform node, ESM and CJS) bundles ./inline into a file that sen
   assertDelivered(await runBundle('esbuild.cjs'), 'esbuild CJS');
 });
 
-test('the root entry, bundled without its .wasm, fails with a message that names ./inline', async () => {
+test('the plain entries, bundled without their .wasm (to ESM or CommonJS), fail with a message that names the inline entries', async () => {
   writeFileSync(join(packed.dir, 'root.mjs'), esmApp('connector-aliyun-dm-wasm', 'root'));
   await build({ entryPoints: [join(packed.dir, 'root.mjs')], bundle: true, platform: 'node', format: 'esm', outfile: join(out, 'root.mjs'), logLevel: 'error' });
-  const result = await runBundle('root.mjs');
-  assert.equal(result.name, 'DirectMailError');
-  assert.match(result.error, /connector-aliyun-dm-wasm\/inline/);
+  // Bundled to CommonJS, import.meta.url is undefined: that must not surface as "Invalid URL".
+  writeFileSync(
+    join(packed.dir, 'plain.cjs'),
+    `try {
+  const { DirectMail } = require('connector-aliyun-dm-wasm/client');
+  new DirectMail({ accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'noreply@mail.example.com' });
+  console.log(JSON.stringify({ loaded: true }));
+} catch (error) {
+  console.log(JSON.stringify({ error: error.message, name: error.name }));
+}
+`,
+  );
+  await build({ entryPoints: [join(packed.dir, 'plain.cjs')], bundle: true, platform: 'node', format: 'cjs', outfile: join(out, 'plain.cjs'), logLevel: 'silent' });
+  for (const file of ['root.mjs', 'plain.cjs']) {
+    const result = await runBundle(file);
+    assert.equal(result.name, 'DirectMailError', JSON.stringify(result));
+    assert.match(result.error, /connector-aliyun-dm-wasm\/client\/inline/);
+    assert.match(result.error, /connector-aliyun-dm-wasm\/inline/);
+  }
 });
 
 test('bun build --target node bundles ./inline; the bundle sends under Node and under Bun', async () => {

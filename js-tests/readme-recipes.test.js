@@ -236,14 +236,17 @@ describe('Next.js: the edge route under next build, next dev (Turbopack) and nex
 
   test("next build runs the README's command; the edge function carries no Logto code", async () => {
     const route = all.next.files['app/api/send-code/route.ts'];
-    await runRecipe('next', dir, env22(), { 'app/api/send-code-node/route.ts': route.replace("runtime = 'edge'", "runtime = 'nodejs'") });
+    // Beside it, a Node copy of the route, and an edge route without the package to measure against.
+    const empty = "export const runtime = 'edge';\n\nexport async function POST(): Promise<Response> {\n  return Response.json({});\n}\n";
+    await runRecipe('next', dir, env22(), { 'app/api/send-code-node/route.ts': route.replace("runtime = 'edge'", "runtime = 'nodejs'"), 'app/api/empty/route.ts': empty });
     const manifest = JSON.parse(readFileSync(join(dir, '.next', 'server', 'middleware-manifest.json'), 'utf8'));
     const edge = manifest.functions['/api/send-code/route'];
     assert.ok(edge, 'the edge route is an edge function');
     const files = edge.files.map((file) => join(dir, '.next', file));
     const bytes = assertNoLogto(files, 'next edge function');
     const wasm = (edge.wasm ?? []).reduce((sum, { filePath }) => sum + statSync(join(dir, '.next', filePath)).size, 0);
-    console.log(`# next edge function: ${files.length} files, JS ${bytes} bytes, wasm ${wasm} bytes`);
+    const baseline = manifest.functions['/api/empty/route'].files.reduce((sum, file) => sum + statSync(join(dir, '.next', file)).size, 0);
+    console.log(`# next edge function: JS ${bytes} bytes (${bytes - baseline} more than an empty edge route), wasm ${wasm} bytes`);
     await serve(['start'], 'next start');
   });
 
