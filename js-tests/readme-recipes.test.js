@@ -202,7 +202,7 @@ describe('Next.js: the edge route under next build, next dev (Turbopack) and nex
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Serves the app with `args`, posts to the edge route and a Node copy of it, and returns what the server printed. */
+  /** Serves the app with `args`, posts to the edge route and its two copies, and returns what the server printed. */
   async function serve(args, label) {
     const port = await freePort();
     const server = spawn(node22, [next, ...args, '-p', String(port), '-H', '127.0.0.1'], {
@@ -214,7 +214,7 @@ describe('Next.js: the edge route under next build, next dev (Turbopack) and nex
     server.stdout.on('data', (chunk) => (printed += chunk));
     server.stderr.on('data', (chunk) => (printed += chunk));
     try {
-      for (const route of ['send-code', 'send-code-node']) {
+      for (const route of ['send-code', 'send-code-node', 'send-code-root']) {
         const to = `${label}-${route}@example.com`.replaceAll(' ', '-');
         let reply;
         // next dev compiles a route on its first request; each try is bounded, and so is their number.
@@ -236,14 +236,20 @@ describe('Next.js: the edge route under next build, next dev (Turbopack) and nex
 
   test("next build runs the README's command; the edge function carries no Logto code", async () => {
     const route = all.next.files['app/api/send-code/route.ts'];
-    // Beside it, a Node copy of the route, and an edge route without the package to measure against.
+    // Beside it: a Node copy of the route, a copy importing the package root (which bundlers prune to
+    // the client, as package.json's sideEffects allows), and an edge route without the package.
     const empty = "export const runtime = 'edge';\n\nexport async function POST(): Promise<Response> {\n  return Response.json({});\n}\n";
-    await runRecipe('next', dir, env22(), { 'app/api/send-code-node/route.ts': route.replace("runtime = 'edge'", "runtime = 'nodejs'"), 'app/api/empty/route.ts': empty });
+    await runRecipe('next', dir, env22(), {
+      'app/api/send-code-node/route.ts': route.replace("runtime = 'edge'", "runtime = 'nodejs'"),
+      'app/api/send-code-root/route.ts': route.replace("from 'connector-aliyun-dm-wasm/client'", "from 'connector-aliyun-dm-wasm'"),
+      'app/api/empty/route.ts': empty,
+    });
     const manifest = JSON.parse(readFileSync(join(dir, '.next', 'server', 'middleware-manifest.json'), 'utf8'));
     const edge = manifest.functions['/api/send-code/route'];
     assert.ok(edge, 'the edge route is an edge function');
     const files = edge.files.map((file) => join(dir, '.next', file));
     const bytes = assertNoLogto(files, 'next edge function');
+    assertNoLogto(manifest.functions['/api/send-code-root/route'].files.map((file) => join(dir, '.next', file)), 'next edge function, root import');
     const wasm = (edge.wasm ?? []).reduce((sum, { filePath }) => sum + statSync(join(dir, '.next', filePath)).size, 0);
     const baseline = manifest.functions['/api/empty/route'].files.reduce((sum, file) => sum + statSync(join(dir, '.next', file)).size, 0);
     console.log(`# next edge function: JS ${bytes} bytes (${bytes - baseline} more than an empty edge route), wasm ${wasm} bytes`);

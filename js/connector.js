@@ -14,8 +14,9 @@ import { plainConfig, Sender } from './sender.js';
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';
 /**
- * The host's packages, named through variables: a bundler building a Worker or an edge function
- * then leaves them out, as the connector only ever runs inside Logto, on Node, which has them.
+ * The host's packages, named through variables and imported with webpack's and Turbopack's ignore
+ * comments: a bundler building a Worker or an edge function then leaves them out, without a
+ * warning, as the connector only ever runs inside Logto, on Node, which has them.
  */
 const ZOD = 'zod';
 const CONNECTOR_KIT = '@logto/connector-kit';
@@ -62,7 +63,7 @@ function hostCode(code, ConnectorErrorCodes) {
  * reply that is not DirectMail's one naming what came back.
  */
 async function toConnectorError(error, { z, guard, config }) {
-  const { ConnectorError, ConnectorErrorCodes } = await import(CONNECTOR_KIT);
+  const { ConnectorError, ConnectorErrorCodes } = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ CONNECTOR_KIT);
   if (error instanceof ConnectorError) return error;
   if (!isCodedError(error)) return new ConnectorError(ConnectorErrorCodes.General, asDirectMailError(error).data);
   const code = hostCode(error.code, ConnectorErrorCodes);
@@ -163,7 +164,7 @@ function sameJson(value, plain) {
 /** Logto's connector factory; `fetch` defaults to `globalThis.fetch`, looked up at send time. */
 export default async function createConnector({ getConfig, getI18nEmailTemplate, fetch } = {}) {
   // The host's zod, as connector-kit's: Logto's core resolves both to its own copies.
-  const { z } = await import(ZOD);
+  const { z } = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ ZOD);
   const guard = zodConfigGuard(z);
   /** The sender for the config last sent with, and a snapshot of that config as it was read. */
   let current;
