@@ -55,9 +55,10 @@ function ensureWasmTarget() {
   }
 }
 
-/** `npm test` lints with clippy (the core's no-panic rules are clippy lints). */
-function ensureClippy() {
+/** `npm test` checks formatting with rustfmt and lints with clippy (the core's no-panic rules are clippy lints). */
+function ensureRustLinters() {
   if (capture('cargo', ['clippy', '--version']) === undefined) run('rustup', ['component', 'add', 'clippy']);
+  if (capture('cargo', ['fmt', '--version']) === undefined) run('rustup', ['component', 'add', 'rustfmt']);
 }
 
 /** The CLI must match the crate's `wasm-bindgen = "=X"` exactly, or the glue will not load. */
@@ -186,7 +187,7 @@ function ensureNode22() {
 ensureNodeModules();
 ensureNode22();
 ensureWasmTarget();
-ensureClippy();
+ensureRustLinters();
 ensureWasmBindgen();
 build();
 await writeLibModules();

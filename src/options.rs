@@ -135,23 +135,23 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
 
     // A mail client's settings: `null` is refused, since leaving a field out is how the config's
     // value is kept, and a `null` meant as "none" would otherwise silently keep it.
-    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value, from_value, text_value] = [
-        (raw.from_alias, "fromAlias"),
-        (raw.reply_to, "replyTo"),
-        (raw.tag_name, "tagName"),
-        (raw.headers, "headers"),
-        (raw.bcc_address, "bccAddress"),
-        (raw.template_id, "templateId"),
-        (raw.from, "from"),
-        (raw.text, "text"),
-    ]
-    .map(|(value, key)| not_null(value, &path(key), &mut issues));
+    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value, from_value, text_value] =
+        [
+            (raw.from_alias, "fromAlias"),
+            (raw.reply_to, "replyTo"),
+            (raw.tag_name, "tagName"),
+            (raw.headers, "headers"),
+            (raw.bcc_address, "bccAddress"),
+            (raw.template_id, "templateId"),
+            (raw.from, "from"),
+            (raw.text, "text"),
+        ]
+        .map(|(value, key)| not_null(value, &path(key), &mut issues));
     let one_line = |s: &str| is_header_value(s) && limits::chars(s) <= MAX_FROM_ALIAS_CHARS;
     let alias_rule = format!("must be one line of fewer than {} characters", MAX_FROM_ALIAS_CHARS + 1);
     let from_alias = checked(&from_alias_value, "fromAlias", &mut issues, &one_line, &alias_rule);
-    let sender = string(&from_value, "from", &mut issues).and_then(|text| {
-        parse_from(&text, from_alias_value.is_some()).map_err(|why| issues.push(path("from"), why)).ok()
-    });
+    let sender = string(&from_value, "from", &mut issues)
+        .and_then(|text| parse_from(&text, from_alias_value.is_some()).map_err(|why| issues.push(path("from"), why)).ok());
     let (account_name, from_alias) = match sender {
         Some(Mailbox { email, name }) => (Some(email), name.or(from_alias)),
         None => (None, from_alias),

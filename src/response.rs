@@ -88,6 +88,19 @@ pub const ERROR_TABLE: &[(&str, ErrorCode, Reason, &str)] = &[
     ),
     ("InvalidToAddress.*", ErrorCode::General, Reason::Recipient, "DirectMail refused the recipient address."),
     (
+        "InvalidSubject.*",
+        ErrorCode::General,
+        Reason::Content,
+        "DirectMail refused the subject: it must be at most 100 characters.",
+    ),
+    ("InvalidBody", ErrorCode::General, Reason::Content, "DirectMail refused the body: HtmlBody or TextBody is required."),
+    (
+        "InvalidTemplate.*",
+        ErrorCode::General,
+        Reason::Content,
+        "The console template is unknown in this region, or not approved yet.",
+    ),
+    (
         "InvalidFromAlias.Malformed",
         ErrorCode::General, Reason::Sender,
         "DirectMail refused the sender name: fromAlias (or the template's sendFrom) must be fewer than 15 characters.",

@@ -87,7 +87,8 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
                 ContentType::Html => {
                     let html = render("HtmlBody", content, Escape::Html, MAX_BODY_BYTES)?;
                     // A plain-text alternative goes beside it, when this send gives one.
-                    let text = per_send.text.as_deref().map(|t| render("TextBody", t, Escape::None, MAX_BODY_BYTES)).transpose()?;
+                    let text =
+                        per_send.text.as_deref().map(|t| render("TextBody", t, Escape::None, MAX_BODY_BYTES)).transpose()?;
                     (Some(subject), Some(html), text, None)
                 }
                 ContentType::Text => {
