@@ -113,7 +113,9 @@ test("signal: the caller's AbortSignal stops a send before, during and between a
     const backOff = countingSignal();
     const sent = emulator.requests.length;
     const waiting = throttled.send({ to: 'a@example.com', subject: 's', text: 't', signal: backOff.signal });
-    while (emulator.requests.length === sent) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The back-off has begun when it adds its listener (the attempt's was the first); bounded wait.
+    for (let i = 0; i < 2_000 && backOff.counts.added < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(backOff.counts.added, 2, 'the send reached its back-off');
     backOff.controller.abort();
     assert.equal((await thrown(() => waiting)).reason, 'aborted');
     assert.equal(emulator.requests.length, sent + 1);

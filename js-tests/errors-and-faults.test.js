@@ -40,7 +40,9 @@ const table = [
   ['InvalidToAddress', 400, 'general', /recipient/],
   ['ServiceUnavailable', 503, 'general', /server error/],
   ['InternalError', 500, 'general', /server error/],
-  ['InvalidSubject.Malformed', 400, 'general', undefined],
+  ['InvalidSubject.Malformed', 400, 'general', /subject/],
+  // A code the table does not know: DirectMail's words, and no hint.
+  ['InvalidSomethingNew', 400, 'general', undefined],
 ];
 
 for (const [code, status, expected, hint] of table) {
