@@ -20,12 +20,12 @@ const REASON_OF_CODE = { invalid_config: 'config', invalid_request_parameters: '
 /**
  * What this package throws: `code` (Logto's ConnectorErrorCodes string), `reason` (finer: `auth`,
  * `sender`, `recipient`, `content`, `quota`, `throttled`, `timeout`, `network`, `server`,
- * `response`, `config`, `request`, `aborted` or `rejected`), `data` (what the code carries: issues
- * with paths, DirectMail's `Code` and `Message`…) and `retryable` (true only when the mail cannot
- * have been sent: throttling, or a connection that never opened).
+ * `response`, `config`, `request`, `aborted`, `rejected` or `other`), `data` (what the code
+ * carries: issues with paths, DirectMail's `Code` and `Message`…) and `retryable` (true only when
+ * the mail cannot have been sent: throttling, or a connection that never opened).
  */
 export class DirectMailError extends Error {
-  constructor(code, message, data = { message }, retryable = false, reason = REASON_OF_CODE[code] ?? 'rejected') {
+  constructor(code, message, data = { message }, retryable = false, reason = REASON_OF_CODE[code] ?? 'other') {
     super(message);
     this.code = code;
     this.reason = reason;
@@ -64,7 +64,7 @@ export function asDirectMailError(error) {
   if (isCodedError(error)) {
     Object.setPrototypeOf(error, DirectMailError.prototype);
     error.retryable = error.retryable === true;
-    if (typeof error.reason !== 'string') error.reason = REASON_OF_CODE[error.code] ?? 'rejected';
+    if (typeof error.reason !== 'string') error.reason = REASON_OF_CODE[error.code] ?? 'other';
     return error;
   }
   return codedError('general', error instanceof Error ? error.message : describeCause(error));

@@ -117,6 +117,8 @@ pub enum Reason {
     Request,
     /// DirectMail refused the mail with a code this package does not classify.
     Rejected,
+    /// Anything else: a failure in this package or its host, not DirectMail's answer.
+    Other,
 }
 
 impl Reason {
@@ -136,6 +138,7 @@ impl Reason {
             Reason::Config => "config",
             Reason::Request => "request",
             Reason::Rejected => "rejected",
+            Reason::Other => "other",
         }
     }
 
@@ -152,7 +155,8 @@ impl Reason {
             (ErrorCode::InvalidResponse, _) => Reason::Response,
             (ErrorCode::RateLimitExceeded, _) => Reason::Throttled,
             (ErrorCode::UsageLimitExceeded, _) => Reason::Quota,
-            (ErrorCode::General, _) => Reason::Rejected,
+            // DirectMail's own refusals get theirs from its code (`response::classify`).
+            (ErrorCode::General, _) => Reason::Other,
         }
     }
 }

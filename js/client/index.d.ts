@@ -199,7 +199,8 @@ export interface Issue {
  * What went wrong, finer than Logto's code: DirectMail's refusals by what to fix (`auth`,
  * `sender`, `recipient`, `content`, `quota`, `throttled`, `server`, `rejected` for a code not
  * classified), the exchange (`timeout`, `network`, `response`), refusals before sending (`config`,
- * `request`), and `aborted` by the caller's signal.
+ * `request`), `aborted` by the caller's signal, and `other` for a failure in the package or its
+ * host.
  */
 export type ErrorReason =
   | 'auth'
@@ -215,7 +216,8 @@ export type ErrorReason =
   | 'config'
   | 'request'
   | 'aborted'
-  | 'rejected';
+  | 'rejected'
+  | 'other';
 
 /** What this package throws: a real Error with a Logto code, a reason and data. */
 export interface AliyunDmError extends Error {
