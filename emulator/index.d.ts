@@ -61,6 +61,21 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Most mails, and most requests, kept in `mails` and `requests` (MAX_HISTORY by default). */
   maxHistory?: number;
+  /**
+   * A URL to POST DirectMail's delivery events to, as an EventBridge HTTP target would: one
+   * CloudEvent per recipient of each mail, `dm:Deliver:Succeed`, or `dm:Deliver:Fail` for a
+   * recipient whose local part starts with `bounce`.
+   */
+  events?: string;
+  /** Sent with each event as the `x-directmail-event-secret` header. */
+  eventSecret?: string;
+}
+
+/** A delivery event the emulator published, with what the target answered. */
+export interface PublishedEvent {
+  event: Record<string, unknown>;
+  status?: number;
+  error?: string;
 }
 
 export interface Emulator {
@@ -70,6 +85,10 @@ export interface Emulator {
   mails: EmulatedMail[];
   /** Requests received, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
   requests: EmulatedRequest[];
+  /** Delivery events published to `events`: the last `maxHistory`. */
+  events: PublishedEvent[];
+  /** Settles when every event published so far has been answered, or has timed out. */
+  eventsSettled(): Promise<void>;
   /** Answers the next request with `handler` instead of emulating. */
   script(handler: (request: IncomingMessage, response: ServerResponse, params: Record<string, string>) => void): void;
   /** Answers the next request with DirectMail's error JSON for `code` at HTTP `status`. */
@@ -100,3 +119,6 @@ export declare function canonicalRequestV3(
 ): string;
 /** The V3 signature Aliyun would compute for a canonical request. */
 export declare function expectedSignatureV3(canonicalRequest: string, secret: string): string;
+
+/** The CloudEvents DirectMail would publish for `mail` at `time` (ms since the epoch). */
+export declare function deliveryEvents(mail: EmulatedMail, time: number): Array<Record<string, unknown>>;

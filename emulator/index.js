@@ -105,6 +105,51 @@ class AliyunError extends Error {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 
+/** How long the emulator waits for an events target to answer, in ms. */
+const EVENT_TIMEOUT_MS = 5_000;
+
+/**
+ * The CloudEvents DirectMail would publish for `mail` at `time` (ms): one per recipient, in the
+ * shape of Aliyun's sample on the "Direct Mail events" page. The mail's `X-User-Notify-*` headers
+ * come back in `data.header` as the sample spells them, `X-Notify-*`.
+ */
+export function deliveryEvents(mail, time) {
+  const header = Object.fromEntries(
+    Object.entries(mail.headers ?? {})
+      .filter(([name]) => /^x-user-notify-/i.test(name))
+      .map(([name, value]) => [`X-Notify-${name.slice('X-User-Notify-'.length)}`, value]),
+  );
+  const at = new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return mail.to.map((rcpt) => {
+    const failed = /^bounce/i.test(rcpt);
+    const type = failed ? 'dm:Deliver:Fail' : 'dm:Deliver:Succeed';
+    const failure = failed ? { err_code: '550', err_msg: `550 Mailbox not found: ${rcpt}`, failed_type: 'SmtpNxBox' } : {};
+    return {
+      data: {
+        header,
+        env_id: mail.envId,
+        account: mail.from,
+        from: mail.from,
+        rcpt,
+        send_time: at,
+        deliver_time: at,
+        status: failed ? '2' : '0',
+        event: type,
+        region: 'cn-hangzhou',
+        ...failure,
+        ...(mail.params.TagName === undefined ? {} : { tag: mail.params.TagName }),
+      },
+      id: randomUUID(),
+      source: 'acs:dm',
+      specversion: '1.0',
+      subject: 'acs:dm:cn-hangzhou:emulator:*',
+      time: at,
+      type,
+      aliyunregionid: 'cn-hangzhou',
+    };
+  });
+}
+
 /**
  * Starts the emulator on a free loopback port.
  *
@@ -121,6 +166,10 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
  * @param {(mail: object) => void} [options.onMail] Called with each mail accepted.
  * @param {number} [options.maxHistory] Most mails, and most requests, kept in `mails` and
  *   `requests` (MAX_HISTORY by default); their bodies are kept within MAX_HISTORY_BYTES.
+ * @param {string} [options.events] A URL to POST DirectMail's delivery events to, as an EventBridge
+ *   HTTP target would: one CloudEvent per recipient of each mail accepted, `dm:Deliver:Succeed`,
+ *   or `dm:Deliver:Fail` for a recipient whose local part starts with `bounce`.
+ * @param {string} [options.eventSecret] Sent with each event as `x-directmail-event-secret`.
  */
 export async function startEmulator({
   accessKeys = { testid: 'testsecret' },
@@ -132,14 +181,21 @@ export async function startEmulator({
   onMail,
   now = Date.now,
   maxHistory = MAX_HISTORY,
+  events: eventsUrl,
+  eventSecret,
 } = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
   if (!Number.isInteger(maxHistory) || maxHistory < 1) throw new Error(`Not a history length: ${maxHistory}`);
+  if (eventsUrl !== undefined && !/^https?:\/\//.test(String(eventsUrl))) throw new Error('events must be an http(s) URL');
   const mails = [];
   const requests = [];
   const rememberMail = history(mails, maxHistory);
   const rememberRequest = history(requests, maxHistory);
+  /** Events published, with what the target answered: the last `maxHistory`. */
+  const published = [];
+  const rememberEvent = history(published, maxHistory);
+  const inFlight = new Set();
   const usedNonces = new Set();
   const scripted = [];
   /** Aliyun's error JSON for `code` at HTTP `status`. */
@@ -332,6 +388,7 @@ export async function startEmulator({
     try {
       const mail = handle(request, body, params);
       reply(response, 200, { EnvId: mail.envId, RequestId: requestId });
+      if (eventsUrl !== undefined) for (const event of deliveryEvents(mail, now())) publish(event);
     } catch (error) {
       if (!(error instanceof AliyunError)) throw error;
       reply(response, error.status, {
@@ -342,6 +399,25 @@ export async function startEmulator({
         Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Dm`,
       });
     }
+  }
+
+  /** POSTs `event` to the events URL, as EventBridge's HTTP target does; remembers the outcome. */
+  function publish(event) {
+    const headers = { 'content-type': 'application/json', ...(eventSecret === undefined ? {} : { 'x-directmail-event-secret': eventSecret }) };
+    const post = fetch(eventsUrl, { method: 'POST', headers, body: JSON.stringify(event), signal: AbortSignal.timeout(EVENT_TIMEOUT_MS) })
+      .then(
+        async (answer) => {
+          // Only the status matters; the body is not read, however long it is.
+          await answer.body?.cancel().catch(() => {});
+          return { event, status: answer.status };
+        },
+        (error) => ({ event, error: String(error?.message ?? error) }),
+      )
+      .then((outcome) => {
+        inFlight.delete(post);
+        rememberEvent(outcome, 0);
+      });
+    inFlight.add(post);
   }
 
   const server = createServer((request, response) => {
@@ -363,6 +439,12 @@ export async function startEmulator({
     mails,
     /** Requests received, parsed, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
     requests,
+    /** Delivery events published to `events`, each with the target's `status` or an `error`. */
+    events: published,
+    /** Settles when every event published so far has been answered (or has timed out). */
+    async eventsSettled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
     /** Answers the next request with `handler(request, response, params)` instead of emulating. */
     script(handler) {
       scripted.push(handler);

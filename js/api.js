@@ -2,7 +2,7 @@
 // functions (validation, rendering, signing, reply parsing) the client and the connector use, and
 // init(). Nothing here imports the Logto connector, so a bundle of it carries none of Logto.
 export { DirectMail, ENV_NAMES } from './direct-mail.js';
-export { buildSendMailRequest, parseSendMailReply, renderTemplate, sendMail, signRpcRequest, validateConfig } from './core.js';
+export { buildSendMailRequest, checkEventSecret, parseDeliveryEvent, parseSendMailReply, renderTemplate, sendMail, signRpcRequest, validateConfig } from './core.js';
 export { DirectMailError } from './errors.js';
 export { wasmMemoryBytes } from './wasm.js';
 export { init } from './load.js';

@@ -57,3 +57,38 @@ export const sendMail = typed(async (config, data, fetch, options) =>
     return sender.send(data, options, fetch, 'options.');
   }),
 );
+
+/**
+ * Reads one DirectMail delivery event (an EventBridge CloudEvent, or an MNS message carrying one,
+ * as text or as an object) into `{kind, type, envId, recipient, time, logto, …}`.
+ */
+export const parseDeliveryEvent = typed((input) => {
+  if (typeof input !== 'string' && (input === null || typeof input !== 'object')) throw invalid('invalid_request_parameters', 'event', 'expected an event object, or its text');
+  return wasm().parseDeliveryEvent(typeof input === 'string' ? input : JSON.parse(jsonText(input, 'event', 'invalid_request_parameters')));
+});
+
+/** Bytes of UTF-8, for comparing secrets. */
+const utf8 = new TextEncoder();
+
+/**
+ * Checks the secret header an EventBridge HTTP target was set up to send (`name`, by default
+ * `x-directmail-event-secret`) against `secret`, in time that does not depend on where they differ.
+ * Throws `DirectMailError` (reason `auth`) when it is missing or wrong. `headers` is a fetch
+ * `Headers`, or an object of header names (any case) to values, as Node's `request.headers` is.
+ */
+export const checkEventSecret = typed((headers, secret, name = 'x-directmail-event-secret') => {
+  requireString(secret, 'secret');
+  if (secret === '') throw invalid('invalid_request_parameters', 'secret', 'must not be empty');
+  const wanted = String(name).toLowerCase();
+  let given;
+  if (headers && typeof headers.get === 'function') given = headers.get(wanted);
+  else if (headers && typeof headers === 'object') {
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === wanted);
+    given = key === undefined ? undefined : headers[key];
+  }
+  const a = utf8.encode(typeof given === 'string' ? given : '');
+  const b = utf8.encode(secret);
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < b.length; i += 1) difference |= (a[i] ?? 0) ^ b[i];
+  if (difference !== 0) throw codedError('general', `The event request's ${wanted} header is missing or wrong`, {}, 'auth');
+});

@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod delivery;
+pub mod delivery_event;
 pub mod endpoint;
 pub mod error;
 pub mod fields;
@@ -26,6 +27,7 @@ pub mod value;
 /// The Aliyun RPC signer, its own crate with its own vectors.
 pub use aliyun_rpc_sign as sign;
 pub use config::{parse_config, parse_config_for, Config, Purpose, RawConfig};
+pub use delivery_event::{parse_delivery_event, DeliveryEvent, RawDeliveryEvent};
 pub use error::{Error, ErrorCode};
 pub use message::{parse_message, Message, RawMessage};
 pub use options::{parse_options, Options, RawOptions};

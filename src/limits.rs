@@ -48,6 +48,10 @@ pub const MAX_RETRIES: u32 = 3;
 
 /// Largest reply read, in bytes: DirectMail's replies are under 1 KB, so anything near this is not one.
 pub const MAX_REPLY_BYTES: usize = 1 << 20;
+
+/// Largest delivery event read, in bytes of text: DirectMail's are about 1 KB, and an MNS message
+/// body is at most 64 KiB, base64 included.
+pub const MAX_EVENT_BYTES: usize = 256 << 10;
 /// How much of each text of an Aliyun error (its Code, Message, RequestId…) an error quotes, in
 /// bytes: `SignatureDoesNotMatch` quotes the string-to-sign, which the operator may need whole.
 pub const ALIYUN_TEXT_BYTES: usize = 4096;

@@ -381,3 +381,51 @@ export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Re
  * without a source just loads it early.
  */
 export declare function init(source?: WasmSource | Promise<WasmSource>): Promise<void>;
+
+/** What happened to a mail, from DirectMail's event type. */
+export type DeliveryEventKind = 'delivered' | 'failed' | 'opened' | 'clicked' | 'unsubscribed' | 'resubscribed' | 'complaint' | 'graylistResult';
+
+/** One DirectMail delivery event, typed. Text fields are as DirectMail wrote them; absent ones are left out. */
+export interface DeliveryEvent {
+  kind: DeliveryEventKind;
+  /** DirectMail's type, such as `dm:Deliver:Fail`. */
+  type: string;
+  /** The CloudEvent's id: an event delivered twice has the same id. */
+  id?: string;
+  /** When it happened (RFC 3339). */
+  time?: string;
+  region?: string;
+  /** The EnvId the send returned. */
+  envId?: string;
+  recipient?: string;
+  sender?: string;
+  messageId?: string;
+  tag?: string;
+  sendTime?: string;
+  deliverTime?: string;
+  /** DirectMail's delivery status code. */
+  status?: string;
+  /** The receiving server's SMTP code and text, for a failure. */
+  errorCode?: string;
+  errorMessage?: string;
+  /** DirectMail's class of failure, such as `SmtpNxBox`. */
+  failedType?: string;
+  /** The mail's `X-User-Notify-*` headers, as DirectMail returned them. */
+  headers: Record<string, string>;
+  /** The Logto usage type, application and user the mail was sent for (`deliveryEventHeaders`). */
+  logto: { usageType?: string; applicationId?: string; userId?: string };
+}
+
+/**
+ * Reads one DirectMail delivery event: an EventBridge CloudEvent, or an MNS message carrying one
+ * (`Message` or `MessageBody`), as JSON text, base64 of it, or an object. Throws `DirectMailError`
+ * (`invalid_request_parameters`) naming what is not an event.
+ */
+export declare function parseDeliveryEvent(input: string | object): DeliveryEvent;
+
+/**
+ * Checks the secret header an EventBridge HTTP target sends (`name`, default
+ * `x-directmail-event-secret`) against `secret`; throws `DirectMailError` (reason `auth`) when it is
+ * missing or wrong.
+ */
+export declare function checkEventSecret(headers: Headers | Record<string, string | string[] | undefined>, secret: string, name?: string): void;

@@ -10,7 +10,8 @@
 mod convert;
 mod exchange;
 
-use aliyun_dm::limits::{MAX_BODY_BYTES, MAX_FIELD_BYTES, MAX_REPLY_BYTES, MAX_TEMPLATE_BYTES};
+use aliyun_dm::delivery_event::{self, RawDeliveryEvent};
+use aliyun_dm::limits::{MAX_BODY_BYTES, MAX_EVENT_BYTES, MAX_FIELD_BYTES, MAX_REPLY_BYTES, MAX_TEMPLATE_BYTES};
 use aliyun_dm::redact::Redactor;
 use aliyun_dm::sign::{self, Method};
 use aliyun_dm::single_send_mail::http;
@@ -260,6 +261,39 @@ pub fn sign_rpc_request(params: JsValue, secret: &JsString, method: &JsString) -
         string_to_sign: signed.string_to_sign.as_str(),
         signature: signed.signature.as_str(),
     })
+}
+
+/// Reads one DirectMail delivery event into a typed one: an EventBridge CloudEvent, as JSON text or
+/// as an object, or an MNS message carrying one (`Message`, `MessageBody`), as JSON or base64 text.
+#[wasm_bindgen(js_name = parseDeliveryEvent)]
+pub fn parse_delivery_event(input: JsValue) -> Result<JsValue, JsValue> {
+    let mut raw = read_event(input, "event")?;
+    // An MNS message carries the event as text, once; an event inside that is read as it is.
+    if let Some(text) = raw.carried_text().map(str::to_owned) {
+        raw = read_event(JsValue::from_str(&text), "event.MessageBody")?;
+    }
+    let event = thrown(delivery_event::parse_delivery_event(raw))?;
+    convert::write(&event)
+}
+
+/// An event's members from `input`: an object as it is, or text parsed as JSON (by the host's
+/// JSON.parse), or as base64 of JSON; at most MAX_EVENT_BYTES of text.
+fn read_event(input: JsValue, path: &str) -> Result<RawDeliveryEvent, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let value = match input.dyn_ref::<JsString>() {
+        Some(text) => {
+            let text = convert::read_string(text, MAX_EVENT_BYTES, code, path)?;
+            let parsed = js_sys::JSON::parse(&text)
+                .ok()
+                .or_else(|| delivery_event::from_base64(&text).and_then(|decoded| js_sys::JSON::parse(&decoded).ok()));
+            parsed.ok_or_else(|| convert::error(&Error::invalid(code, path, "is neither JSON nor base64 of JSON")))?
+        }
+        None => input,
+    };
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return thrown(Err(Error::invalid(code, path, "expected an event object, or its JSON text")));
+    }
+    convert::read_value(value, code, path)
 }
 
 /// Turns DirectMail's HTTP status and body text into `{EnvId, RequestId}`, or throws a typed error.
