@@ -94,6 +94,8 @@ test('help and --version go to stdout with exit 0; usage errors name what is wro
     [['send', '--to', 'a@b.c'], /Missing --config/],
     [['check'], /Missing --config/],
     [['send', '--bogus'], /Unknown option/],
+    [['emulator', '--events', 'not a url'], /--events must be an http/],
+    [['emulator', '--event-secret', 'S'], /--event-secret goes with --events/],
   ]) {
     const result = await runCli(args);
     assert.equal(result.status, 2, args.join(' '));

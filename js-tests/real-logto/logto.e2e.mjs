@@ -6,7 +6,7 @@
 // Logto's own CLI, as an operator would, and driven through the Management API with an M2M token.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -184,6 +184,41 @@ async function api(method, path, body) {
   return { status: response.status, body: text ? JSON.parse(text) : null, text };
 }
 
+/**
+ * An interaction session, as Logto's demo app starts one (/oidc/auth sets the cookies); returns a
+ * caller of the Experience API in that session.
+ */
+async function experienceSession() {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const verifier = randomBytes(32).toString('base64url');
+  const authorize = new URL(`${env.api}/oidc/auth`);
+  for (const [key, value] of Object.entries({
+    client_id: 'demo-app',
+    redirect_uri: `${env.api}/demo-app`,
+    response_type: 'code',
+    scope: 'openid',
+    prompt: 'consent',
+    state: 'e2e',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  })) authorize.searchParams.set(key, value);
+  const started = await fetch(authorize, { redirect: 'manual' });
+  assert.equal(started.status, 303, await started.text());
+  const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const experience = async (method, path, body) => {
+    const response = await fetch(`${env.api}/api/experience${path}`, {
+      method,
+      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} /api/experience${path}: HTTP ${response.status} ${text}`);
+    return response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
+  };
+
+  return experience;
+}
+
 const config = (overrides = {}) => makeConfig({ endpoint: env.emulator.url, accessKeySecret: SECRET, ...overrides });
 const testSend = (cfg, email = 'admin@example.com') => api('POST', '/connectors/aliyun-direct-mail/test', { email, config: cfg });
 
@@ -278,7 +313,6 @@ test('what the Console shows for each error: status, code, and the field or Dire
 });
 
 test("an end user's sign-up through the Experience API, with the Register template's code", { skip: missing }, async () => {
-  const { createHash, randomBytes } = await import('node:crypto');
   const updated = await api('PATCH', '/sign-in-exp', {
     signInMode: 'SignInAndRegister',
     signUp: { identifiers: ['email'], password: false, verify: true },
@@ -287,32 +321,7 @@ test("an end user's sign-up through the Experience API, with the Register templa
   });
   assert.equal(updated.status, 200, updated.text);
 
-  // An interaction session, as Logto's demo app starts one: /oidc/auth sets the cookies.
-  const verifier = randomBytes(32).toString('base64url');
-  const authorize = new URL(`${env.api}/oidc/auth`);
-  for (const [key, value] of Object.entries({
-    client_id: 'demo-app',
-    redirect_uri: `${env.api}/demo-app`,
-    response_type: 'code',
-    scope: 'openid',
-    prompt: 'consent',
-    state: 'e2e',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  })) authorize.searchParams.set(key, value);
-  const started = await fetch(authorize, { redirect: 'manual' });
-  assert.equal(started.status, 303, await started.text());
-  const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const experience = async (method, path, body) => {
-    const response = await fetch(`${env.api}/api/experience${path}`, {
-      method,
-      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    assert.ok(response.ok, `${method} /api/experience${path}: HTTP ${response.status} ${text}`);
-    return response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
-  };
+  const experience = await experienceSession();
 
   const email = 'new.user@example.com';
   const identifier = { type: 'email', value: email };
@@ -328,6 +337,53 @@ test("an end user's sign-up through the Experience API, with the Register templa
   assert.ok(redirectTo.startsWith(`${env.api}/oidc/auth`), redirectTo);
   const users = await api('GET', `/users?search=${encodeURIComponent(email)}`);
   assert.deepEqual(users.body.map((user) => user.primaryEmail), [email]);
+});
+
+test("the README's delivery-events handler records a bounce on the Logto user, from the emulator's event", { skip: missing }, async () => {
+  // The handler (examples/delivery-events-node.mjs, as written) beside the installed package.
+  const handlerDir = join(env.work, 'events-handler');
+  const connectors = join(logto, 'packages', 'core', 'connectors');
+  execFileSync('mkdir', ['-p', join(handlerDir, 'node_modules')]);
+  symlinkSync(join(connectors, readdirSync(connectors)[0]), join(handlerDir, 'node_modules', 'connector-aliyun-dm-wasm'));
+  cpSync(join(root, 'examples', 'delivery-events-node.mjs'), join(handlerDir, 'handler.mjs'));
+  const port = await freePort();
+  const eventSecret = 'e2e-event-secret';
+  const handler = spawn(env.node, ['handler.mjs'], {
+    cwd: handlerDir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EVENT_SECRET: eventSecret, LOGTO_ENDPOINT: env.api, LOGTO_M2M_APP_ID: env.m2m.id, LOGTO_M2M_APP_SECRET: env.m2m.secret },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  handler.stdout.on('data', (chunk) => (printed += chunk));
+  handler.stderr.on('data', (chunk) => (printed += chunk));
+  const events = await startEmulator({ accessKeys: { testid: SECRET }, events: `http://127.0.0.1:${port}/`, eventSecret });
+  const connector = (await api('GET', '/connectors')).body.find((c) => c.connectorId === 'aliyun-direct-mail');
+  try {
+    for (let i = 0; i < 100 && !printed.includes('listening'); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(printed, /listening/);
+    const email = 'bounce.someone@example.com';
+    const created = await api('POST', '/users', { primaryEmail: email });
+    assert.equal(created.status, 200, created.text);
+    const patched = await api('PATCH', `/connectors/${connector.id}`, { config: config({ endpoint: events.url, deliveryEventHeaders: true }) });
+    assert.equal(patched.status, 200, patched.text);
+
+    // The user asks for a sign-in code; DirectMail (the emulator) reports the bounce.
+    const experience = await experienceSession();
+    await experience('PUT', '', { interactionEvent: 'SignIn' });
+    await experience('POST', '/verification/verification-code', { identifier: { type: 'email', value: email }, interactionEvent: 'SignIn' });
+    await events.eventsSettled();
+    assert.deepEqual(events.events.map((e) => [e.event.type, e.status]), [['dm:Deliver:Fail', 204]], printed);
+    assert.equal(events.mails.at(-1).headers['X-User-Notify-Logto-Usage-Type'], 'SignIn');
+
+    const user = await api('GET', `/users/${created.body.id}`);
+    const recorded = user.body.customData.emailDelivery;
+    assert.deepEqual([recorded.status, recorded.envId, recorded.usageType], ['failed', events.mails.at(-1).envId, 'SignIn']);
+    assert.match(recorded.reason, /Mailbox not found/);
+  } finally {
+    await api('PATCH', `/connectors/${connector.id}`, { config: config() });
+    handler.kill();
+    await events.close();
+  }
 });
 
 test("Logto's per-locale email template is honoured whole: sendFrom's name, replyTo and contentType", { skip: missing }, async () => {
