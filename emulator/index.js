@@ -170,6 +170,10 @@ export function deliveryEvents(mail, time) {
  *   HTTP target would: one CloudEvent per recipient of each mail accepted, `dm:Deliver:Succeed`,
  *   or `dm:Deliver:Fail` for a recipient whose local part starts with `bounce`.
  * @param {string} [options.eventSecret] Sent with each event as `x-directmail-event-secret`.
+ * @param {string[]} [options.oidcTokens] OIDC tokens its STS stand-in takes for
+ *   AssumeRoleWithOIDC (none by default). Its AssumeRole takes any role, signed by a key it accepts.
+ * @param {string} [options.ecsRole] The RAM role name its stand-in for the ECS metadata service
+ *   (`/latest/...`) serves credentials for; none by default.
  */
 export async function startEmulator({
   accessKeys = { testid: 'testsecret' },
@@ -183,6 +187,8 @@ export async function startEmulator({
   maxHistory = MAX_HISTORY,
   events: eventsUrl,
   eventSecret,
+  oidcTokens = [],
+  ecsRole,
 } = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
@@ -197,6 +203,25 @@ export async function startEmulator({
   const rememberEvent = history(published, maxHistory);
   const inFlight = new Set();
   const usedNonces = new Set();
+  /** Temporary credentials it issued (STS, the metadata service): key id → {secret, token, expiresAt}. */
+  const temporary = new Map();
+  /** Session tokens its metadata stand-in handed out. */
+  const metadataTokens = new Set();
+  /** The secret of `accessKeyId`: a long-term key's, or a temporary one's. */
+  const secretOf = (accessKeyId) => accessKeys[accessKeyId] ?? temporary.get(accessKeyId)?.secret;
+  /** Issues temporary credentials for `seconds`, as STS does. */
+  function issue(seconds) {
+    const credentials = { id: `STS.${randomUUID().replaceAll('-', '')}`, secret: randomUUID(), token: `token-${randomUUID()}`, expiresAt: now() + seconds * 1000 };
+    temporary.set(credentials.id, credentials);
+    return { AccessKeyId: credentials.id, AccessKeySecret: credentials.secret, SecurityToken: credentials.token, Expiration: new Date(credentials.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  }
+  /** A request signed with temporary credentials must carry their token, before they expire. */
+  function checkToken(accessKeyId, token) {
+    const credentials = temporary.get(accessKeyId);
+    if (credentials === undefined) return;
+    if (token !== credentials.token) throw new AliyunError(400, 'InvalidSecurityToken.Mismatch', 'Specified SecurityToken is not matched with the access key.');
+    if (now() >= credentials.expiresAt) throw new AliyunError(400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.');
+  }
   const scripted = [];
   /** Aliyun's error JSON for `code` at HTTP `status`. */
   const failWith = (status, code, message = `Emulated ${code}`) => (request, response) =>
@@ -234,8 +259,9 @@ export async function startEmulator({
     if (signedHeaders.some((name, i) => name !== sorted[i] || name !== name.toLowerCase())) {
       throw new AliyunError(400, 'IncompleteSignature', 'SignedHeaders must be lower-case and sorted.');
     }
-    const secret = accessKeys[accessKeyId];
+    const secret = secretOf(accessKeyId);
     if (secret === undefined) throw new AliyunError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+    checkToken(accessKeyId, headers['x-acs-security-token']);
     const payloadHash = createHash('sha256').update(body).digest('hex');
     if (headers['x-acs-content-sha256'] !== payloadHash) throw new AliyunError(400, 'ContentSHA256NotMatched', 'The x-acs-content-sha256 header does not match the body.');
     checkTime(headers['x-acs-date']);
@@ -257,8 +283,9 @@ export async function startEmulator({
     for (const key of REQUIRED) {
       if (!params[key]) throw missing(key);
     }
-    const secret = accessKeys[params.AccessKeyId];
+    const secret = secretOf(params.AccessKeyId);
     if (secret === undefined) throw new AliyunError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+    checkToken(params.AccessKeyId, params.SecurityToken);
     if (params.SignatureMethod !== 'HMAC-SHA1') throw new AliyunError(400, 'InvalidSignatureMethod', 'Specified signature method is not supported.');
     if (params.SignatureVersion !== '1.0') throw new AliyunError(400, 'InvalidSignatureVersion', 'Specified signature version is not supported.');
     checkTime(params.Timestamp);
@@ -274,13 +301,64 @@ export async function startEmulator({
   /** Validates one SingleSendMail call and returns the stored mail, or throws AliyunError. */
   function handle(request, body, params) {
     const v3 = request.headers.authorization !== undefined;
+    // STS's AssumeRoleWithOIDC is anonymous: the OIDC token is the proof.
+    if (!v3 && params.Action === 'AssumeRoleWithOIDC') return { sts: assumeRoleWithOidc(params) };
     const { action, version } = v3 ? authenticateV3(request, body, params) : authenticateV2(request.method, params);
+    if (action === 'AssumeRole' && version === '2015-04-01') return { sts: assumeRole(params) };
     if (action !== 'SingleSendMail') throw new AliyunError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
     if (version !== '2015-11-23') throw new AliyunError(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
     for (const key of SEND_MAIL_REQUIRED) {
       if (!params[key]) throw missing(key);
     }
     return checkMail(params, v3 ? 'v3' : 'v2');
+  }
+
+  /** The lifetime STS grants: DurationSeconds, 900 to 43,200 (3,600 when absent). */
+  function lifetime(params) {
+    if (params.DurationSeconds === undefined) return 3600;
+    const seconds = Number(params.DurationSeconds);
+    if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) throw new AliyunError(400, 'InvalidParameter.DurationSeconds', 'The DurationSeconds is invalid.');
+    return seconds;
+  }
+
+  /** STS AssumeRole: temporary credentials for any role, to a caller signed by a key it accepts. */
+  function assumeRole(params) {
+    if (!/^acs:ram::\d+:role\/[\w.-]+$/i.test(params.RoleArn ?? '')) throw new AliyunError(400, 'InvalidParameter.RoleArn', 'The parameter RoleArn is wrongly formed.');
+    if (!params.RoleSessionName) throw missing('RoleSessionName');
+    return { Credentials: issue(lifetime(params)), AssumedRoleUser: { Arn: `${params.RoleArn}/${params.RoleSessionName}` } };
+  }
+
+  /** STS AssumeRoleWithOIDC: temporary credentials for a token it was told to take. */
+  function assumeRoleWithOidc(params) {
+    for (const key of ['RoleArn', 'OIDCProviderArn', 'OIDCToken', 'RoleSessionName']) {
+      if (!params[key]) throw missing(key);
+    }
+    if (!oidcTokens.includes(params.OIDCToken)) throw new AliyunError(400, 'AuthenticationFail.OIDCToken.Invalid', 'The OIDC token is invalid.');
+    checkTime(params.Timestamp);
+    return { Credentials: issue(lifetime(params)), AssumedRoleUser: { Arn: `${params.RoleArn}/${params.RoleSessionName}` } };
+  }
+
+  /** The ECS metadata service's RAM role paths (IMDSv2), or false for any other request. */
+  function metadata(request, response) {
+    const path = request.url.split('?')[0];
+    if (!path.startsWith('/latest/')) return false;
+    const text = (status, body) => {
+      response.writeHead(status, { 'Content-Type': 'text/plain' });
+      response.end(body);
+    };
+    if (request.method === 'PUT' && path === '/latest/api/token') {
+      if (!request.headers['x-aliyun-ecs-metadata-token-ttl-seconds']) return text(400, 'Missing X-aliyun-ecs-metadata-token-ttl-seconds'), true;
+      const token = randomUUID();
+      metadataTokens.add(token);
+      return text(200, token), true;
+    }
+    if (!metadataTokens.has(request.headers['x-aliyun-ecs-metadata-token'])) return text(401, 'Unauthorized'), true;
+    const base = '/latest/meta-data/ram/security-credentials/';
+    if (path === base) return ecsRole === undefined ? text(404, 'Not Found') : text(200, ecsRole), true;
+    if (ecsRole === undefined || path !== `${base}${encodeURIComponent(ecsRole)}`) return text(404, 'Not Found'), true;
+    const { AccessKeyId, AccessKeySecret, SecurityToken, Expiration } = issue(3600);
+    reply(response, 200, { AccessKeyId, AccessKeySecret, SecurityToken, Expiration, LastUpdated: new Date(now()).toISOString(), Code: 'Success' });
+    return true;
   }
 
   /** A parameter that must hold a JSON object, parsed, or `code` naming `name`. */
@@ -381,12 +459,14 @@ export async function startEmulator({
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     const params = Object.fromEntries(request.method === 'GET' ? query : [...query, ...new URLSearchParams(body)]);
     rememberRequest({ method: request.method, url: request.url, headers: request.headers, body, params }, body.length);
+    if (metadata(request, response)) return;
     const requestId = randomUUID();
     const script = scripted.shift();
     if (script) return script(request, response, params);
     if (request.method !== 'POST' && request.method !== 'GET') return reply(response, 405, { Code: 'MethodNotAllowed', Message: 'Use POST.', RequestId: requestId });
     try {
       const mail = handle(request, body, params);
+      if (mail.sts) return reply(response, 200, { RequestId: requestId, ...mail.sts });
       reply(response, 200, { EnvId: mail.envId, RequestId: requestId });
       if (eventsUrl !== undefined) for (const event of deliveryEvents(mail, now())) publish(event);
     } catch (error) {

@@ -1,7 +1,7 @@
 // The stateless API over the wasm: each call makes a sender for its config and frees it when done.
 // Callers that send more than once hold a sender instead: the mail client (`DirectMail`) or the
 // Logto connector. Values reach the wasm as plain copies.
-import { asDirectMailError, codedError } from './errors.js';
+import { codedError, typed } from './errors.js';
 import { invalid, jsonText } from './plain.js';
 import { withSender } from './sender.js';
 import { wasm } from './wasm.js';
@@ -10,18 +10,6 @@ const requireString = (value, path) => {
   if (typeof value !== 'string') throw invalid('invalid_request_parameters', path, `expected string, got ${value === null ? 'null' : typeof value}`);
   return value;
 };
-
-/** `f` with whatever it throws (or its promise rejects with) as a DirectMailError. */
-function typed(f) {
-  return (...args) => {
-    try {
-      const result = f(...args);
-      return result instanceof Promise ? result.catch((error) => Promise.reject(asDirectMailError(error))) : result;
-    } catch (error) {
-      throw asDirectMailError(error);
-    }
-  };
-}
 
 /** Validates a connector config; returns it normalised or throws `invalid_config` naming each field. */
 export const validateConfig = typed((config) => withSender(config, 'connector', (sender) => sender.normalized()));

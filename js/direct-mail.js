@@ -1,6 +1,7 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
 // Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
 // send goes through it, with the mail's own settings as per-send options.
+import { CredentialsCache } from './credentials.js';
 import { asDirectMailError, codedError, describeCause, isCodedError, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
 import { invalid } from './plain.js';
 import { plainConfig, Sender } from './sender.js';
@@ -106,22 +107,52 @@ const result = ({ EnvId, RequestId }) => ({ envId: EnvId, requestId: RequestId }
  * made. Call `free()` (or `using`) when done with it. Every error it throws is a `DirectMailError`.
  */
 export class DirectMail {
+  /** The sender for the config as given; with a credentials provider, made with stand-in keys to check the rest. */
   #sender;
   #fetch;
+  /** With a credentials provider: the cache, the plain config without keys, and the sender for the credentials last used. */
+  #credentials;
+  #plain;
+  #signing;
 
   /** Validates `config`, throwing `DirectMailError` (`invalid_config`) that names each bad field. */
   constructor(config) {
     try {
       if (config === null || typeof config !== 'object') throw invalid('invalid_config', '(config)', 'expected an object');
-      const { fetch, ...rest } = config;
+      const { fetch, credentials, ...rest } = config;
       if (fetch !== undefined && typeof fetch !== 'function') throw invalid('invalid_config', 'fetch', 'expected a function');
       this.#fetch = fetch;
       // V3 unless the config says otherwise: Aliyun calls V2 discontinued in favour of V3. (The
       // Logto connector keeps V2, as the official one signs.)
-      this.#sender = new Sender(plainConfig({ signatureVersion: 'v3', ...rest }), 'client');
+      const plain = plainConfig({ signatureVersion: 'v3', ...rest });
+      if (credentials === undefined) {
+        this.#sender = new Sender(plain, 'client');
+        return;
+      }
+      if (typeof credentials !== 'function') throw invalid('invalid_config', 'credentials', 'expected a function returning {accessKeyId, accessKeySecret, securityToken?, expiration?}');
+      const keys = ['accessKeyId', 'accessKeySecret', 'securityToken'].filter((key) => rest[key] !== undefined);
+      if (keys.length > 0) throw invalid('invalid_config', keys[0], 'give credentials or fixed keys, not both');
+      // The rest of the config is checked now, with stand-in keys; the provider's are used to send.
+      this.#sender = new Sender({ ...plain, accessKeyId: 'provider', accessKeySecret: 'provider' }, 'client');
+      this.#credentials = new CredentialsCache(credentials);
+      this.#plain = plain;
     } catch (error) {
       throw asDirectMailError(error);
     }
+  }
+
+  /** The sender to send with now: the provider's current credentials' (made anew when they change), or the config's. */
+  async #current() {
+    if (this.#credentials === undefined) return this.#sender;
+    const credentials = await this.#credentials.get();
+    if (this.#signing?.credentials !== credentials) {
+      const { accessKeyId, accessKeySecret, securityToken } = credentials;
+      const sender = new Sender({ ...this.#plain, accessKeyId, accessKeySecret, ...(securityToken === undefined ? {} : { securityToken }) }, 'client');
+      // A send still in flight with the old credentials finishes first.
+      this.#signing?.sender.free();
+      this.#signing = { credentials, sender };
+    }
+    return this.#signing.sender;
   }
 
   /**
@@ -156,7 +187,9 @@ export class DirectMail {
   async send(mail) {
     try {
       const { message, options } = messageFor(mail);
-      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), '', 'data', signalOf(mail.signal)));
+      const signal = signalOf(mail.signal);
+      const sender = await this.#current();
+      return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -170,7 +203,9 @@ export class DirectMail {
       if (typeof mail.templateId !== 'string') throw invalid(REQUEST, 'templateId', 'expected string');
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
       const options = settingsOf(mail, { templateId: mail.templateId });
-      return result(await this.#sender.send(message, options, fetchOf(this.#fetch), '', 'data', signalOf(mail.signal)));
+      const signal = signalOf(mail.signal);
+      const sender = await this.#current();
+      return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -197,6 +232,10 @@ export class DirectMail {
   /** Releases the client's wasm memory now (after any send in flight); the client cannot send after. */
   free() {
     this.#sender.free();
+    this.#signing?.sender.free();
+    // A provider's later answer makes no sender: the freed stand-in refuses first.
+    this.#credentials = undefined;
+    this.#signing = undefined;
   }
 
   /** `using mail = new DirectMail(…)` frees it at the end of the block. */

@@ -70,6 +70,18 @@ export function asDirectMailError(error) {
   return codedError('general', error instanceof Error ? error.message : describeCause(error));
 }
 
+/** `f` with whatever it throws (or its promise rejects with) as a DirectMailError. */
+export function typed(f) {
+  return (...args) => {
+    try {
+      const result = f(...args);
+      return result instanceof Promise ? result.catch((error) => Promise.reject(asDirectMailError(error))) : result;
+    } catch (error) {
+      throw asDirectMailError(error);
+    }
+  };
+}
+
 /** Whether `error` came from this package's core with one of its codes. */
 export const isCodedError = (error) =>
   error instanceof Error && typeof error.code === 'string' && errorCodes.includes(error.code);

@@ -20,6 +20,7 @@ pub mod normalized;
 pub mod options;
 pub mod redact;
 pub mod response;
+pub mod rpc_call;
 pub mod single_send_mail;
 pub mod template;
 pub mod value;

@@ -49,6 +49,10 @@ pub const MAX_RETRIES: u32 = 3;
 /// Largest reply read, in bytes: DirectMail's replies are under 1 KB, so anything near this is not one.
 pub const MAX_REPLY_BYTES: usize = 1 << 20;
 
+/// Most parameters of an RPC call signed for the credentials providers and the operator's checks:
+/// Aliyun's APIs take a few dozen at most.
+pub const MAX_PARAMS: usize = 100;
+
 /// Largest delivery event read, in bytes of text: DirectMail's are about 1 KB, and an MNS message
 /// body is at most 64 KiB, base64 included.
 pub const MAX_EVENT_BYTES: usize = 256 << 10;

@@ -210,6 +210,32 @@ impl DirectMail {
     }
 }
 
+/// Signs any Aliyun RPC call (`{accessKeyId, accessKeySecret, securityToken?, action, version,
+/// regionId?, endpoint, params, signatureVersion?}`) with a fresh nonce and the current time, or
+/// with `nonce` and `timestamp` when given; returns `{url, method, headers, body}` for fetch.
+#[wasm_bindgen(js_name = signCall)]
+pub fn sign_call(input: JsValue, nonce: Option<String>, timestamp: Option<String>) -> Result<JsValue, JsValue> {
+    let code = ErrorCode::InvalidRequestParameters;
+    let call = thrown(aliyun_dm::rpc_call::parse_call(convert::read_value(input, code, "call")?))?;
+    let nonce = match nonce {
+        Some(n) => Nonce::parse(&n)
+            .ok_or_else(|| convert::error(&Error::invalid(code, "nonce", "must be 1 to 64 printable ASCII characters")))?,
+        None => thrown(
+            RandomPool::empty()
+                .take16()
+                .map(Nonce::uuid_v4)
+                .map_err(|_| Error::new(ErrorCode::General, "No secure random source (crypto.getRandomValues) is available")),
+        )?,
+    };
+    let timestamp = match timestamp {
+        Some(t) => Timestamp::parse(&t)
+            .ok_or_else(|| convert::error(&Error::invalid(code, "timestamp", "must look like 2016-10-20T06:27:56Z")))?,
+        None => thrown(now())?,
+    };
+    let signed = aliyun_dm::rpc_call::sign_call(&call, Stamp { nonce: &nonce, timestamp: &timestamp });
+    convert::write(&http(&signed))
+}
+
 /// Renders `{{placeholders}}` from a payload as connector-kit does; `html` escapes the values.
 #[wasm_bindgen(js_name = renderTemplate)]
 pub fn render_template(text: &JsString, payload: JsValue, html: bool) -> Result<String, JsValue> {
