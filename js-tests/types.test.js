@@ -71,7 +71,13 @@ test('./client compiles in a project with no Logto packages: its declarations ne
     execFileSync('mkdir', ['-p', packageDir]);
     execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
-    const use = (from) => `import { DirectMail, DirectMailError, type ErrorReason, type MailMessage } from '${from}';
+    const use = (from) => `import { assumeRoleCredentials, DirectMail, DirectMailError, parseDeliveryEvent, type DeliveryEvent, type ErrorReason, type MailMessage } from '${from}';
+const roled = new DirectMail({ accountName: 'a@example.com', credentials: assumeRoleCredentials({ accessKeyId: 'i', accessKeySecret: 's', roleArn: 'acs:ram::1:role/r' }) });
+export const bounced = (body: string): string | undefined => {
+  const event: DeliveryEvent = parseDeliveryEvent(body);
+  return event.kind === 'failed' ? event.logto.userId : undefined;
+};
+export const freed = () => roled.free();
 const mail = new DirectMail({ accessKeyId: 'id', accessKeySecret: 'secret', accountName: 'a@example.com' });
 const message: MailMessage = { to: ['a@example.com'], from: 'Acme <a@example.com>', subject: 's', html: 'h', text: 't', signal: AbortSignal.timeout(1000) };
 export const sent: Promise<{ envId: string; requestId: string }> = mail.send(message);

@@ -298,6 +298,63 @@ export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {
   fetch?: FetchLike;
 }
 
+/** Credentials as a provider gives them; `expiration` (a date or its text) says when to ask again. */
+export interface ProvidedCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+  expiration?: string | Date;
+}
+
+/** A source of credentials that change: asked again shortly before `expiration`. */
+export type CredentialsProvider = () => ProvidedCredentials | Promise<ProvidedCredentials>;
+
+/** Options of `assumeRoleCredentials`: a base key, the role to assume, and STS's endpoint. */
+export interface AssumeRoleOptions {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+  /** `acs:ram::<account>:role/<name>`. */
+  roleArn: string;
+  roleSessionName?: string;
+  /** 900 to 43,200; 3,600 by default. */
+  durationSeconds?: number;
+  /** `https://sts.aliyuncs.com/` by default. */
+  endpoint?: string;
+  fetch?: FetchLike;
+}
+
+/** Options of `ecsRamRoleCredentials`. */
+export interface EcsRamRoleOptions {
+  /** The instance's RAM role; the one it has, by default. */
+  roleName?: string;
+  /** The metadata service, `http://100.100.100.200` by default. */
+  endpoint?: string;
+  tokenTtlSeconds?: number;
+  fetch?: FetchLike;
+}
+
+/** Options of `oidcRoleCredentials` (RRSA); each defaults to ACK's `ALIBABA_CLOUD_*` variable. */
+export interface OidcRoleOptions {
+  roleArn?: string;
+  oidcProviderArn?: string;
+  /** The file holding the pod's OIDC token, read at each refresh. */
+  tokenFile?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  endpoint?: string;
+  /** Where the `ALIBABA_CLOUD_*` defaults are read; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  fetch?: FetchLike;
+}
+
+/** Temporary credentials for a RAM role, from STS `AssumeRole` with a base key. Workers and Node. */
+export declare function assumeRoleCredentials(options: AssumeRoleOptions): CredentialsProvider;
+/** An ECS instance's RAM role credentials, from the instance metadata service. */
+export declare function ecsRamRoleCredentials(options?: EcsRamRoleOptions): CredentialsProvider;
+/** RRSA (ACK): STS `AssumeRoleWithOIDC` with the pod's OIDC token file. Node only. */
+export declare function oidcRoleCredentials(options?: OidcRoleOptions): CredentialsProvider;
+
 /** Settings of one mail, which win over the config's for that mail only. */
 export interface PerSendSettings {
   /** `addr` or `Name <addr>`: sent from that address (AccountName), with that name (FromAlias) if given. */
@@ -356,7 +413,11 @@ export interface DirectMailDebug {
 /** A DirectMail sender for edge code and Node. Every error it throws is a `DirectMailError`. */
 export declare class DirectMail {
   /** Validates `config`; an invalid one throws `DirectMailError` (`invalid_config`) naming each field. */
-  constructor(config: DirectMailConfig & { accessKeyId: string; accessKeySecret: string });
+  constructor(
+    config:
+      | (DirectMailConfig & { accessKeyId: string; accessKeySecret: string })
+      | (Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'> & { credentials: CredentialsProvider }),
+  );
   /** Credentials from `env` (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `…_SECRET`, `…_SECURITY_TOKEN`); the rest from `config`. */
   static fromEnv(env: AliyunCredentialsEnv, config: Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'>): DirectMail;
   send(mail: MailMessage): Promise<SentMail>;
