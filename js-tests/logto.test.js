@@ -151,7 +151,8 @@ test('the package JS ships once: lib/index.js re-exports js/node.js, and nothing
 test('the package root exports exactly the documented API', async () => {
   const root = await import(join(packageRoot, 'lib/index.js'));
   assert.deepEqual(Object.keys(root).sort(), [
-    'DirectMail', 'DirectMailError', 'ENV_NAMES', 'buildSendMailRequest', 'checkEventSecret', 'configGuard', 'default', 'init', 'metadata',
+    'DirectMail', 'DirectMailError', 'ENV_NAMES', 'assumeRoleCredentials', 'buildSendMailRequest', 'checkEventSecret', 'configGuard', 'default',
+    'ecsRamRoleCredentials', 'init', 'metadata', 'oidcRoleCredentials',
     'parseDeliveryEvent', 'parseSendMailReply', 'renderTemplate', 'sendMail', 'signRpcRequest', 'validateConfig', 'wasmMemoryBytes',
   ]);
   // Every runtime entry exports the same names (their types are one file, js/index.d.ts).
