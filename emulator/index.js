@@ -172,6 +172,13 @@ export function deliveryEvents(mail, time) {
  * @param {string} [options.eventSecret] Sent with each event as `x-directmail-event-secret`.
  * @param {string[]} [options.oidcTokens] OIDC tokens its STS stand-in takes for
  *   AssumeRoleWithOIDC (none by default). Its AssumeRole takes any role, signed by a key it accepts.
+ * @param {Record<string, string>} [options.senderRegions] The region each of `senders` is set up
+ *   in (cn-hangzhou when not named). A request names its region by its path (`/ap-southeast-1/`),
+ *   or is in cn-hangzhou; a sender is found only in its own region, as DirectMail finds it.
+ * @param {{daily?: number, monthly?: number}} [options.quota] The account's quotas, which
+ *   DescAccountSummary reports less the mails accepted (2,000 and 60,000 by default).
+ * @param {string[]} [options.unverifiedDomains] Sender domains whose DNS records CheckDomain reports
+ *   as not verified.
  * @param {string} [options.ecsRole] The RAM role name its stand-in for the ECS metadata service
  *   (`/latest/...`) serves credentials for; none by default.
  */
@@ -189,6 +196,9 @@ export async function startEmulator({
   eventSecret,
   oidcTokens = [],
   ecsRole,
+  senderRegions = {},
+  quota = {},
+  unverifiedDomains = [],
 } = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
@@ -298,19 +308,63 @@ export async function startEmulator({
     return { action: params.Action, version: params.Version };
   }
 
+  /** The region a request is in: its path's first segment when that is a region id. */
+  const regionOf = (request) => {
+    const first = request.url.split('?')[0].split('/')[1] ?? '';
+    return /^[a-z]+-[a-z]+-\d+$/.test(first) ? first : 'cn-hangzhou';
+  };
+  /** The senders set up in `region`: every one it knows, in its region (any address, when it knows none). */
+  const sendersIn = (region) => (senders === undefined ? undefined : senders.filter((address) => (senderRegions[address] ?? 'cn-hangzhou') === region));
+  let accepted = 0;
+
+  /** DirectMail's read-only calls an operator's checks make. */
+  function readOnly(action, params, region) {
+    const known = sendersIn(region) ?? [];
+    const domainOf = (address) => address.slice(address.lastIndexOf('@') + 1);
+    const domains = [...new Set(known.map(domainOf))];
+    const page = (items) => ({ PageNumber: 1, PageSize: 50, TotalCount: items.length });
+    switch (action) {
+      case 'DescAccountSummary': {
+        const daily = quota.daily ?? 2000;
+        const monthly = quota.monthly ?? 60_000;
+        return { DailyQuota: daily, MonthQuota: monthly, DailyRemainFreeQuota: Math.max(0, daily - accepted), RemainFreeQuota: Math.max(0, monthly - accepted), QuotaLevel: 2, MaxQuotaLevel: 2, MailAddresses: known.length, Domains: domains.length };
+      }
+      case 'QueryMailAddressByParam': {
+        const found = known.filter((address) => !params.KeyWord || address.toLowerCase().includes(params.KeyWord.toLowerCase()));
+        return { ...page(found), data: { mailAddress: found.map((address, i) => ({ AccountName: address, AccountStatus: '0', DomainStatus: unverifiedDomains.includes(domainOf(address)) ? '1' : '0', MailAddressId: String(1000 + i), Sendtype: 'trigger' })) } };
+      }
+      case 'QueryDomainByParam': {
+        const found = domains.filter((domain) => !params.KeyWord || domain.includes(params.KeyWord.toLowerCase()));
+        return { ...page(found), data: { domain: found.map((domain) => ({ DomainId: `${region}:${domain}`, DomainName: domain, DomainStatus: unverifiedDomains.includes(domain) ? '1' : '0' })) } };
+      }
+      case 'CheckDomain': {
+        const [inRegion, domain] = String(params.DomainId ?? '').split(':');
+        if (inRegion !== region || !domains.includes(domain)) throw new AliyunError(404, 'InvalidDomainId.NotFound', 'The specified domain is not found.');
+        return { DomainStatus: unverifiedDomains.includes(domain) ? 1 : 0 };
+      }
+      default:
+        return undefined;
+    }
+  }
+
   /** Validates one SingleSendMail call and returns the stored mail, or throws AliyunError. */
   function handle(request, body, params) {
     const v3 = request.headers.authorization !== undefined;
     // STS's AssumeRoleWithOIDC is anonymous: the OIDC token is the proof.
-    if (!v3 && params.Action === 'AssumeRoleWithOIDC') return { sts: assumeRoleWithOidc(params) };
+    if (!v3 && params.Action === 'AssumeRoleWithOIDC') return { answer: assumeRoleWithOidc(params) };
     const { action, version } = v3 ? authenticateV3(request, body, params) : authenticateV2(request.method, params);
-    if (action === 'AssumeRole' && version === '2015-04-01') return { sts: assumeRole(params) };
+    if (action === 'AssumeRole' && version === '2015-04-01') return { answer: assumeRole(params) };
+    const region = regionOf(request);
+    const answer = version === '2015-11-23' ? readOnly(action, params, region) : undefined;
+    if (answer !== undefined) return { answer };
     if (action !== 'SingleSendMail') throw new AliyunError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
     if (version !== '2015-11-23') throw new AliyunError(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
     for (const key of SEND_MAIL_REQUIRED) {
       if (!params[key]) throw missing(key);
     }
-    return checkMail(params, v3 ? 'v3' : 'v2');
+    const mail = checkMail(params, v3 ? 'v3' : 'v2', region);
+    accepted += 1;
+    return mail;
   }
 
   /** The lifetime STS grants: DurationSeconds, 900 to 43,200 (3,600 when absent). */
@@ -406,8 +460,8 @@ export async function startEmulator({
     return extras;
   }
 
-  function checkMail(params, signatureVersion) {
-    if (senders && !senders.includes(params.AccountName)) throw new AliyunError(404, 'InvalidMailAddress.NotFound', 'The specified mail address is not found.');
+  function checkMail(params, signatureVersion, region) {
+    if (senders && !sendersIn(region).includes(params.AccountName)) throw new AliyunError(404, 'InvalidMailAddress.NotFound', 'The specified mail address is not found.');
     if (!['0', '1'].includes(params.AddressType)) throw new AliyunError(400, 'InvalidAddressType', 'The specified address type is invalid.');
     if (!['true', 'false'].includes(params.ReplyToAddress)) throw new AliyunError(400, 'InvalidReplyToAddress', 'The specified reply to address is invalid.');
     const to = params.ToAddress.split(',');
@@ -436,7 +490,8 @@ export async function startEmulator({
 
   function reply(response, status, body) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    response.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json;charset=utf-8' });
+    // Date from the emulator's clock, which an operator's clock check compares with its own.
+    response.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json;charset=utf-8', Date: new Date(now()).toUTCString() });
     response.end(text);
   }
 
@@ -466,7 +521,7 @@ export async function startEmulator({
     if (request.method !== 'POST' && request.method !== 'GET') return reply(response, 405, { Code: 'MethodNotAllowed', Message: 'Use POST.', RequestId: requestId });
     try {
       const mail = handle(request, body, params);
-      if (mail.sts) return reply(response, 200, { RequestId: requestId, ...mail.sts });
+      if (mail.answer) return reply(response, 200, { RequestId: requestId, ...mail.answer });
       reply(response, 200, { EnvId: mail.envId, RequestId: requestId });
       if (eventsUrl !== undefined) for (const event of deliveryEvents(mail, now())) publish(event);
     } catch (error) {

@@ -236,6 +236,22 @@ pub fn sign_call(input: JsValue, nonce: Option<String>, timestamp: Option<String
     convert::write(&http(&signed))
 }
 
+/// A DirectMail region: its id and its public endpoint.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegionEndpoint {
+    region_id: &'static str,
+    endpoint: &'static str,
+}
+
+/// DirectMail's regions and their public endpoints, in the Console's order.
+#[wasm_bindgen]
+pub fn regions() -> Result<JsValue, JsValue> {
+    let all: Vec<RegionEndpoint> =
+        aliyun_dm::config::Region::ALL.iter().map(|r| RegionEndpoint { region_id: r.id(), endpoint: r.endpoint() }).collect();
+    convert::write(&all)
+}
+
 /// Renders `{{placeholders}}` from a payload as connector-kit does; `html` escapes the values.
 #[wasm_bindgen(js_name = renderTemplate)]
 pub fn render_template(text: &JsString, payload: JsValue, html: bool) -> Result<String, JsValue> {
