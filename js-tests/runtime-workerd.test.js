@@ -22,14 +22,26 @@ let exampleUrl;
 let resolvedEntry;
 
 const workerSource = `
-import { sendMail, buildSendMailRequest, wasmMemoryBytes } from 'connector-aliyun-dm-wasm';
+import { assumeRoleCredentials, buildSendMailRequest, checkEventSecret, DirectMail, parseDeliveryEvent, sendMail, wasmMemoryBytes } from 'connector-aliyun-dm-wasm';
 // The entry instantiated the wasm at startup (js/warm.js), before any request.
 const memoryAtStartup = wasmMemoryBytes();
 export default {
   async fetch(request) {
-    const { config, data, dryRun, startup } = await request.json();
+    const { config, data, dryRun, startup, event, secret, assumed } = await request.json();
     if (startup) return Response.json({ memoryAtStartup });
     try {
+      if (event !== undefined) {
+        checkEventSecret(new Headers({ 'x-directmail-event-secret': secret }), 'worker-secret');
+        return Response.json({ event: parseDeliveryEvent(event) });
+      }
+      if (assumed !== undefined) {
+        const mail = new DirectMail({ accountName: 'noreply@mail.example.com', endpoint: assumed.endpoint, credentials: assumeRoleCredentials(assumed) });
+        try {
+          return Response.json({ reply: await mail.send({ to: 'role@example.com', subject: 'assumed', text: 'from a role' }) });
+        } finally {
+          mail.free();
+        }
+      }
       if (dryRun) return Response.json({ request: buildSendMailRequest(config, data) });
       return Response.json({ reply: await sendMail(config, data, fetch) });
     } catch (error) {
@@ -154,6 +166,17 @@ test('in a Worker, nonces come from crypto.getRandomValues and differ per reques
 test('errors in a Worker are typed', async () => {
   const result = await callWorker({ config: makeConfig({ templates: [] }), data: { to: 'w@example.com', type: 'SignIn', payload: {} } });
   assert.equal(result.error.code, 'invalid_config');
+});
+
+test('in a Worker: delivery events are read and their secret checked; STS role credentials sign the mail', async () => {
+  const events = JSON.parse(readFileSync(new URL('../vectors/events/directmail.json', import.meta.url), 'utf8')).cases;
+  const read = await callWorker({ event: JSON.stringify(events[2].event), secret: 'worker-secret' });
+  assert.deepEqual([read.event?.kind, read.event?.logto.userId], ['delivered', 'user-1'], JSON.stringify(read));
+  const refused = await callWorker({ event: events[2].event, secret: 'wrong' });
+  assert.equal(refused.error?.message, "The event request's x-directmail-event-secret header is missing or wrong");
+  const sent = await callWorker({ assumed: { accessKeyId: 'testid', accessKeySecret: 'testsecret', roleArn: 'acs:ram::1:role/mail', endpoint: emulator.url } });
+  assert.ok(sent.reply?.envId, JSON.stringify(sent));
+  assert.match(emulator.requests.at(-1).headers.authorization, /Credential=STS\./);
 });
 
 test("the README's examples/cloudflare-worker.js runs as written", async () => {
