@@ -48,7 +48,20 @@ test('a provider is asked once for concurrent sends, kept until shortly before e
     await fresh.send(mail);
     await fresh.send(mail);
     assert.equal(calls, 3, 'near expiry: asked at each send');
-    assert.equal(emulator.mails.length, 13);
+    // Near expiry, a refresh that fails leaves the credentials still valid in use.
+    let failing = false;
+    const resilient = new DirectMail({
+      ...settings(emulator),
+      credentials: async () => {
+        if (failing) throw new Error('STS is down');
+        return { accessKeyId: 'testid', accessKeySecret: 'testsecret', expiration: minutes(2) };
+      },
+    });
+    await resilient.send(mail);
+    failing = true;
+    assert.ok((await resilient.send(mail)).envId, 'sent with the credentials that are still valid');
+    resilient.free();
+    assert.equal(emulator.mails.length, 15);
     client.free();
     fresh.free();
   } finally {

@@ -69,10 +69,13 @@ export class CredentialsCache {
   /** The credentials to sign with now. */
   get() {
     const current = this.#current;
-    if (current !== undefined && (current.expiresAt === undefined || current.expiresAt - REFRESH_MARGIN_MS > this.#now())) return Promise.resolve(current);
+    const now = this.#now();
+    if (current !== undefined && (current.expiresAt === undefined || current.expiresAt - REFRESH_MARGIN_MS > now)) return Promise.resolve(current);
     this.#pending ??= this.#refresh().finally(() => {
       this.#pending = undefined;
     });
+    // Credentials in their last minutes still sign while a refresh fails: the next send asks again.
+    if (current !== undefined && current.expiresAt > now) return this.#pending.catch(() => current);
     return this.#pending;
   }
 
