@@ -3,7 +3,7 @@
 // and the providers for STS AssumeRole, an ECS RAM role and RRSA, against the emulator's stand-ins
 // for STS and the metadata service.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -69,26 +69,26 @@ test('a provider is asked once for concurrent sends, kept until shortly before e
   }
 });
 
-test('a provider that throws or returns garbage is a typed auth failure that quotes nothing; the client recovers', async () => {
+test('a provider that throws or returns garbage (vectors/credentials/bad-answers.json) is a typed auth failure that quotes nothing; the client recovers', async () => {
   const emulator = await startEmulator();
   try {
     const secret = 'provider-secret-value-123';
-    const answers = [
-      () => {
-        throw new Error(`could not read ${secret}`);
-      },
-      () => Promise.reject(Object.assign(new TypeError(secret), { code: 'ECONNREFUSED' })),
-      () => null,
-      () => 'testid:testsecret',
-      () => ({ accessKeyId: 'testid' }),
-      () => ({ accessKeyId: 'testid', accessKeySecret: secret, securityToken: 7 }),
-      () => ({ accessKeyId: 'testid', accessKeySecret: secret, expiration: 'soon' }),
-      () => ({ accessKeyId: 'testid', accessKeySecret: secret, expiration: minutes(-1) }),
-      () => ({ accessKeyId: 'testid', accessKeySecret: 'testsecret' }),
-    ];
+    const { cases } = JSON.parse(readFileSync(new URL('../vectors/credentials/bad-answers.json', import.meta.url), 'utf8'));
+    const withSecret = (value) => JSON.parse(JSON.stringify(value).replaceAll('SECRET', secret));
+    const failure = ({ name, code, message }) => Object.assign(new Error(message.replaceAll('SECRET', secret)), { name, ...(code ? { code } : {}) });
+    const answers = cases.map((row) => () => {
+      if (row.throw) throw failure(row.throw);
+      if (row.reject) return Promise.reject(failure(row.reject));
+      return withSecret(row.answer);
+    });
+    answers.push(() => ({ accessKeyId: 'testid', accessKeySecret: 'testsecret' }));
     let next = 0;
     const client = new DirectMail({ ...settings(emulator), credentials: async () => answers[next++]() });
-    for (let i = 0; i < answers.length - 1; i += 1) assertAuthFailure(await thrown(() => client.send(mail)), [secret], `answer ${i}`);
+    for (const row of cases) {
+      const error = await thrown(() => client.send(mail));
+      assertAuthFailure(error, [secret], row.what);
+      assert.ok(error.message.includes(row.says), `${row.what}: ${error.message}`);
+    }
     assert.ok((await client.send(mail)).envId, 'the next good answer sends');
     client.free();
     // Fixed keys and a provider together, or a provider that is no function, are config errors.
