@@ -53,7 +53,7 @@ export async function diagnose(config, { fetch = globalThis.fetch, now = Date.no
       try {
         return { reply: JSON.parse(text), date };
       } catch {
-        return { error: { reason: 'response', message: `HTTP ${response.status} with a body that is not JSON` }, date };
+        return { error: { reason: 'response', message: `HTTP ${response.status} with a body that is not JSON`, data: { status: response.status } }, date };
       }
     }
     // DirectMail's error replies read as a send's would: the same table, Code and hint.
@@ -62,11 +62,14 @@ export async function diagnose(config, { fetch = globalThis.fetch, now = Date.no
     } catch (error) {
       return { error, date };
     }
-    return { error: { reason: 'response', message: `HTTP ${response.status}` }, date };
+    return { error: { reason: 'response', message: `HTTP ${response.status}`, data: { status: response.status } }, date };
   }
+  // DirectMail's Code and the package's hint, never the server's Message or body: a server may
+  // echo the request, and the security token travels in it.
   const described = (error) => {
-    const code = error.data?.Code ? `${error.data.Code}: ` : '';
-    return `${code}${error.data?.hint ?? error.message}`;
+    if (error.data?.Code) return `${error.data.Code}${error.data.hint ? `: ${error.data.hint}` : ''}`;
+    if (error.reason === 'network') return error.message;
+    return `an answer that is not DirectMail's${error.data?.status ? ` (HTTP ${error.data.status})` : ''}`;
   };
 
   // The credentials, and the quota, in the config's region.

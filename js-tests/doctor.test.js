@@ -69,3 +69,26 @@ test('doctor: usage errors exit 2; an endpoint nobody answers is a network failu
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('doctor: a server that echoes the security token back (in a Message, or a page) has it quoted nowhere', async () => {
+  const token = 'sts-token-echoed-7f3a9c2e51';
+  const emulator = await startEmulator({ senders: ['noreply@mail.example.com'] });
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-doctor-'));
+  try {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(makeConfig({ securityToken: token })));
+    const args = ['doctor', '--config', join(dir, 'config.json'), '--endpoint', `${emulator.url}{region}/`];
+    for (const answer of [
+      (request, response) => response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ Code: 'SomethingNew', Message: `bad token ${token}`, RequestId: 'r' })),
+      (request, response) => response.writeHead(400, { 'content-type': 'text/html' }).end(`<p>${token}</p>`),
+    ]) {
+      emulator.script(answer);
+      const result = await runCli(args);
+      assert.equal(result.status, 1);
+      assert.match(result.stdout, /FAIL credentials: /);
+      assert.ok(!`${result.stdout}${result.stderr}`.includes(token), result.stdout);
+    }
+  } finally {
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,11 +5,11 @@
 // the garbage collector to free, and wasm memory stays flat. The host's zod is loaded by
 // createConnector, for the config guard; the host's connector-kit only when an error must be
 // thrown, so a send that succeeds never loads it.
-import { fetchOf } from './direct-mail.js';
 import { validateConfig } from './core.js';
 import { asDirectMailError, isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
 import { plainConfig, Sender } from './sender.js';
+import { fetchOf } from './transport.js';
 
 /** connector-kit's `ConnectorType.Email`. */
 const EMAIL = 'Email';

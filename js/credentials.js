@@ -5,6 +5,7 @@
 // metadata service, and RRSA's AssumeRoleWithOIDC from a pod's token file (Node). No credential
 // appears in any error they throw: a failure names its step, the HTTP status and Aliyun's Code.
 import { codedError, typed } from './errors.js';
+import { fetchOf } from './transport.js';
 import { wasm } from './wasm.js';
 
 /** Refresh when less than this is left of a credential's life (Aliyun's SDKs use a few minutes). */
@@ -127,13 +128,6 @@ function duration(seconds) {
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) throw codedError('invalid_config', 'durationSeconds must be a whole number from 900 to 43200', {}, 'config');
   return String(seconds);
 }
-
-/** The runtime's fetch, or the one given. */
-const fetchOf = (given) => {
-  const fetch = given ?? globalThis.fetch;
-  if (typeof fetch !== 'function') throw codedError('invalid_config', 'No fetch function: pass one, or run where globalThis.fetch exists', {}, 'config');
-  return fetch;
-};
 
 /**
  * A provider of STS credentials for `roleArn`, assumed with a base AccessKey (`AssumeRole`). The

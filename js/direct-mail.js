@@ -5,6 +5,7 @@ import { CredentialsCache } from './credentials.js';
 import { asDirectMailError, codedError, describeCause, isCodedError, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
 import { invalid } from './plain.js';
 import { plainConfig, Sender } from './sender.js';
+import { fetchOf } from './transport.js';
 
 /** The environment variables Aliyun's SDKs and CLI read credentials from. */
 export const ENV_NAMES = Object.freeze({
@@ -46,13 +47,6 @@ function refuseUnknown(mail, fields) {
 
 /** `Symbol.dispose` where the runtime has it (Node 20 and later, Deno, Workers). */
 const DISPOSE = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('Symbol.dispose');
-
-/** `fetch` as given, else the runtime's, looked up when a mail is sent. */
-export function fetchOf(given) {
-  const fetch = given ?? globalThis.fetch;
-  if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists', {}, 'config');
-  return fetch;
-}
 
 /** `to` as DirectMail takes it: one address, or several (up to 100, which the core counts) joined with commas. */
 function recipients(to) {
@@ -141,9 +135,8 @@ export class DirectMail {
     }
   }
 
-  /** The sender to send with now: the provider's current credentials' (made anew when they change), or the config's. */
+  /** The sender for the provider's current credentials, made anew when they change. */
   async #current() {
-    if (this.#credentials === undefined) return this.#sender;
     const credentials = await this.#credentials.get();
     if (this.#signing?.credentials !== credentials) {
       const { accessKeyId, accessKeySecret, securityToken } = credentials;
@@ -188,7 +181,8 @@ export class DirectMail {
     try {
       const { message, options } = messageFor(mail);
       const signal = signalOf(mail.signal);
-      const sender = await this.#current();
+      // Fixed keys: no await before the send, on the per-message path.
+      const sender = this.#credentials === undefined ? this.#sender : await this.#current();
       return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
     } catch (error) {
       throw asDirectMailError(error);
@@ -204,7 +198,7 @@ export class DirectMail {
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
       const options = settingsOf(mail, { templateId: mail.templateId });
       const signal = signalOf(mail.signal);
-      const sender = await this.#current();
+      const sender = this.#credentials === undefined ? this.#sender : await this.#current();
       return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
     } catch (error) {
       throw asDirectMailError(error);

@@ -93,6 +93,13 @@ async function outcomeOf(pending, maxBytes, deadline) {
   }
 }
 
+/** `fetch` as given, else the runtime's, looked up when a mail is sent. */
+export function fetchOf(given) {
+  const fetch = given ?? globalThis.fetch;
+  if (typeof fetch !== 'function') throw codedError('general', 'No fetch function: pass one, or run where globalThis.fetch exists', {}, 'config');
+  return fetch;
+}
+
 /** The error of a send the caller's AbortSignal stopped; the mail may have been sent if it was in flight. */
 const aborted = () => codedError('general', "The send was aborted by the caller's signal", {}, 'aborted');
 
