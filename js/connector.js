@@ -6,9 +6,10 @@
 // createConnector, for the config guard; the host's connector-kit only when an error must be
 // thrown, so a send that succeeds never loads it.
 import { validateConfig } from './core.js';
+import { providerForConfig } from './credentials.js';
 import { asDirectMailError, isCodedError } from './errors.js';
 import { metadata } from './metadata.js';
-import { plainConfig, Sender } from './sender.js';
+import { plainConfig, ProvidedSender, Sender } from './sender.js';
 import { fetchOf } from './transport.js';
 
 /** connector-kit's `ConnectorType.Email`. */
@@ -177,10 +178,14 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     releaseDue = false;
     if (sending > 0 || current === undefined) return;
     current.sender.free();
+    current.provided?.free();
     current = undefined;
   }
 
-  /** The sender for `config`: the current one while the content is the same, else a new one. */
+  /**
+   * The sender for `config`: the current one while the content is the same, else a new one. With
+   * a role (`credentialsSource`), `provided` holds the senders signed with its credentials.
+   */
   function senderFor(config) {
     let same = false;
     try {
@@ -188,9 +193,17 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     } catch {
       // A getter threw: the plain copy below reports it as a typed error.
     }
-    if (same) return current.sender;
+    if (same) return current;
     const plain = plainConfig(config);
     const sender = new Sender(plain, 'connector');
+    let provided;
+    try {
+      const provider = providerForConfig(sender.normalized(), fetch);
+      if (provider !== undefined) provided = new ProvidedSender(provider, plain, 'connector');
+    } catch (error) {
+      sender.free();
+      throw error;
+    }
     let read = plain;
     try {
       // Kept only if it reads as the copy the sender was made from (a getter may answer anew).
@@ -200,8 +213,9 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
       // The plain copy stands in.
     }
     current?.sender.free();
-    current = { config: read, sender };
-    return sender;
+    current?.provided?.free();
+    current = { config: read, sender, provided };
+    return current;
   }
 
   async function sendMessage(data, inputConfig) {
@@ -210,9 +224,11 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     try {
       config = inputConfig ?? (await getConfig(metadata.id));
       // As the reference does, a bad config fails before any template lookup.
-      const sender = senderFor(config);
+      const { sender, provided } = senderFor(config);
       const template = typeof getI18nEmailTemplate === 'function' ? await findI18nTemplate(getI18nEmailTemplate, data) : undefined;
-      return await sender.send(data, template ? { template } : undefined, fetchOf(fetch), 'options.');
+      // A role's credentials are fetched for this connector; Logto makes one for each request.
+      const signer = provided === undefined ? sender : await provided.get();
+      return await signer.send(data, template ? { template } : undefined, fetchOf(fetch), 'options.');
     } catch (error) {
       throw await toConnectorError(error, { z, guard, config });
     } finally {

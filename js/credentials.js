@@ -214,3 +214,22 @@ export const oidcRoleCredentials = typed(function oidcRoleCredentials({ roleArn,
     return stsCredentials('STS AssumeRoleWithOIDC', reply);
   };
 });
+
+/**
+ * The provider a config's `credentialsSource` names, made from its normalised settings (see the
+ * core's `normalized()`, which fills in the STS and metadata endpoints); `undefined` for the
+ * config's own AccessKey pair.
+ */
+export function providerForConfig(normalized, fetch) {
+  const { credentialsSource, accessKeyId, accessKeySecret, securityToken, roleArn, roleName, oidcProviderArn, oidcTokenFile, stsEndpoint, metadataEndpoint } = normalized;
+  switch (credentialsSource) {
+    case 'assume-role':
+      return assumeRoleCredentials({ accessKeyId, accessKeySecret, securityToken, roleArn, endpoint: stsEndpoint, fetch });
+    case 'ecs-ram-role':
+      return ecsRamRoleCredentials({ roleName, endpoint: metadataEndpoint, fetch });
+    case 'oidc-role':
+      return oidcRoleCredentials({ roleArn, oidcProviderArn, tokenFile: oidcTokenFile, endpoint: stsEndpoint, fetch });
+    default:
+      return undefined;
+  }
+}

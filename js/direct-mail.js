@@ -1,10 +1,10 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
 // Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
 // send goes through it, with the mail's own settings as per-send options.
-import { CredentialsCache } from './credentials.js';
+import { providerForConfig } from './credentials.js';
 import { asDirectMailError, codedError, describeCause, isCodedError, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
 import { invalid } from './plain.js';
-import { plainConfig, Sender } from './sender.js';
+import { plainConfig, ProvidedSender, Sender } from './sender.js';
 import { fetchOf } from './transport.js';
 
 /** The environment variables Aliyun's SDKs and CLI read credentials from. */
@@ -104,10 +104,8 @@ export class DirectMail {
   /** The sender for the config as given; with a credentials provider, made with stand-in keys to check the rest. */
   #sender;
   #fetch;
-  /** With a credentials provider: the cache, the plain config without keys, and the sender for the credentials last used. */
-  #credentials;
-  #plain;
-  #signing;
+  /** With a credentials provider or a role: the senders signed with its current credentials. */
+  #provided;
 
   /** Validates `config`, throwing `DirectMailError` (`invalid_config`) that names each bad field. */
   constructor(config) {
@@ -121,31 +119,21 @@ export class DirectMail {
       const plain = plainConfig({ signatureVersion: 'v3', ...rest });
       if (credentials === undefined) {
         this.#sender = new Sender(plain, 'client');
+        // A role named in the config (`credentialsSource`) signs with the credentials fetched for it.
+        const provider = providerForConfig(this.#sender.normalized(), fetch);
+        if (provider !== undefined) this.#provided = new ProvidedSender(provider, plain, 'client');
         return;
       }
       if (typeof credentials !== 'function') throw invalid('invalid_config', 'credentials', 'expected a function returning {accessKeyId, accessKeySecret, securityToken?, expiration?}');
-      const keys = ['accessKeyId', 'accessKeySecret', 'securityToken'].filter((key) => rest[key] !== undefined);
+      const keys = ['accessKeyId', 'accessKeySecret', 'securityToken', 'credentialsSource'].filter((key) => rest[key] !== undefined);
       if (keys.length > 0) throw invalid('invalid_config', keys[0], 'give credentials or fixed keys, not both');
       // The rest of the config is checked now, with stand-in keys; the provider's are used to send.
       this.#sender = new Sender({ ...plain, accessKeyId: 'provider', accessKeySecret: 'provider' }, 'client');
-      this.#credentials = new CredentialsCache(credentials);
-      this.#plain = plain;
+      this.#provided = new ProvidedSender(credentials, plain, 'client');
     } catch (error) {
+      this.#sender?.free();
       throw asDirectMailError(error);
     }
-  }
-
-  /** The sender for the provider's current credentials, made anew when they change. */
-  async #current() {
-    const credentials = await this.#credentials.get();
-    if (this.#signing?.credentials !== credentials) {
-      const { accessKeyId, accessKeySecret, securityToken } = credentials;
-      const sender = new Sender({ ...this.#plain, accessKeyId, accessKeySecret, ...(securityToken === undefined ? {} : { securityToken }) }, 'client');
-      // A send still in flight with the old credentials finishes first.
-      this.#signing?.sender.free();
-      this.#signing = { credentials, sender };
-    }
-    return this.#signing.sender;
   }
 
   /**
@@ -182,7 +170,7 @@ export class DirectMail {
       const { message, options } = messageFor(mail);
       const signal = signalOf(mail.signal);
       // Fixed keys: no await before the send, on the per-message path.
-      const sender = this.#credentials === undefined ? this.#sender : await this.#current();
+      const sender = this.#provided === undefined ? this.#sender : await this.#provided.get();
       return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
     } catch (error) {
       throw asDirectMailError(error);
@@ -198,7 +186,7 @@ export class DirectMail {
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
       const options = settingsOf(mail, { templateId: mail.templateId });
       const signal = signalOf(mail.signal);
-      const sender = this.#credentials === undefined ? this.#sender : await this.#current();
+      const sender = this.#provided === undefined ? this.#sender : await this.#provided.get();
       return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
     } catch (error) {
       throw asDirectMailError(error);
@@ -226,10 +214,7 @@ export class DirectMail {
   /** Releases the client's wasm memory now (after any send in flight); the client cannot send after. */
   free() {
     this.#sender.free();
-    this.#signing?.sender.free();
-    // A provider's later answer makes no sender: the freed stand-in refuses first.
-    this.#credentials = undefined;
-    this.#signing = undefined;
+    this.#provided?.free();
   }
 
   /** `using mail = new DirectMail(…)` frees it at the end of the block. */

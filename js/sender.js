@@ -1,6 +1,7 @@
 // One sender: the wasm DirectMail object for one config, held by its JS owner (a mail client, the
 // Logto connector's closure, or one call of the stateless API) and freed by it. A send in flight
 // keeps the object alive: `free()` during a send releases it when the last send settles.
+import { CredentialsCache } from './credentials.js';
 import { codedError } from './errors.js';
 import { jsonText, MAX_JSON_CHARS, plainMessage, plainOptions } from './plain.js';
 import { sendWith } from './transport.js';
@@ -64,6 +65,49 @@ export class Sender {
   #live() {
     if (this.#freed) throw codedError('general', 'This sender has been freed; make a new one to send', {}, 'request');
     return this.#mail;
+  }
+}
+
+/**
+ * Senders for one config signed with a provider's credentials (see `CredentialsCache`): the one for
+ * the credentials last given, made anew when they change, the one before freed once its sends in
+ * flight settle. `plain` is checked already; its own keys, if any, are replaced.
+ */
+export class ProvidedSender {
+  #cache;
+  #plain;
+  #purpose;
+  #current;
+  #freed = false;
+
+  constructor(provider, plain, purpose) {
+    this.#cache = new CredentialsCache(provider);
+    this.#plain = plain;
+    this.#purpose = purpose;
+  }
+
+  /** The sender for the provider's current credentials. */
+  async get() {
+    const credentials = await this.#cache.get();
+    // Freed while the provider answered: no sender is made that nobody would free.
+    if (this.#freed) throw codedError('general', 'This sender has been freed; make a new one to send', {}, 'request');
+    if (this.#current?.credentials !== credentials) {
+      const { accessKeyId, accessKeySecret, securityToken } = credentials;
+      const config = { ...this.#plain, credentialsSource: 'access-key', accessKeyId, accessKeySecret };
+      if (securityToken === undefined) delete config.securityToken;
+      else config.securityToken = securityToken;
+      const sender = new Sender(config, this.#purpose);
+      this.#current?.sender.free();
+      this.#current = { credentials, sender };
+    }
+    return this.#current.sender;
+  }
+
+  /** Releases the current sender (after its sends in flight); later calls of `get` refuse. */
+  free() {
+    this.#freed = true;
+    this.#current?.sender.free();
+    this.#current = undefined;
   }
 }
 

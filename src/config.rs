@@ -1,5 +1,6 @@
 //! The connector config an operator pastes into the Logto Console, and its validation.
 
+use crate::credentials_source::{parse_credentials_settings, CredentialsSettings, RawCredentialsSettings};
 use crate::delivery::{self, Delivery, RawDelivery};
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ErrorCode, Issue, Issues};
@@ -126,8 +127,10 @@ impl Network {
 /// A validated connector config.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// The AccessKey pair and the STS token.
+    /// The AccessKey pair and the STS token: empty for a role, whose credentials are fetched.
     pub credentials: Credentials,
+    /// Where the credentials come from, and the endpoints that give a role's.
+    pub credentials_settings: CredentialsSettings,
     pub account_name: String,
     pub from_alias: Option<String>,
     pub region: Region,
@@ -192,6 +195,13 @@ pub struct RawConfig {
     pub un_subscribe_link_type: Option<Value>,
     pub un_subscribe_filter_level: Option<Value>,
     pub delivery_event_headers: Option<Value>,
+    pub credentials_source: Option<Value>,
+    pub role_arn: Option<Value>,
+    pub role_name: Option<Value>,
+    pub oidc_provider_arn: Option<Value>,
+    pub oidc_token_file: Option<Value>,
+    pub sts_endpoint: Option<Value>,
+    pub metadata_endpoint: Option<Value>,
 }
 
 /// What a config is for, which decides whether its templates are required.
@@ -218,13 +228,44 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     // upgrade: where DirectMail will refuse it, a warning says so, and DirectMail's answer reaches
     // the operator with a hint. Only what is unsafe on the wire is refused.
     let mut warnings = Issues::default();
-    let access_key_id = required_string(field(&raw.access_key_id), "accessKeyId", &mut issues);
-    let access_key_secret = required_string(field(&raw.access_key_secret), "accessKeySecret", &mut issues);
+    let credentials_settings = parse_credentials_settings(
+        &RawCredentialsSettings {
+            credentials_source: field(&raw.credentials_source),
+            role_arn: field(&raw.role_arn),
+            role_name: field(&raw.role_name),
+            oidc_provider_arn: field(&raw.oidc_provider_arn),
+            oidc_token_file: field(&raw.oidc_token_file),
+            sts_endpoint: field(&raw.sts_endpoint),
+            metadata_endpoint: field(&raw.metadata_endpoint),
+        },
+        &mut issues,
+        &mut warnings,
+    );
+    let source = &credentials_settings.source;
+    // A role's credentials are fetched for each sender: the config's keys, if any, are not read.
+    let (access_key_id, access_key_secret) = if source.needs_access_key() {
+        (
+            required_string(field(&raw.access_key_id), "accessKeyId", &mut issues),
+            required_string(field(&raw.access_key_secret), "accessKeySecret", &mut issues),
+        )
+    } else {
+        for (key, given) in [
+            ("accessKeyId", &raw.access_key_id),
+            ("accessKeySecret", &raw.access_key_secret),
+            ("securityToken", &raw.security_token),
+        ] {
+            if field(given).is_some() {
+                warnings.push(key, format!("is not used with credentialsSource {}: the role's credentials sign", source.id()));
+            }
+        }
+        (String::new(), String::new())
+    };
     let account_name = required_string(field(&raw.account_name), "accountName", &mut issues);
     for (key, given) in
         [("accessKeyId", &raw.access_key_id), ("accessKeySecret", &raw.access_key_secret), ("accountName", &raw.account_name)]
     {
-        if matches!(field(given), Some(Value::String(s)) if s.is_empty()) {
+        let read = key == "accountName" || source.needs_access_key();
+        if read && matches!(field(given), Some(Value::String(s)) if s.is_empty()) {
             warnings.push(key, "is empty: DirectMail will refuse every send");
         }
     }
@@ -271,7 +312,9 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
         (None, Purpose::Client) => Vec::new(),
         (templates, _) => parse_templates(templates, purpose, &mut issues),
     };
-    let security_token = field(&raw.security_token).and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues));
+    let security_token = field(&raw.security_token)
+        .filter(|_| credentials_settings.source.needs_access_key())
+        .and_then(|v| string_field(v, "securityToken", MAX_TOKEN_BYTES, &mut issues));
     let tag_name = optional_string(field(&raw.tag_name), "tagName", &mut issues);
     if tag_name.as_deref().is_some_and(|t| !header::is_tag_name(t)) {
         issues.push("tagName", "must be 1 to 128 letters, digits, _ or -");
@@ -319,6 +362,7 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
         warnings: warnings.0,
         redactor: Redactor::new([access_key_secret.as_str(), security_token.as_deref().unwrap_or("")]),
         credentials: Credentials::new(access_key_id, access_key_secret, security_token),
+        credentials_settings,
         account_name,
         from_alias,
         region,

@@ -7,6 +7,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod config;
+pub mod credentials_source;
 pub mod delivery;
 pub mod delivery_event;
 pub mod endpoint;

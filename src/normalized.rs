@@ -1,6 +1,7 @@
 //! The validated config as the JS API returns it, for `validateConfig` and Logto's `configGuard`.
 
 use crate::config::{Config, ContentType};
+use crate::credentials_source::CredentialsSource;
 use crate::error::Issue;
 use crate::template::Template;
 use serde::Serialize;
@@ -9,8 +10,26 @@ use serde::Serialize;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NormalizedConfig<'a> {
-    access_key_id: &'a str,
-    access_key_secret: &'a str,
+    /// Absent for a role, whose credentials are fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_key_secret: Option<&'a str>,
+    /// Absent for the AccessKey pair, the default; a role's settings follow it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credentials_source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    oidc_provider_arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    oidc_token_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sts_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata_endpoint: Option<&'a str>,
     account_name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     from_alias: Option<&'a str>,
@@ -58,9 +77,26 @@ fn serialize_pairs<S: serde::Serializer>(pairs: &&[(String, String)], serializer
 impl Config {
     /// The normalised config, for `validateConfig` and Logto's `configGuard`.
     pub fn normalized(&self) -> NormalizedConfig<'_> {
+        let settings = &self.credentials_settings;
+        let keys = settings.source.needs_access_key();
+        let (role_arn, role_name, oidc_provider_arn, oidc_token_file) = match &settings.source {
+            CredentialsSource::AccessKey => (None, None, None, None),
+            CredentialsSource::AssumeRole { role_arn } => (Some(role_arn.as_str()), None, None, None),
+            CredentialsSource::EcsRamRole { role_name } => (None, role_name.as_deref(), None, None),
+            CredentialsSource::OidcRole { role_arn, oidc_provider_arn, oidc_token_file } => {
+                (role_arn.as_deref(), None, oidc_provider_arn.as_deref(), oidc_token_file.as_deref())
+            }
+        };
         NormalizedConfig {
-            access_key_id: self.credentials.access_key_id(),
-            access_key_secret: self.credentials.secret(),
+            access_key_id: keys.then(|| self.credentials.access_key_id()),
+            access_key_secret: keys.then(|| self.credentials.secret()),
+            credentials_source: (settings.source != CredentialsSource::AccessKey).then(|| settings.source.id()),
+            role_arn,
+            role_name,
+            oidc_provider_arn,
+            oidc_token_file,
+            sts_endpoint: settings.sts_endpoint(self.region, self.network),
+            metadata_endpoint: settings.metadata_endpoint(),
             account_name: &self.account_name,
             from_alias: self.from_alias.as_deref(),
             region_id: self.region.id(),

@@ -5,6 +5,7 @@
 //! `@logto/connector-aliyun-dm` 1.6 sends them, plus the newer ones it does not send.
 
 use crate::config::{Config, ContentType, SignatureVersion};
+use crate::credentials_source::CredentialsSource;
 use crate::delivery;
 use crate::error::{Error, ErrorCode};
 use crate::header::{header_safe, is_mail_address};
@@ -50,6 +51,16 @@ fn choose_content<'a>(config: &'a Config, message: &Message, options: &'a Option
 
 /// Picks and renders the template, sets every parameter and signs the request with `stamp`.
 pub fn build_send_mail(config: &Config, message: &Message, options: &Options, stamp: Stamp) -> Result<SignedRequest, Error> {
+    // A role's config holds no signing key: the JS layer fetches the role's credentials and makes
+    // a sender with them, so reaching here with a role is a caller's mistake, never a bad signature.
+    let source = &config.credentials_settings.source;
+    if *source != CredentialsSource::AccessKey {
+        let message = format!(
+            "credentialsSource {} needs its credentials fetched: send with the mail client or the Logto connector, which fetch them",
+            source.id()
+        );
+        return Err(Error::invalid(ErrorCode::InvalidConfig, "credentialsSource", message));
+    }
     let content = choose_content(config, message, options)?;
     let payload = &message.payload;
     let per_send = &options.per_send;

@@ -71,7 +71,10 @@ fn full_config() -> Value {
         "replyAddress": "help@example.com", "replyAddressAlias": "Help", "contentType": "html", "timeoutMs": 5000,
         "retries": 1, "signatureVersion": "v2", "headers": {"X-User-A": "1"}, "bccAddress": "audit@example.com",
         "ipPoolId": "pool", "unSubscribeLinkType": "default", "unSubscribeFilterLevel": "mailfrom",
-        "deliveryEventHeaders": true, "templates": templates(),
+        "deliveryEventHeaders": true, "templates": templates(), "credentialsSource": "access-key",
+        "roleArn": "acs:ram::1:role/mail", "roleName": "mail", "oidcProviderArn": "acs:ram::1:oidc-provider/ack",
+        "oidcTokenFile": "/var/run/token", "stsEndpoint": "https://sts.example.com/",
+        "metadataEndpoint": "http://127.0.0.1:8080/",
     })
 }
 
