@@ -4,6 +4,7 @@
 // Aliyun's. Each finding says what to do. Nothing here quotes a credential: failures are named by
 // DirectMail's Code and the package's hint.
 import { parseSendMailReply, validateConfig } from '../js/client/node.js';
+import { providerForConfig } from '../js/credentials.js';
 import { wasm } from '../js/wasm.js';
 
 const VERSION = '2015-11-23';
@@ -12,6 +13,13 @@ const SKEW_WARN_MS = 60_000;
 const SKEW_FAIL_MS = 10 * 60_000;
 /** A read-only call that takes longer than this fails. */
 const CALL_TIMEOUT_MS = 15_000;
+
+/** What to check when a role's credentials cannot be fetched. */
+const ROLE_TODO = {
+  'assume-role': 'Check roleArn, and that the AccessKey pair may assume it (sts:AssumeRole, and the role\'s trust policy).',
+  'ecs-ram-role': 'Run on the ECS instance, with a RAM role attached to it (and roleName, if set, naming that role).',
+  'oidc-role': 'Run in the ACK pod with RRSA enabled for its service account: ALIBABA_CLOUD_ROLE_ARN, _OIDC_PROVIDER_ARN and _OIDC_TOKEN_FILE set, and the role trusting the OIDC provider.',
+};
 
 /** One finding: `ok`, `warn` or `fail`, what was found, and what to do about it. */
 const finding = (status, check, message, todo) => ({ status, check, message, ...(todo ? { todo } : {}) });
@@ -36,7 +44,18 @@ export async function diagnose(config, { fetch = globalThis.fetch, now = Date.no
   const regions = wasm().regions();
   const own = normalized.regionId;
   const urlFor = endpointFor ?? ((regionId) => (regionId === own && config.endpoint ? config.endpoint : regions.find((r) => r.regionId === regionId).endpoint));
-  const credentials = { accessKeyId: normalized.accessKeyId, accessKeySecret: normalized.accessKeySecret, ...(normalized.securityToken ? { securityToken: normalized.securityToken } : {}) };
+  let credentials = { accessKeyId: normalized.accessKeyId, accessKeySecret: normalized.accessKeySecret, ...(normalized.securityToken ? { securityToken: normalized.securityToken } : {}) };
+  // A role: its temporary credentials are fetched as a send would fetch them, and make the calls.
+  if (normalized.credentialsSource !== undefined) {
+    try {
+      const { accessKeyId, accessKeySecret, securityToken } = await providerForConfig(normalized, fetch)();
+      credentials = { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) };
+      findings.push(finding('ok', 'role', `The ${normalized.credentialsSource} role's temporary credentials were fetched.`));
+    } catch (error) {
+      findings.push(finding('fail', 'role', `The ${normalized.credentialsSource} role's credentials could not be fetched: ${error.message}`, ROLE_TODO[normalized.credentialsSource]));
+      return findings;
+    }
+  }
 
   /** One signed read-only call in `regionId`: `{reply, date}` or `{error}` (a DirectMailError with DirectMail's Code and hint). */
   async function call(regionId, action, params = {}) {

@@ -27,6 +27,13 @@ const IGNORED = {
   ipPoolId: 'no IpPoolId is sent',
   unSubscribeLinkType: 'no UnSubscribeLinkType is sent',
   unSubscribeFilterLevel: 'no UnSubscribeFilterLevel is sent',
+  credentialsSource: 'no role is used: the config\'s AccessKey pair signs, and without one every send fails',
+  roleArn: 'no role is assumed',
+  roleName: 'no ECS role is used',
+  oidcProviderArn: 'no RRSA role is used',
+  oidcTokenFile: 'no RRSA role is used',
+  stsEndpoint: 'STS is never called',
+  metadataEndpoint: 'the metadata service is never called',
 };
 
 const isString = (value) => typeof value === 'string';

@@ -32,7 +32,8 @@ for (const scenario of cases) {
     const emulator = await startEmulator({ ...options, now: () => Date.now() + skewMs });
     const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-doctor-'));
     try {
-      const config = { ...makeConfig({ accountName: 'noreply@mail.example.com' }), ...scenario.config };
+      const laid = JSON.parse(JSON.stringify(scenario.config ?? {}).replaceAll('{emulator}', emulator.url));
+      const config = { ...makeConfig({ accountName: 'noreply@mail.example.com' }), ...laid };
       writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
       const args = ['doctor', '--config', join(dir, 'config.json'), '--endpoint', `${emulator.url}{region}/`];
       const json = await runCli([...args, '--json']);

@@ -77,7 +77,8 @@ export const bounced = (body: string): string | undefined => {
   const event: DeliveryEvent = parseDeliveryEvent(body);
   return event.kind === 'failed' ? event.logto.userId : undefined;
 };
-export const freed = () => roled.free();
+const instance = new DirectMail({ accountName: 'a@example.com', credentialsSource: 'ecs-ram-role' });
+export const freed = () => (roled.free(), instance.free());
 const mail = new DirectMail({ accessKeyId: 'id', accessKeySecret: 'secret', accountName: 'a@example.com' });
 const message: MailMessage = { to: ['a@example.com'], from: 'Acme <a@example.com>', subject: 's', html: 'h', text: 't', signal: AbortSignal.timeout(1000) };
 export const sent: Promise<{ envId: string; requestId: string }> = mail.send(message);

@@ -54,15 +54,56 @@ export const metadata = Object.freeze({
   // What the Console's guide panel shows: for operators, and short.
   readme: './docs/logto-console.md',
   formItems: [
-    { key: 'accessKeyId', label: 'Access Key ID', type: 'Text', required: true, placeholder: '<access-key-id>' },
+    {
+      key: 'credentialsSource',
+      label: 'Credentials / 凭据来源',
+      type: 'Select',
+      required: false,
+      defaultValue: 'access-key',
+      selectItems: [
+        { value: 'access-key', title: 'AccessKey pair (AccessKey 密钥对)' },
+        { value: 'assume-role', title: 'RAM role assumed with the AccessKey pair (STS AssumeRole)' },
+        { value: 'ecs-ram-role', title: 'RAM role of the ECS instance (ECS 实例 RAM 角色)' },
+        { value: 'oidc-role', title: 'RRSA in ACK: the pod’s OIDC role (ACK RRSA)' },
+      ],
+      description:
+        'A role’s temporary credentials are fetched at each send; ecs-ram-role and oidc-role need no AccessKey. ' +
+        '角色的临时凭据在每次发送时获取；ecs-ram-role 与 oidc-role 无需 AccessKey。',
+    },
+    // Not required by the form: a role needs no key. The connector names a missing one for access-key and assume-role.
+    {
+      key: 'accessKeyId',
+      label: 'Access Key ID',
+      type: 'Text',
+      required: false,
+      placeholder: '<access-key-id>',
+      description: 'Required with access-key and assume-role. access-key 与 assume-role 必填。',
+    },
     {
       key: 'accessKeySecret',
       label: 'Access Key Secret',
       type: 'Text',
-      required: true,
+      required: false,
       isConfidential: true,
       placeholder: '<access-key-secret>',
+      description: 'Required with access-key and assume-role. access-key 与 assume-role 必填。',
     },
+    ...[
+      ['assume-role', 'roleArn', 'Role ARN', 'acs:ram::<account-id>:role/<role-name>', 'The RAM role to assume. 要扮演的 RAM 角色。'],
+      ['assume-role', 'stsEndpoint', 'STS Endpoint', 'https://sts.aliyuncs.com/', 'Default: sts.aliyuncs.com, or the region’s sts-vpc host on the VPC network.'],
+      ['ecs-ram-role', 'roleName', 'RAM Role Name', '<role-name>', 'Default: the role attached to the instance. 默认为实例绑定的角色。'],
+      ['ecs-ram-role', 'metadataEndpoint', 'Metadata Endpoint', 'http://100.100.100.200/', 'Default: the ECS metadata service.'],
+      ['oidc-role', 'oidcProviderArn', 'OIDC Provider ARN', 'acs:ram::<account-id>:oidc-provider/<name>', 'Default: ALIBABA_CLOUD_OIDC_PROVIDER_ARN, set by ACK; the role comes from ALIBABA_CLOUD_ROLE_ARN.'],
+      ['oidc-role', 'oidcTokenFile', 'OIDC Token File', '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token', 'Default: ALIBABA_CLOUD_OIDC_TOKEN_FILE, set by ACK.'],
+    ].map(([source, key, label, placeholder, description]) => ({
+      key,
+      label,
+      type: 'Text',
+      required: false,
+      placeholder,
+      description,
+      showConditions: [{ targetKey: 'credentialsSource', expectValue: source }],
+    })),
     {
       key: 'regionId',
       label: 'Region',

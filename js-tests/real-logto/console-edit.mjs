@@ -1,7 +1,9 @@
 // Logto's real Admin Console in headless Chromium (playwright-core, Debian's chromium): the
 // connector is created through the create guide as the Console fills it in, then edited on its
 // details page through one form item of each kind it has (Text, Select, Switch, Number, Json),
-// saved, and sent with; the emulator's mail must carry every edit. Run by scripts/test-console.sh
+// saved, and sent with; the emulator's mail must carry every edit. Last, the credentials are
+// switched to the ECS instance's RAM role, whose fields the form shows only then, and the mail
+// must be signed with the role's temporary key from the emulator's metadata service. Run by scripts/test-console.sh
 // inside a Logto the Console's own end-to-end setup prepares (it seeds, adds the tarball, starts
 // core and passes ADMIN_URL and EMU_PORT). Prints PASS/FAIL/INFO lines; exits 1 on any FAIL.
 import { mkdirSync } from 'node:fs';
@@ -22,7 +24,7 @@ const report = (verdict, step, detail = '') => {
 };
 const check = (ok, step, detail) => report(ok ? 'PASS' : 'FAIL', step, detail);
 
-const emulator = await startEmulator({ port: Number(process.env.EMU_PORT), accessKeys: KEYS });
+const emulator = await startEmulator({ port: Number(process.env.EMU_PORT), accessKeys: KEYS, ecsRole: 'logto-mail' });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
 let shots = 0;
@@ -133,6 +135,31 @@ try {
     check(mail.params.ClickTrace === '1', 'mail-clickTrace', String(mail.params.ClickTrace));
     check(mail.params.Headers === '{"X-User-Trace":"edited"}', 'mail-headers', String(mail.params.Headers));
   }
+
+  // A role in place of the keys: the role's own fields appear only for it, and the mail is signed
+  // with the temporary key the metadata service hands out.
+  check((await input('roleName').count()) === 0, 'role-fields-hidden', 'no ECS role field while the source is the AccessKey pair');
+  await field('Credentials / 凭据来源').getByText('AccessKey pair (AccessKey 密钥对)', { exact: true }).click();
+  await page.getByText('RAM role of the ECS instance (ECS 实例 RAM 角色)', { exact: true }).click();
+  await input('metadataEndpoint').fill(emulator.url);
+  check((await input('roleArn').count()) === 0, 'role-fields-shown', 'the ECS role fields and not the assume-role ones');
+  await shot('ecs-role');
+  const beforeRole = calls.length;
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await settle(2000);
+  const savedRole = calls.slice(beforeRole).find((c) => c.method === 'PATCH' && c.status === 200);
+  check(Boolean(savedRole) && JSON.parse(savedRole.reply).config.credentialsSource === 'ecs-ram-role', 'save-ecs-role', savedRole ? 'saved' : JSON.stringify(calls.slice(beforeRole)));
+  await page.reload({ waitUntil: 'networkidle' });
+  await settle();
+  const sentBefore = emulator.mails.length;
+  await page.locator('input[type=email]').last().fill('alice@example.com');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await settle(2000);
+  await shot('test-send-ecs-role');
+  const roleMail = emulator.mails[sentBefore];
+  const signer = emulator.requests.filter((r) => r.params.Action === 'SingleSendMail').at(-1)?.params.AccessKeyId ?? '';
+  const asked = emulator.requests.some((r) => r.url.startsWith('/latest/meta-data/ram/security-credentials/logto-mail'));
+  check(Boolean(roleMail) && signer.startsWith('STS.') && asked, 'mail-ecs-role', roleMail ? `signed by ${signer.slice(0, 4)}…, role asked: ${asked}` : 'no mail reached the emulator');
 } catch (error) {
   report('FAIL', 'browser-flow', String(error?.message ?? error).split('\n')[0]);
   await shot('error').catch(() => {});

@@ -92,10 +92,37 @@ export interface AliyunDmConfig {
   ipPoolId?: string;
   unSubscribeLinkType?: 'disabled' | 'default';
   unSubscribeFilterLevel?: 'disabled' | 'default' | 'mailfrom' | 'mailfrom_domain' | 'edm_id';
+  /**
+   * Where the credentials come from: `access-key` (default: `accessKeyId` and `accessKeySecret`
+   * sign), or a RAM role whose temporary credentials are fetched and sign: `assume-role` (STS
+   * AssumeRole with the keys as the base key), `ecs-ram-role` (the ECS instance's role) or
+   * `oidc-role` (RRSA in ACK). With `ecs-ram-role` and `oidc-role` the keys are not read.
+   */
+  credentialsSource?: CredentialsSource;
+  /** `assume-role` and `oidc-role`: `acs:ram::<account-id>:role/<name>` (`oidc-role`: default `ALIBABA_CLOUD_ROLE_ARN`). */
+  roleArn?: string;
+  /** `ecs-ram-role`: the role's name; by default the role the instance has. */
+  roleName?: string;
+  /** `oidc-role`: `acs:ram::<account-id>:oidc-provider/<name>`; default `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`. */
+  oidcProviderArn?: string;
+  /** `oidc-role`: the pod's token file (Node); default `ALIBABA_CLOUD_OIDC_TOKEN_FILE`. */
+  oidcTokenFile?: string;
+  /** STS for `assume-role` and `oidc-role`: `https://sts.aliyuncs.com/`, or the region's `sts-vpc` host on `vpc`. */
+  stsEndpoint?: string;
+  /** The metadata service for `ecs-ram-role`: `http://100.100.100.200/`. */
+  metadataEndpoint?: string;
 }
 
+/** Where a config's credentials come from: its AccessKey pair, or a RAM role. */
+export type CredentialsSource = 'access-key' | 'assume-role' | 'ecs-ram-role' | 'oidc-role';
+
 /** A validated config with defaults filled in. */
-export interface NormalizedConfig extends AliyunDmConfig {
+export interface NormalizedConfig extends Omit<AliyunDmConfig, 'accessKeyId' | 'accessKeySecret'> {
+  /** Absent with `ecs-ram-role` and `oidc-role`, which do not read them. */
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  /** Absent for `access-key`, the default. */
+  credentialsSource?: Exclude<CredentialsSource, 'access-key'>;
   /**
    * Settings that validate but will not work as meant: a closed region, click tracking without a
    * tagName or without a `<body>` to track in. Present only when there are some.
@@ -416,7 +443,8 @@ export declare class DirectMail {
   constructor(
     config:
       | (DirectMailConfig & { accessKeyId: string; accessKeySecret: string })
-      | (Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'> & { credentials: CredentialsProvider }),
+      | (Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'credentialsSource'> & { credentials: CredentialsProvider })
+      | (Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'credentialsSource'> & { credentialsSource: 'ecs-ram-role' | 'oidc-role' }),
   );
   /** Credentials from `env` (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `…_SECRET`, `…_SECURITY_TOKEN`); the rest from `config`. */
   static fromEnv(env: AliyunCredentialsEnv, config: Omit<DirectMailConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'>): DirectMail;
