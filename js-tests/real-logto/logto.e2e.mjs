@@ -386,6 +386,34 @@ test("the README's delivery-events handler records a bounce on the Logto user, f
   }
 });
 
+test('a RAM role in place of keys: the ECS role signs the verification mail, and a role STS refuses is shown without a credential', { skip: missing }, async () => {
+  const roles = await startEmulator({ accessKeys: { testid: SECRET, base: 'base-secret-e2e' }, ecsRole: 'logto-mail' });
+  const connector = (await api('GET', '/connectors')).body.find((c) => c.connectorId === 'aliyun-direct-mail');
+  try {
+    const { accessKeyId, accessKeySecret, ...keyless } = config({ endpoint: roles.url });
+    const ecs = { ...keyless, credentialsSource: 'ecs-ram-role', metadataEndpoint: roles.url };
+    const patched = await api('PATCH', `/connectors/${connector.id}`, { config: ecs });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.config.accessKeyId, undefined);
+    const asked = await api('POST', '/verification-codes', { email: 'role.user@example.com' });
+    assert.equal(asked.status, 204, asked.text);
+    const sent = roles.requests.filter((r) => r.params.Action === 'SingleSendMail');
+    assert.equal(sent.length, 1);
+    assert.match(sent[0].params.AccessKeyId, /^STS\./);
+    assert.ok(roles.requests.some((r) => r.url === '/latest/meta-data/ram/security-credentials/logto-mail'), 'the role was asked for');
+    assert.deepEqual(roles.mails.at(-1).to, ['role.user@example.com']);
+
+    // A base key STS refuses: the Console's test send shows the step and STS's Code, no secret.
+    const refused = await testSend({ ...keyless, credentialsSource: 'assume-role', accessKeyId: 'base', accessKeySecret: 'wrong-base-secret-e2e', roleArn: 'acs:ram::1:role/mail', stsEndpoint: roles.url });
+    assert.equal(refused.status, 400, refused.text);
+    assert.match(refused.text, /STS AssumeRole was refused \(HTTP 400: SignatureDoesNotMatch\)/);
+    assert.ok(!refused.text.includes('wrong-base-secret-e2e'), refused.text);
+  } finally {
+    await api('PATCH', `/connectors/${connector.id}`, { config: config() });
+    await roles.close();
+  }
+});
+
 test("Logto's per-locale email template is honoured whole: sendFrom's name, replyTo and contentType", { skip: missing }, async () => {
   const saved = await api('PUT', '/email-templates', {
     templates: [{
