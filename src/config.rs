@@ -139,6 +139,8 @@ pub struct Config {
     pub templates: Vec<Template>,
     /// An endpoint that replaces the region's, such as a local emulator.
     pub endpoint: Option<String>,
+    /// An endpoint that replaces Open Platform's, which grants attachment uploads.
+    pub open_platform_endpoint: Option<String>,
     pub tag_name: Option<String>,
     pub click_trace: Option<bool>,
     /// `ReplyToAddress`: reply to the address configured for the sender in the DM console.
@@ -157,6 +159,16 @@ pub struct Config {
 }
 
 impl Config {
+    /// Where attachment uploads are granted: the override; else, when `endpoint` is a loopback
+    /// address (which only a local emulator answers), that same emulator; else Open Platform.
+    pub fn open_platform_endpoint(&self) -> &str {
+        match (self.open_platform_endpoint.as_deref(), self.endpoint.as_deref()) {
+            (Some(endpoint), _) => endpoint,
+            (None, Some(endpoint)) if endpoint.starts_with("http://") => endpoint,
+            _ => crate::attachments::OPEN_PLATFORM_ENDPOINT,
+        }
+    }
+
     /// Where requests go: the override, else the region's endpoint on the configured network.
     pub fn endpoint(&self) -> &str {
         match (self.endpoint.as_deref(), self.network) {
@@ -202,6 +214,7 @@ pub struct RawConfig {
     pub oidc_token_file: Option<Value>,
     pub sts_endpoint: Option<Value>,
     pub metadata_endpoint: Option<Value>,
+    pub open_platform_endpoint: Option<Value>,
 }
 
 /// What a config is for, which decides whether its templates are required.
@@ -304,6 +317,8 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
     .unwrap_or(SignatureVersion::V2);
     let endpoint = optional_string(field(&raw.endpoint), "endpoint", &mut issues)
         .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("endpoint", why)).ok());
+    let open_platform_endpoint = optional_string(field(&raw.open_platform_endpoint), "openPlatformEndpoint", &mut issues)
+        .and_then(|e| parse_endpoint(&e).map_err(|why| issues.push("openPlatformEndpoint", why)).ok());
     if from_alias.as_deref().is_some_and(|a| limits::chars(a) > MAX_FROM_ALIAS_CHARS) {
         let message = format!("is longer than DirectMail's {MAX_FROM_ALIAS_CHARS} characters: DirectMail may refuse the send");
         warnings.push("fromAlias", message);
@@ -370,6 +385,7 @@ pub fn parse_config_for(raw: &RawConfig, purpose: Purpose) -> Result<Config, Err
         signature_version,
         templates,
         endpoint,
+        open_platform_endpoint,
         tag_name,
         click_trace,
         reply_to_address,

@@ -142,7 +142,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
 }
 
 /// `localhost`, `::1`, or a dotted-decimal address in 127.0.0.0/8.
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "::1" {
         return true;
     }

@@ -6,6 +6,7 @@
 // A panic in wasm is a trap that leaves the instance unusable: none may be reachable from input.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod attachments;
 pub mod config;
 pub mod credentials_source;
 pub mod delivery;

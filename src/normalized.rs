@@ -40,6 +40,8 @@ pub struct NormalizedConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    open_platform_endpoint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     security_token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_name: Option<&'a str>,
@@ -104,6 +106,7 @@ impl Config {
             signature_version: self.signature_version.id(),
             templates: &self.templates,
             endpoint: self.endpoint.as_deref(),
+            open_platform_endpoint: self.open_platform_endpoint.as_deref(),
             security_token: self.credentials.security_token(),
             tag_name: self.tag_name.as_deref(),
             reply_address: self.reply_address.as_deref(),

@@ -3,6 +3,7 @@
 //! dry run or a test may pin (nonce, timestamp, endpoint). They are read once per send and never
 //! change the config.
 
+use crate::attachments::{parse_uploaded, Attachment};
 use crate::config::{Config, ContentType};
 use crate::delivery::{self, EVENT_HEADERS};
 use crate::endpoint::parse_endpoint;
@@ -10,10 +11,11 @@ use crate::error::{Error, ErrorCode, Issues};
 use crate::fields::{member_string, optional_bool, optional_integer, present, string_field};
 use crate::header::{is_header_value, is_mail_address, is_tag_name};
 use crate::limits::{
-    self, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADERS, MAX_RETRIES, MAX_TEMPLATE_BYTES, TIMEOUT_MS_RANGE,
+    self, MAX_FIELD_BYTES, MAX_FROM_ALIAS_CHARS, MAX_HEADERS, MAX_IDEMPOTENCY_KEY_BYTES, MAX_RETRIES, MAX_TEMPLATE_BYTES,
+    TIMEOUT_MS_RANGE,
 };
 use crate::mailbox::{self, Mailbox};
-use crate::sign::{Nonce, Timestamp};
+use crate::sign::{self, Nonce, Timestamp};
 use crate::template::is_template_id;
 use crate::value::Value;
 use serde::Deserialize;
@@ -58,6 +60,10 @@ pub struct RawOptions {
     pub from: Option<Value>,
     #[serde(default, deserialize_with = "crate::value::kept")]
     pub text: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
+    pub attachments: Option<Value>,
+    #[serde(default, deserialize_with = "crate::value::kept")]
+    pub idempotency_key: Option<Value>,
 }
 
 /// Settings a mail client sets for one mail; each one given wins over the config's.
@@ -78,6 +84,8 @@ pub struct PerSend {
     pub account_name: Option<String>,
     /// A plain-text body sent as `TextBody` beside an HTML body, rendered as the body is.
     pub text: Option<String>,
+    /// Files uploaded for this mail, sent as `Attachments`.
+    pub attachments: Vec<Attachment>,
 }
 
 /// Validated per-send options; `None` leaves the config's value, or a fresh nonce and timestamp.
@@ -135,7 +143,7 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
 
     // A mail client's settings: `null` is refused, since leaving a field out is how the config's
     // value is kept, and a `null` meant as "none" would otherwise silently keep it.
-    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value, from_value, text_value] =
+    let [from_alias_value, reply_to_value, tag_name_value, headers_value, bcc_value, template_id_value, from_value, text_value, attachments_value, idempotency_value] =
         [
             (raw.from_alias, "fromAlias"),
             (raw.reply_to, "replyTo"),
@@ -145,6 +153,8 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
             (raw.template_id, "templateId"),
             (raw.from, "from"),
             (raw.text, "text"),
+            (raw.attachments, "attachments"),
+            (raw.idempotency_key, "idempotencyKey"),
         ]
         .map(|(value, key)| not_null(value, &path(key), &mut issues));
     let one_line = |s: &str| is_header_value(s) && limits::chars(s) <= MAX_FROM_ALIAS_CHARS;
@@ -173,10 +183,30 @@ pub fn parse_options(raw: RawOptions, prefix: &str, config: &Config) -> Result<O
         &is_template_id,
         "must be the id of a DirectMail console template",
     );
+    let idempotency_key = checked(
+        &idempotency_value,
+        "idempotencyKey",
+        &mut issues,
+        &|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY_BYTES && k.bytes().all(|b| (0x20..0x7F).contains(&b)),
+        "must be 1 to 256 printable ASCII characters",
+    );
     let reserved = if config.delivery.event_headers { EVENT_HEADERS.len() } else { 0 };
-    let headers = per_send_headers(headers_value.as_ref(), &path("headers"), config, reserved, &mut issues);
+    // The key's Message-ID takes a header's place.
+    let reserved = reserved + usize::from(idempotency_key.is_some());
+    let mut headers = per_send_headers(headers_value.as_ref(), &path("headers"), config, reserved, &mut issues);
+    if let Some(key) = idempotency_key {
+        let named = |list: &[(String, String)]| list.iter().any(|(name, _)| name.eq_ignore_ascii_case("Message-ID"));
+        if named(&headers) || named(&config.delivery.headers) {
+            issues.push(path("idempotencyKey"), "sets the Message-ID, and so does a Message-ID header: give one or the other");
+        } else {
+            let sender = account_name.as_deref().unwrap_or(&config.account_name);
+            let domain = sender.rsplit_once('@').map_or(sender, |(_, domain)| domain);
+            headers.push(("Message-ID".to_owned(), format!("<{}@{domain}>", sign::v3::sha256_hex(key.as_bytes()))));
+        }
+    }
     let bcc_address = bcc_value.as_ref().and_then(|v| delivery::parse_bcc(Some(v), &path("bccAddress"), &mut issues));
-    let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id, account_name, text };
+    let attachments = attachments_value.as_ref().map_or_else(Vec::new, |v| parse_uploaded(v, &path("attachments"), &mut issues));
+    let per_send = PerSend { from_alias, reply_to, tag_name, headers, bcc_address, template_id, account_name, text, attachments };
     issues.finish(ErrorCode::InvalidRequestParameters, || Options {
         template,
         nonce,

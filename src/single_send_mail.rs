@@ -4,6 +4,7 @@
 //! Parameters follow DirectMail's SingleSendMail page (doc-detail 29444) as
 //! `@logto/connector-aliyun-dm` 1.6 sends them, plus the newer ones it does not send.
 
+use crate::attachments;
 use crate::config::{Config, ContentType, SignatureVersion};
 use crate::credentials_source::CredentialsSource;
 use crate::delivery;
@@ -51,6 +52,36 @@ fn choose_content<'a>(config: &'a Config, message: &Message, options: &'a Option
 
 /// Picks and renders the template, sets every parameter and signs the request with `stamp`.
 pub fn build_send_mail(config: &Config, message: &Message, options: &Options, stamp: Stamp) -> Result<SignedRequest, Error> {
+    with_params(config, message, options, |params| {
+        let version = match config.signature_version {
+            SignatureVersion::V2 => Version::V2,
+            SignatureVersion::V3 => Version::V3,
+        };
+        let url = options.endpoint.as_deref().unwrap_or(config.endpoint());
+        let call = Call { action: ACTION, version: VERSION, region_id: config.region.id(), url };
+        sign::sign_request(&config.credentials, version, &call, params, stamp)
+    })
+}
+
+/// The hex SHA-256 of the mail's own parameters, canonically ordered, and of `extra` (what the
+/// caller adds, such as its attachments' digests): equal for two sends of the same mail, whatever
+/// their credentials, nonce or time. An idempotency key's store compares it.
+pub fn fingerprint(config: &Config, message: &Message, options: &Options, extra: &str) -> Result<String, Error> {
+    with_params(config, message, options, |params| {
+        let mut text = sign::CanonicalQuery::new(params.iter().copied()).into_string();
+        text.push('\n');
+        text.push_str(extra);
+        sign::v3::sha256_hex(text.as_bytes())
+    })
+}
+
+/// Picks and renders the template, sets every parameter, and hands them to `use_params`.
+fn with_params<R>(
+    config: &Config,
+    message: &Message,
+    options: &Options,
+    use_params: impl FnOnce(&[(&str, &str)]) -> R,
+) -> Result<R, Error> {
     // A role's config holds no signing key: the JS layer fetches the role's credentials and makes
     // a sender with them, so reaching here with a role is a caller's mistake, never a bad signature.
     let source = &config.credentials_settings.source;
@@ -164,14 +195,10 @@ pub fn build_send_mail(config: &Config, message: &Message, options: &Options, st
         ("UnSubscribeFilterLevel", extra.unsubscribe_filter_level),
         ("UnSubscribeLinkType", extra.unsubscribe_link_type),
     ];
-    let params: Vec<(&str, &str)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
-    let version = match config.signature_version {
-        SignatureVersion::V2 => Version::V2,
-        SignatureVersion::V3 => Version::V3,
-    };
-    let url = options.endpoint.as_deref().unwrap_or(config.endpoint());
-    let call = Call { action: ACTION, version: VERSION, region_id: config.region.id(), url };
-    Ok(sign::sign_request(&config.credentials, version, &call, &params, stamp))
+    let attachments = attachments::attachment_params(&per_send.attachments);
+    let mut params: Vec<(&str, &str)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
+    params.extend(attachments.iter().map(|(name, value)| (name.as_str(), *value)));
+    Ok(use_params(&params))
 }
 
 /// `{url, method, headers, body}`: what the dry run returns and what a send hands to fetch.

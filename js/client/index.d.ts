@@ -309,13 +309,13 @@ export declare function renderTemplate(template: string, payload: Record<string,
 /** Signs any Aliyun RPC request and returns every stage. */
 export declare function signRpcRequest(params: Record<string, string>, secret: string, method?: 'GET' | 'POST'): SignedStages;
 /** The dry run: the signed SingleSendMail request, not sent. */
-export declare function buildSendMailRequest(config: AliyunDmConfig, data: SendMessageData, options?: BuildOptions): SignedRequest;
+export declare function buildSendMailRequest(config: AliyunDmConfig | NormalizedConfig, data: SendMessageData, options?: BuildOptions): SignedRequest;
 /** Turns DirectMail's HTTP status and body into a result, or throws a typed error. */
 export declare function parseSendMailReply(status: number, body: string): SendResult;
 /** The wasm linear memory's size in bytes (0 before first use); it grows with the largest message, never shrinks. */
 export declare function wasmMemoryBytes(): number;
 /** Builds, signs and sends one mail with the host's fetch. */
-export declare function sendMail(config: AliyunDmConfig, data: SendMessageData, fetch: FetchLike, options?: BuildOptions): Promise<SendResult>;
+export declare function sendMail(config: AliyunDmConfig | NormalizedConfig, data: SendMessageData, fetch: FetchLike, options?: BuildOptions): Promise<SendResult>;
 
 /** The mail client's settings: the connector config's, without templates, and an optional fetch. */
 export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {

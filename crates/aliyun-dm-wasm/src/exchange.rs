@@ -4,6 +4,7 @@
 //! text (or none when it was too large), or a failure's description. Every decision and every
 //! error shape is here.
 
+use aliyun_dm::attachments::{parse_upload_grant, RawGrant, UploadGrant};
 use aliyun_dm::limits::{BODY_EXCERPT_BYTES, MAX_REPLY_BYTES};
 use aliyun_dm::redact::Redactor;
 use aliyun_dm::response::RawReply;
@@ -44,18 +45,18 @@ pub fn start(request: &HttpRequest, fetch: &Function, signal: &AbortSignal) -> J
         .unwrap_or_else(|cause| Promise::reject(&cause).into())
 }
 
-/// What a reply to `url` means: `{EnvId, RequestId}` or a typed error. `status` is the Response's
-/// (anything but a whole number up to 999 means fetch resolved to something else), `opaque` says
-/// the runtime hid a redirect, `location` is the Location header, and `text` the body, `None` when
-/// it passed [`MAX_REPLY_BYTES`]. Whatever an error quotes passes through `redactor` first.
-pub fn finish(
+/// The reply to `url`, checked before it is read: `status` is the Response's (anything but a whole
+/// number up to 999 means fetch resolved to something else), `opaque` says the runtime hid a
+/// redirect, `location` is the Location header, and `text` the body, `None` when it passed
+/// [`MAX_REPLY_BYTES`]. Whatever an error quotes passes through `redactor` first.
+pub fn read(
     url: &str,
     status: f64,
     opaque: bool,
     location: Option<String>,
     text: Option<JsString>,
     redactor: &Redactor,
-) -> Result<aliyun_dm::SendResult, Error> {
+) -> Result<Reply, Error> {
     if status.fract() != 0.0 || !(0.0..=999.0).contains(&status) {
         return Err(Error::exchange(url, "fetch resolved to something that is not a Response", false));
     }
@@ -67,11 +68,47 @@ pub fn finish(
     let Some(text) = text.filter(|t| t.length() as usize <= MAX_REPLY_BYTES) else {
         return Err(Error::invalid_reply(status, format!("The reply is larger than {MAX_REPLY_BYTES} bytes")));
     };
-    let reply = parse_json(&text).ok().and_then(|v| serde_wasm_bindgen::from_value::<RawReply>(v).ok());
-    // Only errors quote the body, and only its start; read far enough past the cut that a credential
-    // straddling it is whole when it is redacted (a UTF-16 unit is at least one byte of UTF-8).
-    let start = String::from(text.slice(0, (BODY_EXCERPT_BYTES + redactor.longest()) as u32));
-    aliyun_dm::parse_reply(status, reply, &start, redactor)
+    Ok(Reply { status, text })
+}
+
+/// A reply that came back: its status and its text, within the cap.
+pub struct Reply {
+    status: u16,
+    text: JsString,
+}
+
+/// A `SingleSendMail` reply: `{EnvId, RequestId}`, or DirectMail's error, typed.
+pub fn mail_result(reply: &Reply, redactor: &Redactor) -> Result<aliyun_dm::SendResult, Error> {
+    let raw = parse_json(&reply.text).ok().and_then(|v| serde_wasm_bindgen::from_value::<RawReply>(v).ok());
+    aliyun_dm::parse_reply(reply.status, raw, &excerpt(reply, redactor), redactor)
+}
+
+/// An `AuthorizeFileUpload` reply: the grant, each field checked by its shape; or Aliyun's error,
+/// typed as a send's would be.
+pub fn upload_grant(reply: &Reply, redactor: &Redactor) -> Result<UploadGrant, Error> {
+    let json = parse_json(&reply.text).ok();
+    if !(200..300).contains(&reply.status) {
+        let raw = json.and_then(|v| serde_wasm_bindgen::from_value::<RawReply>(v).ok());
+        let error = match aliyun_dm::parse_reply(reply.status, raw, &excerpt(reply, redactor), redactor) {
+            Err(error) => error,
+            Ok(_) => Error::invalid_reply(reply.status, "AuthorizeFileUpload answered with an error status".to_owned()),
+        };
+        return Err(error);
+    }
+    let raw = json.and_then(|v| serde_wasm_bindgen::from_value::<RawGrant>(v).ok()).unwrap_or_default();
+    let grant = parse_upload_grant(raw)?;
+    // The grant goes to OSS as it is: one that holds a credential is refused, never sent on.
+    if grant.fields.iter().any(|(_, value)| redactor.holds_run_in_id(value)) {
+        return Err(Error::invalid_reply(reply.status, "AuthorizeFileUpload's reply holds a credential".to_owned()));
+    }
+    Ok(grant)
+}
+
+/// The start of the reply, for an error to quote after redaction: read far enough past the cut
+/// that a credential straddling it is whole when it is redacted (a UTF-16 unit is at least one
+/// byte of UTF-8).
+fn excerpt(reply: &Reply, redactor: &Redactor) -> String {
+    String::from(reply.text.slice(0, (BODY_EXCERPT_BYTES + redactor.longest()) as u32))
 }
 
 /// A `general` error for an exchange that failed before a reply was read: `cause` describes it, and

@@ -33,14 +33,22 @@ pub struct DirectMail {
     random: RefCell<RandomPool>,
 }
 
-/// One send: its message and options, read and validated once for all its attempts.
+/// One exchange with Aliyun, read and validated once for all its attempts: a mail, or the grant
+/// of one attachment upload.
 #[wasm_bindgen]
 pub struct PreparedSend {
-    message: Message,
-    options: Options,
+    kind: Kind,
     url: String,
     timeout_ms: u32,
     retries: u32,
+}
+
+/// What a prepared exchange asks for.
+enum Kind {
+    /// `SingleSendMail`, with its message and options.
+    Mail { message: Message, options: Box<Options> },
+    /// `AuthorizeFileUpload`, which grants one attachment upload.
+    UploadGrant,
 }
 
 #[wasm_bindgen]
@@ -134,9 +142,29 @@ impl DirectMail {
             url: options.endpoint.clone().unwrap_or_else(|| self.config.endpoint().to_owned()),
             timeout_ms: options.timeout_ms.unwrap_or(self.config.timeout_ms),
             retries: options.retries.unwrap_or(self.config.retries),
-            message,
-            options,
+            kind: Kind::Mail { message, options: Box::new(options) },
         })
+    }
+
+    /// Prepares `AuthorizeFileUpload`, which grants one attachment upload: sent and retried as a
+    /// mail is, and its reply read by `finish` as the upload's form.
+    #[wasm_bindgen(js_name = prepareUpload)]
+    pub fn prepare_upload(&self) -> PreparedSend {
+        PreparedSend {
+            url: self.config.open_platform_endpoint().to_owned(),
+            timeout_ms: self.config.timeout_ms,
+            retries: self.config.retries,
+            kind: Kind::UploadGrant,
+        }
+    }
+
+    /// The hex SHA-256 of the mail's own parameters and `extra`: the same for two sends of the
+    /// same mail, whatever their credentials, nonce or time.
+    pub fn fingerprint(&self, send: &PreparedSend, extra: &str) -> Result<String, JsValue> {
+        match &send.kind {
+            Kind::Mail { message, options } => thrown(aliyun_dm::single_send_mail::fingerprint(&self.config, message, options, extra)),
+            Kind::UploadGrant => Err(convert::error(&Error::new(ErrorCode::General, "An upload grant has no fingerprint"))),
+        }
     }
 
     /// The dry run: the signed request `{url, method, headers, body}`, not sent.
@@ -162,8 +190,12 @@ impl DirectMail {
         location: Option<String>,
         text: Option<JsString>,
     ) -> Result<JsValue, JsValue> {
-        let result = thrown(exchange::finish(&send.url, status, opaque_redirect, location, text, &self.config.redactor))?;
-        convert::write(&result)
+        let redactor = &self.config.redactor;
+        let reply = thrown(exchange::read(&send.url, status, opaque_redirect, location, text, redactor))?;
+        match send.kind {
+            Kind::Mail { .. } => convert::write(&thrown(exchange::mail_result(&reply, redactor))?),
+            Kind::UploadGrant => convert::write(&thrown(exchange::upload_grant(&reply, redactor))?),
+        }
     }
 
     /// The error for an attempt that failed before a reply: `cause` describes what fetch or the
@@ -186,15 +218,23 @@ impl DirectMail {
 
     /// Renders and signs `send` with its pinned nonce and timestamp, or fresh ones.
     fn sign(&self, send: &PreparedSend) -> Result<SignedRequest, Error> {
-        let nonce = match &send.options.nonce {
-            Some(nonce) => nonce.clone(),
+        let pinned = match &send.kind {
+            Kind::Mail { options, .. } => (options.nonce.clone(), options.timestamp.clone()),
+            Kind::UploadGrant => (None, None),
+        };
+        let nonce = match pinned.0 {
+            Some(nonce) => nonce,
             None => self.fresh_nonce()?,
         };
-        let timestamp = match &send.options.timestamp {
-            Some(timestamp) => timestamp.clone(),
+        let timestamp = match pinned.1 {
+            Some(timestamp) => timestamp,
             None => now()?,
         };
-        aliyun_dm::build_send_mail(&self.config, &send.message, &send.options, Stamp { nonce: &nonce, timestamp: &timestamp })
+        let stamp = Stamp { nonce: &nonce, timestamp: &timestamp };
+        match &send.kind {
+            Kind::Mail { message, options } => aliyun_dm::build_send_mail(&self.config, message, options, stamp),
+            Kind::UploadGrant => Ok(aliyun_dm::attachments::authorize_upload(&self.config, stamp)),
+        }
     }
 
     /// A fresh UUID v4 nonce from the host's `crypto.getRandomValues`, through the pool.
@@ -336,6 +376,14 @@ fn read_event(input: JsValue, path: &str) -> Result<RawDeliveryEvent, JsValue> {
         return thrown(Err(Error::invalid(code, path, "expected an event object, or its JSON text")));
     }
     convert::read_value(value, code, path)
+}
+
+/// Checks a mail's attachments (`[{filename, size}]`) against DirectMail's limits before anything
+/// is uploaded; throws `invalid_request_parameters` naming each problem.
+#[wasm_bindgen(js_name = checkAttachments)]
+pub fn check_attachments(list: JsValue) -> Result<u32, JsValue> {
+    let list: Value = convert::read_value(list, ErrorCode::InvalidRequestParameters, "attachments")?;
+    thrown(aliyun_dm::attachments::check_attachments(&list)).map(|n| n as u32)
 }
 
 /// Turns DirectMail's HTTP status and body text into `{EnvId, RequestId}`, or throws a typed error.

@@ -23,6 +23,13 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// The lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(64);
+    push_hex(&mut out, &Sha256::digest(bytes));
+    out
+}
+
 /// The hex SHA-256 of the request body: the `x-acs-content-sha256` header and the canonical
 /// request's last line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,9 +38,7 @@ pub struct PayloadHash(String);
 impl PayloadHash {
     /// Hashes `body`, as sent.
     pub fn of(body: &[u8]) -> Self {
-        let mut out = String::with_capacity(64);
-        push_hex(&mut out, &Sha256::digest(body));
-        PayloadHash(out)
+        PayloadHash(sha256_hex(body))
     }
 }
 
