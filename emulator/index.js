@@ -17,6 +17,13 @@ export const TIMESTAMP_WINDOW_MS = 31 * 60 * 1000;
  * with room for the largest mail this package sends (2 MiB of body, percent-encoded).
  */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Largest attachment upload accepted: one mail's 15 MB, with room for the form around the file. */
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+/** The stand-in OSS key that signs upload policies, as AuthorizeFileUpload hands one out. */
+const OSS_KEY = { id: 'LTAIemulatorOss', secret: 'emulator-oss-secret' };
+/** How long an upload grant lasts, as Aliyun's do. */
+const GRANT_LIFETIME_MS = 15 * 60 * 1000;
+
 /** Most mails, and most requests, the emulator remembers by default: the oldest are forgotten first. */
 export const MAX_HISTORY = 1000;
 /** Most bytes of bodies the remembered requests (and mails) may hold together. */
@@ -199,6 +206,7 @@ export async function startEmulator({
   senderRegions = {},
   quota = {},
   unverifiedDomains = [],
+  ossEndpoint,
 } = {}) {
   if (!LOOPBACK.test(host)) throw new Error(`The emulator binds loopback only, not ${host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Not a port: ${port}`);
@@ -217,6 +225,10 @@ export async function startEmulator({
   const temporary = new Map();
   /** Session tokens its metadata stand-in handed out. */
   const metadataTokens = new Set();
+  /** Upload grants by object key, and the files uploaded with them: key → {expiresAt, file?}. */
+  const grants = new Map();
+  /** Answers scripted for the next uploads, in order. */
+  const uploadScripts = [];
   /** The secret of `accessKeyId`: a long-term key's, or a temporary one's. */
   const secretOf = (accessKeyId) => accessKeys[accessKeyId] ?? temporary.get(accessKeyId)?.secret;
   /** Issues temporary credentials for `seconds`, as STS does. */
@@ -354,6 +366,7 @@ export async function startEmulator({
     if (!v3 && params.Action === 'AssumeRoleWithOIDC') return { answer: assumeRoleWithOidc(params) };
     const { action, version } = v3 ? authenticateV3(request, body, params) : authenticateV2(request.method, params);
     if (action === 'AssumeRole' && version === '2015-04-01') return { answer: assumeRole(params) };
+    if (action === 'AuthorizeFileUpload' && version === '2019-12-19') return { answer: authorizeUpload(params, request) };
     const region = regionOf(request);
     const answer = version === '2015-11-23' ? readOnly(action, params, region) : undefined;
     if (answer !== undefined) return { answer };
@@ -365,6 +378,96 @@ export async function startEmulator({
     const mail = checkMail(params, v3 ? 'v3' : 'v2', region);
     accepted += 1;
     return mail;
+  }
+
+  /**
+   * Open Platform's AuthorizeFileUpload for DirectMail: a grant to upload one object to the
+   * stand-in bucket, its policy signed with the stand-in OSS key as OSS checks a form upload.
+   */
+  function authorizeUpload(params, request) {
+    if (params.Product !== 'Dm') throw new AliyunError(400, 'InvalidProduct', 'The specified product is not supported.');
+    const key = `dm/${randomUUID()}/attachment.tmp`;
+    const expiresAt = now() + GRANT_LIFETIME_MS;
+    const policy = Buffer.from(JSON.stringify({
+      expiration: new Date(expiresAt).toISOString(),
+      conditions: [['eq', '$key', key], ['content-length-range', 0, MAX_UPLOAD_BYTES]],
+    })).toString('base64');
+    grants.set(key, { expiresAt });
+    return {
+      Bucket: 'dm-emulator',
+      Endpoint: ossEndpoint ?? request.headers.host,
+      ObjectKey: key,
+      AccessKeyId: OSS_KEY.id,
+      EncodedPolicy: policy,
+      Signature: createHmac('sha1', OSS_KEY.secret).update(policy).digest('base64'),
+      UseAccelerate: false,
+    };
+  }
+
+  /** An OSS error reply, as XML. */
+  function ossError(response, status, code, message) {
+    response.writeHead(status, { 'Content-Type': 'application/xml' });
+    response.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId><HostId>dm-emulator.oss</HostId></Error>`);
+  }
+
+  /**
+   * OSS's PostObject, for the stand-in bucket: the form (read with the runtime's own FormData
+   * parser) must carry the grant's key id, a policy signed with its secret and not expired, a key
+   * the policy names, and the file, at most MAX_UPLOAD_BYTES. Each upload is recorded with its
+   * size and SHA-256, for the mail that names it.
+   */
+  async function postObject(request, response, body) {
+    const script = uploadScripts.shift();
+    if (script) return ossError(response, script.status, script.code, script.message);
+    let form;
+    try {
+      form = await new Request('http://oss.local/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] }, body }).formData();
+    } catch {
+      return ossError(response, 400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+    }
+    const field = (name) => (typeof form.get(name) === 'string' ? form.get(name) : undefined);
+    const policy = field('policy');
+    if (field('OSSAccessKeyId') !== OSS_KEY.id) return ossError(response, 403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.');
+    if (!policy || field('Signature') !== createHmac('sha1', OSS_KEY.secret).update(policy).digest('base64')) {
+      return ossError(response, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    let document;
+    try {
+      document = JSON.parse(Buffer.from(policy, 'base64').toString('utf8'));
+    } catch {
+      return ossError(response, 400, 'InvalidPolicyDocument', 'Invalid Policy: Invalid JSON.');
+    }
+    const key = field('key');
+    const grant = grants.get(key);
+    const named = document.conditions?.some?.((c) => Array.isArray(c) && c[0] === 'eq' && c[1] === '$key' && c[2] === key);
+    if (!grant || !named) return ossError(response, 403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed: ["eq", "$key"].');
+    if (!(Date.parse(document.expiration) > now()) || grant.expiresAt <= now()) return ossError(response, 403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
+    const file = form.get('file');
+    if (!(file instanceof Blob)) return ossError(response, 400, 'InvalidArgument', 'The file field is missing.');
+    if (file.size > MAX_UPLOAD_BYTES) return ossError(response, 400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    grant.file = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), contentType: file.type };
+    const status = field('success_action_status') === '201' ? 201 : 204;
+    response.writeHead(status, { 'Content-Type': 'application/xml', ETag: `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"` });
+    response.end(status === 201 ? `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Bucket>dm-emulator</Bucket><Key>${key}</Key></PostResponse>` : undefined);
+  }
+
+  /**
+   * A mail's `Attachments.N.AttachmentName` and `.AttachmentUrl`, each naming a file uploaded to
+   * the stand-in bucket: recorded on the mail with the file's name, size and SHA-256.
+   */
+  function attachmentsOf(params) {
+    const attachments = [];
+    for (let n = 1; params[`Attachments.${n}.AttachmentName`] !== undefined || params[`Attachments.${n}.AttachmentUrl`] !== undefined; n += 1) {
+      const name = params[`Attachments.${n}.AttachmentName`];
+      const url = params[`Attachments.${n}.AttachmentUrl`] ?? '';
+      const key = /^http:\/\/dm-emulator\.[^/]+\/(.+)$/.exec(url)?.[1];
+      const file = key === undefined ? undefined : grants.get(key)?.file;
+      if (!name || file === undefined) throw new AliyunError(400, 'InvalidAttachment', `Attachment ${n} names no uploaded file.`);
+      attachments.push({ name, url, ...file });
+    }
+    if (attachments.length > 100) throw new AliyunError(400, 'InvalidAttachment', 'At most 100 attachments.');
+    return attachments;
   }
 
   /** The lifetime STS grants: DurationSeconds, 900 to 43,200 (3,600 when absent). */
@@ -480,6 +583,7 @@ export async function startEmulator({
       htmlBody: params.HtmlBody,
       textBody: params.TextBody,
       ...extras,
+      attachments: attachmentsOf(params),
       signatureVersion,
       params,
     };
@@ -504,11 +608,18 @@ export async function startEmulator({
       response.once('finish', () => request.destroy());
       reply(response, 413, { Code: 'RequestEntityTooLarge', Message: 'The request body is too large.', RequestId: randomUUID() });
     };
-    if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return tooLarge();
+    // An attachment upload (OSS's PostObject) is multipart; everything else is Aliyun's RPC form.
+    const upload = request.method === 'POST' && /^multipart\/form-data/i.test(request.headers['content-type'] ?? '');
+    const limit = upload ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
+    if (Number(request.headers['content-length']) > limit) return tooLarge();
     for await (const chunk of request) {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) return tooLarge();
+      if (size > limit) return tooLarge();
       chunks.push(chunk);
+    }
+    if (upload) {
+      rememberRequest({ method: request.method, url: request.url, headers: request.headers, body: '', params: {}, upload: true }, 0);
+      return postObject(request, response, Buffer.concat(chunks));
     }
     const body = Buffer.concat(chunks).toString('utf8');
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
@@ -588,9 +699,14 @@ export async function startEmulator({
     failNext(status, code, message) {
       scripted.push(failWith(status, code, message));
     },
+    /** Answers the next attachment upload with OSS's error XML for `code` at HTTP `status`. */
+    failNextUpload(status, code, message = 'Refused by the emulator.') {
+      uploadScripts.push({ status, code, message });
+    },
     /** Forgets scripted answers not used yet. */
     clearScripts() {
       scripted.length = 0;
+      uploadScripts.length = 0;
     },
     /** Stops listening and drops open connections. */
     close() {

@@ -1,7 +1,9 @@
 // The mail client: `new DirectMail(config)` and `.send({to, subject, html})`, for edge code and
 // Node alike. Each client holds one sender (a wasm object validated once) until `free()`; every
 // send goes through it, with the mail's own settings as per-send options.
+import { attachmentsDigest, readAttachments, uploadAttachments } from './attachments.js';
 import { providerForConfig } from './credentials.js';
+import { idempotencyOf, recall, remember } from './idempotency.js';
 import { asDirectMailError, codedError, describeCause, isCodedError, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
 import { invalid } from './plain.js';
 import { plainConfig, ProvidedSender, Sender } from './sender.js';
@@ -16,11 +18,11 @@ export const ENV_NAMES = Object.freeze({
 
 const REQUEST = 'invalid_request_parameters';
 /** A mail's fields that are settings of this send rather than its message. */
-const PER_SEND = ['from', 'fromAlias', 'replyTo', 'tagName', 'headers', 'bccAddress'];
+const PER_SEND = ['from', 'fromAlias', 'replyTo', 'tagName', 'headers', 'bccAddress', 'idempotencyKey'];
 /** The fields `send` takes; any other is refused by name, since dropping it would send a different mail. */
-const MAIL_FIELDS = new Set(['to', 'subject', 'html', 'text', 'data', 'signal', ...PER_SEND]);
+const MAIL_FIELDS = new Set(['to', 'subject', 'html', 'text', 'data', 'signal', 'attachments', ...PER_SEND]);
 /** The fields `sendTemplate` takes. */
-const TEMPLATE_MAIL_FIELDS = new Set(['to', 'templateId', 'data', 'signal', ...PER_SEND]);
+const TEMPLATE_MAIL_FIELDS = new Set(['to', 'templateId', 'data', 'signal', 'attachments', ...PER_SEND]);
 /** What to do instead, for fields other mail APIs have. */
 const INSTEAD = {
   cc: "DirectMail's SingleSendMail has no Cc: put the addresses in to, or in bccAddress",
@@ -29,7 +31,6 @@ const INSTEAD = {
   replyToAddress: 'use replyTo',
   tags: 'use tagName',
   tag: 'use tagName',
-  attachments: "this client sends no attachments: SingleSendMail takes them only through Aliyun's upload flow",
   templateId: 'use sendTemplate for a console template',
   subject: 'a console template brings its own subject',
   html: 'a console template brings its own body',
@@ -106,14 +107,17 @@ export class DirectMail {
   #fetch;
   /** With a credentials provider or a role: the senders signed with its current credentials. */
   #provided;
+  /** With an idempotency store: `{store, ttlSeconds}`. */
+  #idempotency;
 
   /** Validates `config`, throwing `DirectMailError` (`invalid_config`) that names each bad field. */
   constructor(config) {
     try {
       if (config === null || typeof config !== 'object') throw invalid('invalid_config', '(config)', 'expected an object');
-      const { fetch, credentials, ...rest } = config;
+      const { fetch, credentials, idempotency, ...rest } = config;
       if (fetch !== undefined && typeof fetch !== 'function') throw invalid('invalid_config', 'fetch', 'expected a function');
       this.#fetch = fetch;
+      this.#idempotency = idempotencyOf(idempotency);
       // V3 unless the config says otherwise: Aliyun calls V2 discontinued in favour of V3. (The
       // Logto connector keeps V2, as the official one signs.)
       const plain = plainConfig({ signatureVersion: 'v3', ...rest });
@@ -164,14 +168,14 @@ export class DirectMail {
     return new DirectMail({ ...settings, ...credentials });
   }
 
-  /** Sends one mail: `{to, subject, html and/or text, data?, from?, fromAlias?, replyTo?, tagName?, headers?, bccAddress?, signal?}`. */
+  /**
+   * Sends one mail: `{to, subject, html and/or text, data?, from?, fromAlias?, replyTo?, tagName?,
+   * headers?, bccAddress?, attachments?, idempotencyKey?, signal?}`.
+   */
   async send(mail) {
     try {
       const { message, options } = messageFor(mail);
-      const signal = signalOf(mail.signal);
-      // Fixed keys: no await before the send, on the per-message path.
-      const sender = this.#provided === undefined ? this.#sender : await this.#provided.get();
-      return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
+      return await this.#deliver(mail, message, options);
     } catch (error) {
       throw asDirectMailError(error);
     }
@@ -184,13 +188,36 @@ export class DirectMail {
       refuseUnknown(mail, TEMPLATE_MAIL_FIELDS);
       if (typeof mail.templateId !== 'string') throw invalid(REQUEST, 'templateId', 'expected string');
       const message = { to: recipients(mail.to), type: 'Generic', payload: mail.data ?? {} };
-      const options = settingsOf(mail, { templateId: mail.templateId });
-      const signal = signalOf(mail.signal);
-      const sender = this.#provided === undefined ? this.#sender : await this.#provided.get();
-      return result(await sender.send(message, options, fetchOf(this.#fetch), '', 'data', signal));
+      return await this.#deliver(mail, message, settingsOf(mail, { templateId: mail.templateId }));
     } catch (error) {
       throw asDirectMailError(error);
     }
+  }
+
+  /**
+   * One mail's way out: its attachments read and checked, its idempotency key looked up, the
+   * files uploaded, the mail sent, and the key's record written. A mail without attachments or a
+   * key goes straight to the send, with no await before it when the keys are fixed.
+   */
+  async #deliver(mail, message, options) {
+    const signal = signalOf(mail.signal);
+    const files = mail.attachments === undefined ? undefined : readAttachments(mail.attachments);
+    const sender = this.#provided === undefined ? this.#sender : await this.#provided.get();
+    const fetch = fetchOf(this.#fetch);
+    const key = this.#idempotency === undefined ? undefined : mail.idempotencyKey;
+    let fingerprint;
+    // Checked before anything is uploaded: a mail the core refuses uploads nothing.
+    if (files !== undefined || key !== undefined) {
+      fingerprint = sender.fingerprint(message, options, '', 'data', files === undefined || key === undefined ? '' : await attachmentsDigest(files));
+    }
+    if (key !== undefined) {
+      const first = await recall(this.#idempotency, key, fingerprint);
+      if (first !== undefined) return first;
+    }
+    const attachments = files === undefined ? undefined : await uploadAttachments(sender, files, fetch, signal);
+    const sent = result(await sender.send(message, attachments === undefined ? options : { ...options, attachments }, fetch, '', 'data', signal));
+    if (key !== undefined) await remember(this.#idempotency, key, fingerprint, sent);
+    return sent;
   }
 
   /**

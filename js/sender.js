@@ -4,7 +4,7 @@
 import { CredentialsCache } from './credentials.js';
 import { codedError } from './errors.js';
 import { jsonText, MAX_JSON_CHARS, plainMessage, plainOptions } from './plain.js';
-import { sendWith } from './transport.js';
+import { grantWith, sendWith } from './transport.js';
 import { wasm } from './wasm.js';
 
 /** A plain copy of a config (JSON.parse of its checked JSON text): nothing the caller changes later reaches it. */
@@ -49,6 +49,29 @@ export class Sender {
     this.#sending += 1;
     try {
       return await sendWith(mail, plainMessage(message, payloadPath), plainOptions(options), fetch, optionsPath, signal);
+    } finally {
+      this.#sending -= 1;
+      if (this.#freed && this.#sending === 0) mail.free();
+    }
+  }
+
+  /** The hex SHA-256 of the mail's own parameters and `extra`: what an idempotency key's store compares. */
+  fingerprint(message, options, optionsPath, payloadPath, extra) {
+    const mail = this.#live();
+    const send = mail.prepare(plainMessage(message, payloadPath), plainOptions(options), optionsPath);
+    try {
+      return mail.fingerprint(send, extra);
+    } finally {
+      send.free();
+    }
+  }
+
+  /** One attachment upload's grant from Aliyun (`AuthorizeFileUpload`), through `fetch`. */
+  async grant(fetch, signal) {
+    const mail = this.#live();
+    this.#sending += 1;
+    try {
+      return await grantWith(mail, fetch, signal);
     } finally {
       this.#sending -= 1;
       if (this.#freed && this.#sending === 0) mail.free();

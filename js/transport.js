@@ -24,7 +24,7 @@ const PAST_DEADLINE = Symbol('past deadline');
  * (a Date.now() value) is checked at each chunk, since a stream that never waits keeps timers from
  * running; past it, or past MAX_CHUNKS, reading stops.
  */
-async function readCapped(response, maxBytes, deadline) {
+export async function readCapped(response, maxBytes, deadline) {
   const reader = response.body?.getReader?.();
   if (!reader) {
     // No stream (a test double, or a body-less Response): its text() is all there is.
@@ -171,7 +171,19 @@ function backOff(ms, signal) {
  * aborted `signal` (the caller's, if any) stops it before, during or between attempts.
  */
 export async function sendWith(mail, message, options, fetch, optionsPath, signal) {
-  const send = mail.prepare(message, options, optionsPath);
+  return exchangeWith(mail, mail.prepare(message, options, optionsPath), fetch, signal);
+}
+
+/**
+ * Asks Aliyun for one attachment upload's grant (`AuthorizeFileUpload`), sent, bounded and retried
+ * as a mail is; resolves with `{url, fields, key, attachmentUrl}`, read by the wasm.
+ */
+export async function grantWith(mail, fetch, signal) {
+  return exchangeWith(mail, mail.prepareUpload(), fetch, signal);
+}
+
+/** Runs the prepared exchange `send`, retrying what the wasm marked retryable, and frees it. */
+async function exchangeWith(mail, send, fetch, signal) {
   try {
     for (let attemptIndex = 0; ; attemptIndex += 1) {
       if (signal?.aborted) throw aborted();

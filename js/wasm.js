@@ -1,9 +1,9 @@
 // Holds the wasm instance; each runtime entry says once how to get the compiled module.
 // Named imports, not a namespace: bundlers then drop the glue's unused async loaders.
-import { DirectMail, initSync, parseDeliveryEvent, parseReply, regions, renderTemplate, signCall, signRpcRequest } from '../pkg/aliyun_dm.js';
+import { checkAttachments, DirectMail, initSync, parseDeliveryEvent, parseReply, regions, renderTemplate, signCall, signRpcRequest } from '../pkg/aliyun_dm.js';
 
 /** The glue's class and wrappers over the wasm exports: what the core API calls. */
-const glue = Object.freeze({ DirectMail, parseDeliveryEvent, parseReply, regions, renderTemplate, signCall, signRpcRequest });
+const glue = Object.freeze({ checkAttachments, DirectMail, parseDeliveryEvent, parseReply, regions, renderTemplate, signCall, signRpcRequest });
 
 let load;
 let ready = false;
