@@ -225,6 +225,9 @@ export async function startEmulator({
   const temporary = new Map();
   /** Session tokens its metadata stand-in handed out. */
   const metadataTokens = new Set();
+  /** Files uploaded, in order, with the form's field names: the last `maxHistory`. */
+  const uploads = [];
+  const rememberUpload = history(uploads, maxHistory);
   /** Upload grants by object key, and the files uploaded with them: key → {expiresAt, file?}. */
   const grants = new Map();
   /** Answers scripted for the next uploads, in order. */
@@ -447,6 +450,7 @@ export async function startEmulator({
     if (file.size > MAX_UPLOAD_BYTES) return ossError(response, 400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
     const bytes = Buffer.from(await file.arrayBuffer());
     grant.file = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), contentType: file.type };
+    rememberUpload({ key, fields: [...form.keys()], filename: file.name, ...grant.file }, 0);
     const status = field('success_action_status') === '201' ? 201 : 204;
     response.writeHead(status, { 'Content-Type': 'application/xml', ETag: `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"` });
     response.end(status === 201 ? `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Bucket>dm-emulator</Bucket><Key>${key}</Key></PostResponse>` : undefined);
@@ -685,6 +689,8 @@ export async function startEmulator({
     mails,
     /** Requests received, parsed, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
     requests,
+    /** Attachment uploads accepted, in order: `{key, fields, filename, size, sha256, contentType}`. */
+    uploads,
     /** Delivery events published to `events`, each with the target's `status` or an `error`. */
     events: published,
     /** Settles when every event published so far has been answered (or has timed out). */

@@ -91,7 +91,6 @@ pub struct RawGrant {
     pub access_key_id: Option<Value>,
     pub encoded_policy: Option<Value>,
     pub signature: Option<Value>,
-    pub use_accelerate: Option<Value>,
 }
 
 /// One granted upload: where to POST the form, its fields in order (the file goes last), and the
@@ -167,12 +166,9 @@ pub fn parse_upload_grant(raw: RawGrant) -> Result<UploadGrant, Error> {
         let message = format!("AuthorizeFileUpload answered without a usable {}", wrong.join(", "));
         return Err(Error::invalid_reply(200, message));
     };
-    let accelerate = matches!(raw.use_accelerate, Some(Value::Bool(true)));
-    let url = match (loopback, accelerate) {
-        (true, _) => format!("http://{endpoint}/"),
-        (false, true) => format!("https://{bucket}.oss-accelerate.aliyuncs.com/"),
-        (false, false) => format!("https://{bucket}.{endpoint}/"),
-    };
+    // The SDK posts to `{Bucket}.{Endpoint}` unless its client asks for OSS acceleration, which
+    // this package does not: UseAccelerate is not read.
+    let url = if loopback { format!("http://{endpoint}/") } else { format!("https://{bucket}.{endpoint}/") };
     let attachment_url = format!("http://{bucket}.{endpoint}/{key}");
     let fields = vec![
         ("OSSAccessKeyId", access_key_id),
