@@ -22,6 +22,8 @@ export interface EmulatedMail {
   headers?: Record<string, string>;
   template?: { TemplateId: string; TemplateData?: Record<string, string> };
   signatureVersion: 'v2' | 'v3';
+  /** The files the mail named (`Attachments.N.*`), each as it was uploaded. */
+  attachments: EmulatedAttachment[];
   /** Every parameter of the request. */
   params: Record<string, string>;
 }
@@ -69,6 +71,41 @@ export interface EmulatorOptions {
   events?: string;
   /** Sent with each event as the `x-directmail-event-secret` header. */
   eventSecret?: string;
+  /** OIDC tokens its STS stand-in takes for `AssumeRoleWithOIDC`. */
+  oidcTokens?: string[];
+  /** The RAM role its stand-in for the ECS metadata service (IMDSv2) hands credentials for; none when omitted. */
+  ecsRole?: string;
+  /** The region each of `senders` is set up in (`cn-hangzhou` when not named), which the region in the path picks. */
+  senderRegions?: Record<string, string>;
+  /** The account's quotas, which `DescAccountSummary` reports (2,000 a day, 60,000 a month by default). */
+  quota?: { daily?: number; monthly?: number };
+  /** Sender domains whose DNS records `CheckDomain` reports as not verified. */
+  unverifiedDomains?: string[];
+  /** The `Endpoint` its AuthorizeFileUpload grants name; by default the host it was called at (uploads then come to it). */
+  ossEndpoint?: string;
+}
+
+/** A file attached to a mail: uploaded to the emulator's bucket, then named by the mail. */
+export interface EmulatedAttachment {
+  name: string;
+  /** The AttachmentUrl the mail gave. */
+  url: string;
+  size: number;
+  /** The uploaded bytes' SHA-256, in hex. */
+  sha256: string;
+  /** The upload's part Content-Type. */
+  contentType: string;
+}
+
+/** An upload the emulator's OSS stand-in accepted. */
+export interface EmulatedUpload {
+  key: string;
+  /** The form's field names, in order. */
+  fields: string[];
+  filename: string;
+  size: number;
+  sha256: string;
+  contentType: string;
 }
 
 /** A delivery event the emulator published, with what the target answered. */
@@ -85,6 +122,8 @@ export interface Emulator {
   mails: EmulatedMail[];
   /** Requests received, in order: the last `maxHistory`, within MAX_HISTORY_BYTES of bodies. */
   requests: EmulatedRequest[];
+  /** Attachment uploads accepted, in order: the last `maxHistory`. */
+  uploads: EmulatedUpload[];
   /** Delivery events published to `events`: the last `maxHistory`. */
   events: PublishedEvent[];
   /** Settles when every event published so far has been answered, or has timed out. */
@@ -93,6 +132,8 @@ export interface Emulator {
   script(handler: (request: IncomingMessage, response: ServerResponse, params: Record<string, string>) => void): void;
   /** Answers the next request with DirectMail's error JSON for `code` at HTTP `status`. */
   failNext(status: number, code: string, message?: string): void;
+  /** Answers the next attachment upload with OSS's error XML for `code` at HTTP `status`. */
+  failNextUpload(status: number, code: string, message?: string): void;
   /** Forgets scripted answers not used yet. */
   clearScripts(): void;
   /** Stops listening and drops open connections. */

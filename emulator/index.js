@@ -188,6 +188,8 @@ export function deliveryEvents(mail, time) {
  *   as not verified.
  * @param {string} [options.ecsRole] The RAM role name its stand-in for the ECS metadata service
  *   (`/latest/...`) serves credentials for; none by default.
+ * @param {string} [options.ossEndpoint] The Endpoint its AuthorizeFileUpload grants name; by
+ *   default the host it was called at, so uploads come to it.
  */
 export async function startEmulator({
   accessKeys = { testid: 'testsecret' },

@@ -27,7 +27,7 @@ import { assumeRoleCredentials, buildSendMailRequest, checkEventSecret, DirectMa
 const memoryAtStartup = wasmMemoryBytes();
 export default {
   async fetch(request) {
-    const { config, data, dryRun, startup, event, secret, assumed } = await request.json();
+    const { config, data, dryRun, startup, event, secret, assumed, attached } = await request.json();
     if (startup) return Response.json({ memoryAtStartup });
     try {
       if (event !== undefined) {
@@ -38,6 +38,18 @@ export default {
         const mail = new DirectMail({ accountName: 'noreply@mail.example.com', endpoint: assumed.endpoint, credentials: assumeRoleCredentials(assumed) });
         try {
           return Response.json({ reply: await mail.send({ to: 'role@example.com', subject: 'assumed', text: 'from a role' }) });
+        } finally {
+          mail.free();
+        }
+      }
+      if (attached !== undefined) {
+        // Workers' own FormData, Blob and WebCrypto: the file is uploaded, then the mail names it.
+        const kv = new Map();
+        const mail = new DirectMail({ ...attached, idempotency: { store: kv } });
+        try {
+          const sent = { to: 'files@example.com', subject: 'attached', text: 'see the file', idempotencyKey: 'worker-1', attachments: [{ filename: 'report.csv', content: new TextEncoder().encode('a,b\\n1,2\\n'), contentType: 'text/csv' }] };
+          const first = await mail.send(sent);
+          return Response.json({ reply: first, again: await mail.send(sent) });
         } finally {
           mail.free();
         }
@@ -177,6 +189,16 @@ test('in a Worker: delivery events are read and their secret checked; STS role c
   const sent = await callWorker({ assumed: { accessKeyId: 'testid', accessKeySecret: 'testsecret', roleArn: 'acs:ram::1:role/mail', endpoint: emulator.url } });
   assert.ok(sent.reply?.envId, JSON.stringify(sent));
   assert.match(emulator.requests.at(-1).headers.authorization, /Credential=STS\./);
+});
+
+test('in a Worker: an attachment is uploaded with the grant and named on the mail; the idempotency key replays', async () => {
+  const before = emulator.mails.length;
+  const result = await callWorker({ attached: { accessKeyId: 'testid', accessKeySecret: 'testsecret', accountName: 'noreply@mail.example.com', endpoint: emulator.url } });
+  assert.ok(result.reply?.envId, JSON.stringify(result));
+  assert.deepEqual(result.again, result.reply, 'the second send returns the first result');
+  assert.equal(emulator.mails.length, before + 1);
+  const [attachment] = emulator.mails.at(-1).attachments;
+  assert.deepEqual([attachment.name, attachment.size, attachment.contentType], ['report.csv', 8, 'text/csv']);
 });
 
 test("the README's examples/cloudflare-worker.js runs as written", async () => {

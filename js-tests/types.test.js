@@ -102,3 +102,33 @@ export const reason = (error: unknown): ErrorReason | undefined => (error instan
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the emulator's declarations name every option startEmulator reads, and every member it returns", async () => {
+  const { startEmulator } = await import('../emulator/index.js');
+  // The options, as the function's parameter destructures them.
+  const source = readFileSync(new URL('../emulator/index.js', import.meta.url), 'utf8');
+  const parameter = /export async function startEmulator\(\{([\s\S]*?)\} = \{\}\)/.exec(source)[1];
+  const options = [...parameter.matchAll(/^\s*(\w+)(?:: \w+)?(?: = [^,]+)?,$/gm)].map((m) => m[1]);
+  assert.ok(options.includes('ossEndpoint') && options.includes('accessKeys'), options.join(', '));
+  const emulator = await startEmulator();
+  const members = Object.keys(emulator);
+  await emulator.close();
+  const union = (names) => names.map((n) => JSON.stringify(n)).join(' | ');
+  const dir = mkdtempSync(join(tmpdir(), 'aliyun-dm-emulator-types-'));
+  try {
+    const api = fileURLToPath(new URL('../emulator/index.js', import.meta.url));
+    writeFileSync(join(dir, 'check.ts'), [
+      `import type { Emulator, EmulatorOptions } from ${JSON.stringify(api)};`,
+      'type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;',
+      `export const options: Same<keyof EmulatorOptions, ${union(options)}> = true;`,
+      `export const members: Same<keyof Emulator, ${union(members)}> = true;`,
+    ].join('\n'));
+    const compilerOptions = { strict: true, noEmit: true, module: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: ['node'], typeRoots: [fileURLToPath(new URL('../node_modules/@types', import.meta.url))] };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.ts'] }));
+    execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    assert.fail(`emulator/index.d.ts differs from emulator/index.js:\n${error.stdout ?? error.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -77,7 +77,8 @@ pub fn authorize_upload(config: &Config, stamp: Stamp) -> SignedRequest {
         SignatureVersion::V2 => (Version::V2, &[("Product", "Dm")]),
         SignatureVersion::V3 => (Version::V3, &[("Product", "Dm"), ("RegionId", region)]),
     };
-    let call = Call { action: AUTHORIZE_ACTION, version: AUTHORIZE_VERSION, region_id: region, url: config.open_platform_endpoint() };
+    let call =
+        Call { action: AUTHORIZE_ACTION, version: AUTHORIZE_VERSION, region_id: region, url: config.open_platform_endpoint() };
     sign::sign_request(&config.credentials, version, &call, params, stamp)
 }
 
@@ -123,7 +124,8 @@ fn oss_endpoint(s: &str) -> Option<bool> {
     if is_loopback(host) {
         return port.map(|_| true);
     }
-    let label = |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let label =
+        |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     (port.is_none() && host.ends_with(".aliyuncs.com") && host.split('.').all(label)).then_some(false)
 }
 
@@ -140,7 +142,9 @@ fn is_object_key(s: &str) -> bool {
 /// emulator). No field is quoted in an error.
 pub fn parse_upload_grant(raw: RawGrant) -> Result<UploadGrant, Error> {
     let text = |value: &Option<Value>| present(value.as_ref()).and_then(Value::as_str).map(str::to_owned);
-    let token = |value: &Option<Value>| text(value).filter(|s| !s.is_empty() && s.len() <= 8192 && s.bytes().all(|b| (0x21..0x7F).contains(&b)));
+    let token = |value: &Option<Value>| {
+        text(value).filter(|s| !s.is_empty() && s.len() <= 8192 && s.bytes().all(|b| (0x21..0x7F).contains(&b)))
+    };
     let mut wrong = Vec::new();
     let bucket = text(&raw.bucket).filter(|b| is_bucket(b));
     let endpoint = text(&raw.endpoint).and_then(|e| oss_endpoint(&e).map(|loopback| (e, loopback)));

@@ -67,6 +67,16 @@ pub fn chars(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
+/// Files one mail may carry (DirectMail's attachment guide).
+pub const MAX_ATTACHMENTS: usize = 100;
+/// A mail with attachments may be 15 MB as sent, the files base64-encoded in it; Aliyun suggests
+/// keeping the files themselves under 8 MB.
+pub const MAX_MAIL_BYTES: u64 = 15 * 1024 * 1024;
+/// An attachment's name, in bytes.
+pub const MAX_ATTACHMENT_NAME_BYTES: usize = 255;
+/// An idempotency key, in bytes: short enough for any store's key (Workers KV takes 512).
+pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 256;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,13 +88,3 @@ mod tests {
         assert_eq!(chars("😀"), 2);
     }
 }
-
-/// Files one mail may carry (DirectMail's attachment guide).
-pub const MAX_ATTACHMENTS: usize = 100;
-/// A mail with attachments may be 15 MB as sent, the files base64-encoded in it; Aliyun suggests
-/// keeping the files themselves under 8 MB.
-pub const MAX_MAIL_BYTES: u64 = 15 * 1024 * 1024;
-/// An attachment's name, in bytes.
-pub const MAX_ATTACHMENT_NAME_BYTES: usize = 255;
-/// An idempotency key, in bytes: short enough for any store's key (Workers KV takes 512).
-pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 256;

@@ -74,7 +74,7 @@ fn full_config() -> Value {
         "deliveryEventHeaders": true, "templates": templates(), "credentialsSource": "access-key",
         "roleArn": "acs:ram::1:role/mail", "roleName": "mail", "oidcProviderArn": "acs:ram::1:oidc-provider/ack",
         "oidcTokenFile": "/var/run/token", "stsEndpoint": "https://sts.example.com/",
-        "metadataEndpoint": "http://127.0.0.1:8080/",
+        "metadataEndpoint": "http://127.0.0.1:8080/", "openPlatformEndpoint": "https://openplatform.example.com/",
     })
 }
 
@@ -129,8 +129,9 @@ fn the_option_fields() {
     let full = json!({
         "template": {"subject": "s", "content": "c"}, "nonce": "n", "timestamp": "2026-01-01T00:00:00Z",
         "endpoint": "https://dm.example.com/", "timeoutMs": 1000, "retries": 0, "fromAlias": "A",
-        "replyTo": "help@example.com", "tagName": "t", "headers": {"Message-ID": "<1@x.y>"},
+        "replyTo": "help@example.com", "tagName": "t", "headers": {"X-User-A": "1"},
         "bccAddress": "b@example.com", "templateId": "1001",
+        "attachments": [{"name": "a.pdf", "url": "http://b.oss-cn-hangzhou.aliyuncs.com/k"}], "idempotencyKey": "k-1",
     });
     assert!(options(full.clone()).is_ok());
     for key in &optional {

@@ -111,6 +111,8 @@ export interface AliyunDmConfig {
   stsEndpoint?: string;
   /** The metadata service for `ecs-ram-role`: `http://100.100.100.200/`. */
   metadataEndpoint?: string;
+  /** Where attachment uploads are granted: `https://openplatform.aliyuncs.com/`, or `endpoint` when that is a loopback emulator. */
+  openPlatformEndpoint?: string;
 }
 
 /** Where a config's credentials come from: its AccessKey pair, or a RAM role. */
@@ -189,6 +191,8 @@ export interface BuildOptions extends PerSendSettings {
   retries?: number;
   /** A placeholder with no value in the payload is refused (`invalid_request_parameters`), not left as written or blank. The mail client always sets it. */
   strictPlaceholders?: boolean;
+  /** Files already uploaded to DirectMail's bucket, sent as `Attachments.N.AttachmentName` and `.AttachmentUrl`. */
+  attachments?: { name: string; url: string }[];
 }
 
 /**
@@ -323,6 +327,8 @@ export interface DirectMailConfig extends Omit<AliyunDmConfig, 'templates'> {
   templates?: Template[];
   /** Defaults to `globalThis.fetch`, looked up at send time. */
   fetch?: FetchLike;
+  /** Remembers sends with an `idempotencyKey` for `ttlSeconds` (a day by default). */
+  idempotency?: { store: IdempotencyStore; ttlSeconds?: number };
 }
 
 /** Credentials as a provider gives them; `expiration` (a date or its text) says when to ask again. */
@@ -395,6 +401,28 @@ export interface PerSendSettings {
   headers?: AliyunDmConfig['headers'];
   /** Left out, the config's is kept. */
   bccAddress?: string | string[];
+  /**
+   * Sets the Message-ID to `<sha256(key)@sender-domain>`, the same for every send with this key;
+   * with the client's `idempotency` store, a repeat within its TTL returns the first result. 1 to
+   * 256 printable ASCII characters; not with a Message-ID header.
+   */
+  idempotencyKey?: string;
+}
+
+/** A file to attach: uploaded to DirectMail's OSS bucket with the host's fetch and FormData before the mail is sent. */
+export interface MailAttachment {
+  /** The name the recipient sees: one line, at most 255 bytes. */
+  filename: string;
+  /** The file's bytes; a string is sent as UTF-8. */
+  content: Uint8Array | ArrayBuffer | Blob | string;
+  /** The upload's MIME type, such as `application/pdf`. */
+  contentType?: string;
+}
+
+/** Where the client keeps what it sent under an idempotency key: a Map fits, and so does a one-line adapter over Workers KV or Redis. */
+export interface IdempotencyStore {
+  get(key: string): unknown | Promise<unknown>;
+  set(key: string, value: string, ttlSeconds: number): unknown | Promise<unknown>;
 }
 
 /** One mail: a subject and `html`, `text`, or both (the text is then the HTML's plain-text alternative). */
@@ -406,12 +434,15 @@ export type MailMessage = PerSendSettings & {
   data?: Record<string, unknown>;
   /** Stops the send (before, during or between attempts); it then rejects with reason `aborted`. */
   signal?: AbortSignal;
+  /** Up to 100 files, 15 MB in the mail once base64-encoded (keep them under 8 MB); checked before any upload. */
+  attachments?: MailAttachment[];
 } & ({ html: string; text?: string } | { text: string; html?: undefined });
 
 /** One mail from a template approved in the DirectMail console. */
 export interface TemplateMessage extends PerSendSettings {
   to: string | string[];
   signal?: AbortSignal;
+  attachments?: MailAttachment[];
   templateId: string;
   /** The template's variables; nested objects are sent under dotted keys. */
   data?: Record<string, unknown>;

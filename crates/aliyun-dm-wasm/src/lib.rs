@@ -162,7 +162,9 @@ impl DirectMail {
     /// same mail, whatever their credentials, nonce or time.
     pub fn fingerprint(&self, send: &PreparedSend, extra: &str) -> Result<String, JsValue> {
         match &send.kind {
-            Kind::Mail { message, options } => thrown(aliyun_dm::single_send_mail::fingerprint(&self.config, message, options, extra)),
+            Kind::Mail { message, options } => {
+                thrown(aliyun_dm::single_send_mail::fingerprint(&self.config, message, options, extra))
+            }
             Kind::UploadGrant => Err(convert::error(&Error::new(ErrorCode::General, "An upload grant has no fingerprint"))),
         }
     }
