@@ -60,7 +60,8 @@ export async function runEmulator(argv) {
         // Everything here comes from the client: shown escaped, so no line can be forged and no
         // terminal escape runs.
         const what = mail.template ? `template ${shown(mail.template.TemplateId)}` : shown(JSON.stringify(mail.subject));
-        console.log(`mail ${mail.envId}: ${shown(mail.from)} -> ${shown(mail.to.join(', '))}: ${what}`);
+        const files = mail.attachments.map((a) => `${shown(JSON.stringify(a.name))} (${a.size} bytes)`);
+        console.log(`mail ${mail.envId}: ${shown(mail.from)} -> ${shown(mail.to.join(', '))}: ${what}${files.length > 0 ? `, with ${files.join(', ')}` : ''}`);
       },
     });
   } catch (error) {

@@ -34,6 +34,7 @@ const IGNORED = {
   oidcTokenFile: 'no RRSA role is used',
   stsEndpoint: 'STS is never called',
   metadataEndpoint: 'the metadata service is never called',
+  openPlatformEndpoint: 'it sends no attachments, so it never asks for an upload',
 };
 
 const isString = (value) => typeof value === 'string';

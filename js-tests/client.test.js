@@ -186,6 +186,8 @@ test('`aliyun-dm emulator` prints its URL and each mail it accepts', async () =>
     const mail = new DirectMail({ accessKeyId: 'cli-id', accessKeySecret: 'cli-secret', accountName: sender.accountName, endpoint: url });
     const { envId } = await mail.send({ to: 'a@example.com', subject: 'From the CLI test', text: 't' });
     assert.equal(await next(), `mail ${envId}: noreply@mail.example.com -> a@example.com: "From the CLI test"`);
+    const attached = await mail.send({ to: 'a@example.com', subject: 'Files', text: 't', attachments: [{ filename: 'a.txt', content: 'abc' }, { filename: 'b.pdf', content: new Uint8Array(10) }] });
+    assert.equal(await next(), `mail ${attached.envId}: noreply@mail.example.com -> a@example.com: "Files", with "a.txt" (3 bytes), "b.pdf" (10 bytes)`);
     // Any client can send what it likes: a raw signed request whose AccountName would forge a log
     // line and clear the terminal is logged on one line, escaped.
     const params = {
