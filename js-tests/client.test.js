@@ -279,7 +279,7 @@ test('a field send does not take is refused only when it holds a value', async (
   const reply = '{"EnvId":"1","RequestId":"0E1E2D8F-0F1C-4B1C-9E4A-9F0E8C1D2B3A"}';
   const mail = new DirectMail({ ...sender, fetch: async () => new Response(reply) });
   assert.equal((await mail.send({ to: 'a@example.com', subject: 's', text: 't', cc: undefined })).envId, '1');
-  const error = await thrown(() => mail.send({ to: 'a@example.com', subject: 's', text: 't', cc: 'b@example.com', attachments: [] }));
-  assert.deepEqual(error.data.issues.map((i) => i.path), ['cc', 'attachments']);
+  const error = await thrown(() => mail.send({ to: 'a@example.com', subject: 's', text: 't', cc: 'b@example.com', tags: [] }));
+  assert.deepEqual(error.data.issues.map((i) => i.path), ['cc', 'tags']);
   mail.free();
 });
