@@ -16,7 +16,6 @@ use crate::redact::Redactor;
 use crate::sign::Credentials;
 use crate::template::{is_template_id, Template};
 use crate::value::Value;
-use serde::Deserialize;
 
 /// Usage types Logto needs for its full sign-in flows; the reference requires all four.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
@@ -179,42 +178,42 @@ impl Config {
     }
 }
 
-/// The config as it arrives: every field loose, so validation can name each problem at once.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RawConfig {
-    pub access_key_id: Option<Value>,
-    pub access_key_secret: Option<Value>,
-    pub account_name: Option<Value>,
-    pub from_alias: Option<Value>,
-    pub region_id: Option<Value>,
-    pub network: Option<Value>,
-    pub templates: Option<Value>,
-    pub endpoint: Option<Value>,
-    pub security_token: Option<Value>,
-    pub tag_name: Option<Value>,
-    pub click_trace: Option<Value>,
-    pub reply_to_address: Option<Value>,
-    pub reply_address: Option<Value>,
-    pub reply_address_alias: Option<Value>,
-    pub content_type: Option<Value>,
-    pub timeout_ms: Option<Value>,
-    pub retries: Option<Value>,
-    pub signature_version: Option<Value>,
-    pub headers: Option<Value>,
-    pub bcc_address: Option<Value>,
-    pub ip_pool_id: Option<Value>,
-    pub un_subscribe_link_type: Option<Value>,
-    pub un_subscribe_filter_level: Option<Value>,
-    pub delivery_event_headers: Option<Value>,
-    pub credentials_source: Option<Value>,
-    pub role_arn: Option<Value>,
-    pub role_name: Option<Value>,
-    pub oidc_provider_arn: Option<Value>,
-    pub oidc_token_file: Option<Value>,
-    pub sts_endpoint: Option<Value>,
-    pub metadata_endpoint: Option<Value>,
-    pub open_platform_endpoint: Option<Value>,
+crate::raw_fields! {
+    /// The config as it arrives: every field loose, so validation can name each problem at once.
+    pub struct RawConfig {
+        access_key_id: "accessKeyId" => take,
+        access_key_secret: "accessKeySecret" => take,
+        account_name: "accountName" => take,
+        from_alias: "fromAlias" => take,
+        region_id: "regionId" => take,
+        network: "network" => take,
+        templates: "templates" => take,
+        endpoint: "endpoint" => take,
+        security_token: "securityToken" => take,
+        tag_name: "tagName" => take,
+        click_trace: "clickTrace" => take,
+        reply_to_address: "replyToAddress" => take,
+        reply_address: "replyAddress" => take,
+        reply_address_alias: "replyAddressAlias" => take,
+        content_type: "contentType" => take,
+        timeout_ms: "timeoutMs" => take,
+        retries: "retries" => take,
+        signature_version: "signatureVersion" => take,
+        headers: "headers" => take,
+        bcc_address: "bccAddress" => take,
+        ip_pool_id: "ipPoolId" => take,
+        un_subscribe_link_type: "unSubscribeLinkType" => take,
+        un_subscribe_filter_level: "unSubscribeFilterLevel" => take,
+        delivery_event_headers: "deliveryEventHeaders" => take,
+        credentials_source: "credentialsSource" => take,
+        role_arn: "roleArn" => take,
+        role_name: "roleName" => take,
+        oidc_provider_arn: "oidcProviderArn" => take,
+        oidc_token_file: "oidcTokenFile" => take,
+        sts_endpoint: "stsEndpoint" => take,
+        metadata_endpoint: "metadataEndpoint" => take,
+        open_platform_endpoint: "openPlatformEndpoint" => take,
+    }
 }
 
 /// What a config is for, which decides whether its templates are required.

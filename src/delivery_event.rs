@@ -9,31 +9,24 @@
 use crate::error::{Error, ErrorCode, Issues};
 use crate::value::Value;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The CloudEvent members this reads, and the members of an MNS message that carries one; the
-/// rest are never looked at.
-#[derive(Debug, Default, Deserialize)]
-pub struct RawDeliveryEvent {
-    /// An MNS topic's JSON notification carries the event's text here.
-    #[serde(rename = "Message", default, deserialize_with = "crate::value::kept")]
-    pub message: Option<Value>,
-    /// A message received from an MNS queue carries it here.
-    #[serde(rename = "MessageBody", default, deserialize_with = "crate::value::kept")]
-    pub message_body: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub id: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub source: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub time: Option<Value>,
-    #[serde(rename = "type", default, deserialize_with = "crate::value::kept")]
-    pub event_type: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub data: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub aliyunregionid: Option<Value>,
+crate::raw_fields! {
+    /// The CloudEvent members this reads, and the members of an MNS message that carries one; the
+    /// rest are never looked at.
+    pub struct RawDeliveryEvent {
+        /// An MNS topic's JSON notification carries the event's text here.
+        message: "Message" => kept,
+        /// A message received from an MNS queue carries it here.
+        message_body: "MessageBody" => kept,
+        id: "id" => kept,
+        source: "source" => kept,
+        time: "time" => kept,
+        event_type: "type" => kept,
+        data: "data" => kept,
+        aliyunregionid: "aliyunregionid" => kept,
+    }
 }
 
 /// What happened to a mail, as a handler acts on it.

@@ -4,7 +4,6 @@ use crate::error::{Error, ErrorCode, Issues};
 use crate::header::is_mail_address;
 use crate::limits::{MAX_RECIPIENTS, MAX_TO_BYTES};
 use crate::value::Value;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The message Logto asks to send: `{to, type, payload}`.
@@ -15,13 +14,13 @@ pub struct Message {
     pub payload: Value,
 }
 
-/// `sendMessage`'s data as it arrives, every field loose so validation can name each problem.
-#[derive(Debug, Default, Deserialize)]
-pub struct RawMessage {
-    pub to: Option<Value>,
-    #[serde(rename = "type")]
-    pub usage_type: Option<Value>,
-    pub payload: Option<Value>,
+crate::raw_fields! {
+    /// `sendMessage`'s data as it arrives, every field loose so validation can name each problem.
+    pub struct RawMessage {
+        to: "to" => take,
+        usage_type: "type" => take,
+        payload: "payload" => take,
+    }
 }
 
 /// Validates `sendMessage`'s data, naming each bad field under `invalid_request_parameters`.

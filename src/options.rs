@@ -18,7 +18,6 @@ use crate::mailbox::{self, Mailbox};
 use crate::sign::{self, Nonce, Timestamp};
 use crate::template::is_template_id;
 use crate::value::Value;
-use serde::Deserialize;
 
 /// A template from Logto's `getI18nEmailTemplate`, which wins over the config's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,37 +32,28 @@ pub struct CustomTemplate {
     pub content_type: Option<ContentType>,
 }
 
-/// Per-send options as they arrive, every field loose so validation can name each problem.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RawOptions {
-    pub template: Option<Value>,
-    pub nonce: Option<Value>,
-    pub timestamp: Option<Value>,
-    pub endpoint: Option<Value>,
-    pub timeout_ms: Option<Value>,
-    pub retries: Option<Value>,
-    pub strict_placeholders: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub from_alias: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub reply_to: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub tag_name: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub headers: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub bcc_address: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub template_id: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub from: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub text: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub attachments: Option<Value>,
-    #[serde(default, deserialize_with = "crate::value::kept")]
-    pub idempotency_key: Option<Value>,
+crate::raw_fields! {
+    /// Per-send options as they arrive, every field loose so validation can name each problem. A
+    /// mail client's settings keep `null`, which is refused: leaving one out keeps the config's.
+    pub struct RawOptions {
+        template: "template" => take,
+        nonce: "nonce" => take,
+        timestamp: "timestamp" => take,
+        endpoint: "endpoint" => take,
+        timeout_ms: "timeoutMs" => take,
+        retries: "retries" => take,
+        strict_placeholders: "strictPlaceholders" => take,
+        from_alias: "fromAlias" => kept,
+        reply_to: "replyTo" => kept,
+        tag_name: "tagName" => kept,
+        headers: "headers" => kept,
+        bcc_address: "bccAddress" => kept,
+        template_id: "templateId" => kept,
+        from: "from" => kept,
+        text: "text" => kept,
+        attachments: "attachments" => kept,
+        idempotency_key: "idempotencyKey" => kept,
+    }
 }
 
 /// Settings a mail client sets for one mail; each one given wins over the config's.

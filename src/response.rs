@@ -4,7 +4,7 @@ use crate::error::{excerpt, AliyunError, Error, ErrorCode, ErrorData, Reason};
 use crate::limits::ALIYUN_TEXT_BYTES;
 use crate::redact::Redactor;
 use crate::value::Value;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// DirectMail's success reply, `{EnvId, RequestId}` as the official connector returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -15,22 +15,17 @@ pub struct SendResult {
     pub request_id: String,
 }
 
-/// The members of a reply body this connector reads; the rest is never looked at. A member that is
-/// present but `null` is kept as `Some(Value::Null)`, so it fails the string checks as it should.
-#[derive(Debug, Default, Deserialize)]
-pub struct RawReply {
-    #[serde(rename = "EnvId", default, deserialize_with = "crate::value::kept")]
-    pub env_id: Option<Value>,
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::value::kept")]
-    pub request_id: Option<Value>,
-    #[serde(rename = "Code", default, deserialize_with = "crate::value::kept")]
-    pub code: Option<Value>,
-    #[serde(rename = "Message", default, deserialize_with = "crate::value::kept")]
-    pub message: Option<Value>,
-    #[serde(rename = "HostId", default, deserialize_with = "crate::value::kept")]
-    pub host_id: Option<Value>,
-    #[serde(rename = "Recommend", default, deserialize_with = "crate::value::kept")]
-    pub recommend: Option<Value>,
+crate::raw_fields! {
+    /// The members of a reply body this connector reads; the rest is never looked at. A member that is
+    /// present but `null` is kept as `Some(Value::Null)`, so it fails the string checks as it should.
+    pub struct RawReply {
+        env_id: "EnvId" => kept,
+        request_id: "RequestId" => kept,
+        code: "Code" => kept,
+        message: "Message" => kept,
+        host_id: "HostId" => kept,
+        recommend: "Recommend" => kept,
+    }
 }
 
 /// How an Aliyun error code maps to a Logto code and a [`Reason`], with a hint for the operator. A pattern ending in

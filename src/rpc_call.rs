@@ -8,21 +8,20 @@ use crate::header::is_header_value;
 use crate::limits::{MAX_FIELD_BYTES, MAX_PARAMS};
 use crate::sign::{self, Credentials, SignedRequest, Stamp, Version};
 use crate::value::Value;
-use serde::Deserialize;
 
-/// A call as it arrives, every field loose so validation can name each problem.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RawCall {
-    pub access_key_id: Option<Value>,
-    pub access_key_secret: Option<Value>,
-    pub security_token: Option<Value>,
-    pub action: Option<Value>,
-    pub version: Option<Value>,
-    pub region_id: Option<Value>,
-    pub endpoint: Option<Value>,
-    pub params: Option<Value>,
-    pub signature_version: Option<Value>,
+crate::raw_fields! {
+    /// A call as it arrives, every field loose so validation can name each problem.
+    pub struct RawCall {
+        access_key_id: "accessKeyId" => take,
+        access_key_secret: "accessKeySecret" => take,
+        security_token: "securityToken" => take,
+        action: "action" => take,
+        version: "version" => take,
+        region_id: "regionId" => take,
+        endpoint: "endpoint" => take,
+        params: "params" => take,
+        signature_version: "signatureVersion" => take,
+    }
 }
 
 /// A validated call.

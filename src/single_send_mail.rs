@@ -52,36 +52,44 @@ fn choose_content<'a>(config: &'a Config, message: &Message, options: &'a Option
 
 /// Picks and renders the template, sets every parameter and signs the request with `stamp`.
 pub fn build_send_mail(config: &Config, message: &Message, options: &Options, stamp: Stamp) -> Result<SignedRequest, Error> {
-    with_params(config, message, options, |params| {
+    let mut signed = None;
+    with_params(config, message, options, &mut |params| {
         let version = match config.signature_version {
             SignatureVersion::V2 => Version::V2,
             SignatureVersion::V3 => Version::V3,
         };
         let url = options.endpoint.as_deref().unwrap_or(config.endpoint());
         let call = Call { action: ACTION, version: VERSION, region_id: config.region.id(), url };
-        sign::sign_request(&config.credentials, version, &call, params, stamp)
-    })
+        signed = Some(sign::sign_request(&config.credentials, version, &call, params, stamp));
+    })?;
+    signed.ok_or_else(|| Error::new(ErrorCode::General, "The request was not signed"))
 }
 
 /// The hex SHA-256 of the mail's own parameters, canonically ordered, and of `extra` (what the
 /// caller adds, such as its attachments' digests): equal for two sends of the same mail, whatever
 /// their credentials, nonce or time. An idempotency key's store compares it.
 pub fn fingerprint(config: &Config, message: &Message, options: &Options, extra: &str) -> Result<String, Error> {
-    with_params(config, message, options, |params| {
+    let mut hash = String::new();
+    with_params(config, message, options, &mut |params| {
         let mut text = sign::CanonicalQuery::new(params.iter().copied()).into_string();
         text.push('\n');
         text.push_str(extra);
-        sign::v3::sha256_hex(text.as_bytes())
-    })
+        hash = sign::v3::sha256_hex(text.as_bytes());
+    })?;
+    Ok(hash)
 }
 
-/// Picks and renders the template, sets every parameter, and hands them to `use_params`.
-fn with_params<R>(
+/// What receives a mail's parameters, as name-value pairs.
+type ParamsSink<'a> = dyn FnMut(&[(&str, &str)]) + 'a;
+
+/// Picks and renders the template, sets every parameter, and hands them to `use_params`: a `dyn`
+/// callback, so the long body is compiled once for both of its callers (the wasm is smaller).
+fn with_params(
     config: &Config,
     message: &Message,
     options: &Options,
-    use_params: impl FnOnce(&[(&str, &str)]) -> R,
-) -> Result<R, Error> {
+    use_params: &mut ParamsSink,
+) -> Result<(), Error> {
     // A role's config holds no signing key: the JS layer fetches the role's credentials and makes
     // a sender with them, so reaching here with a role is a caller's mistake, never a bad signature.
     let source = &config.credentials_settings.source;
@@ -198,7 +206,8 @@ fn with_params<R>(
     let attachments = attachments::attachment_params(&per_send.attachments);
     let mut params: Vec<(&str, &str)> = listed.into_iter().filter_map(|(name, value)| Some((name, value?))).collect();
     params.extend(attachments.iter().map(|(name, value)| (name.as_str(), *value)));
-    Ok(use_params(&params))
+    use_params(&params);
+    Ok(())
 }
 
 /// `{url, method, headers, body}`: what the dry run returns and what a send hands to fetch.

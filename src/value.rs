@@ -143,6 +143,82 @@ impl<'de> Visitor<'de> for Depth {
     }
 }
 
+/// An object's members by name, each read as a [`Value`] as a field of its own (with the whole
+/// depth allowed). The raw input structs read their fields through this one visitor, not a
+/// derived one each: a derive per struct costs kilobytes of wasm (see [`raw_fields`]).
+pub struct Members(BTreeMap<String, Value>);
+
+impl Members {
+    /// Reads `deserializer`'s object as the struct `name` with `fields`, which a host's
+    /// deserializer may use to read only those (serde-wasm-bindgen does).
+    pub fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        name: &'static str,
+        fields: &'static [&'static str],
+    ) -> Result<Members, D::Error> {
+        deserializer.deserialize_struct(name, fields, MembersVisitor(fields))
+    }
+
+    /// The member `key`; `null` reads as absent, as serde reads an `Option`.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|v| !matches!(v, Value::Null))
+    }
+
+    /// The member `key`, `null` kept: for a field where `null` is refused rather than read as absent.
+    pub fn kept(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key)
+    }
+}
+
+/// Reads the members named in its list; any other is skipped unread, as a derive skips it.
+struct MembersVisitor(&'static [&'static str]);
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+        let mut entries = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.0.contains(&key.as_str()) {
+                entries.insert(key, map.next_value_seed(Depth(0))?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(Members(entries))
+    }
+}
+
+/// Declares a raw input struct of loose `Option<Value>` fields, each named by its JSON key and read
+/// by [`Members::take`] (`null` is absent) or [`Members::kept`], with `FIELDS` listing the keys and
+/// a `Deserialize` that reads them through [`Members`].
+#[macro_export]
+macro_rules! raw_fields {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* $field:ident: $key:literal => $how:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default)]
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: Option<$crate::value::Value>,)*
+        }
+
+        impl $name {
+            /// The JSON keys of the fields, in order.
+            pub const FIELDS: &'static [&'static str] = &[$($key),*];
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut members = $crate::value::Members::read(deserializer, stringify!($name), Self::FIELDS)?;
+                Ok($name { $($field: members.$how($key),)* })
+            }
+        }
+    };
+}
+
 /// A present member, `null` included, for `#[serde(default, deserialize_with = "kept")]`: serde's
 /// `Option` alone reads `null` as absent.
 pub fn kept<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
