@@ -84,12 +84,7 @@ type ParamsSink<'a> = dyn FnMut(&[(&str, &str)]) + 'a;
 
 /// Picks and renders the template, sets every parameter, and hands them to `use_params`: a `dyn`
 /// callback, so the long body is compiled once for both of its callers (the wasm is smaller).
-fn with_params(
-    config: &Config,
-    message: &Message,
-    options: &Options,
-    use_params: &mut ParamsSink,
-) -> Result<(), Error> {
+fn with_params(config: &Config, message: &Message, options: &Options, use_params: &mut ParamsSink) -> Result<(), Error> {
     // A role's config holds no signing key: the JS layer fetches the role's credentials and makes
     // a sender with them, so reaching here with a role is a caller's mistake, never a bad signature.
     let source = &config.credentials_settings.source;
