@@ -94,6 +94,7 @@ test('a failed upload or grant sends no mail, and names its file; a grant that w
     error = await thrown(() => client.send({ ...base, attachments: files.slice(0, 1) }));
     assert.equal(error.data.Code, 'Forbidden.RAM');
     assert.match(error.message, /^attachments\[0\] \(first\.txt\): AuthorizeFileUpload failed: Forbidden\.RAM/);
+    assert.equal(error.data.errorDescription, error.message, 'what Logto-shaped readers show names the file too');
 
     // The grant names where the file goes: only an Aliyun OSS host (or a loopback emulator) is taken.
     const uploadsBefore = emulator.requests.filter((r) => r.upload).length;

@@ -45,7 +45,9 @@ export function readAttachments(list) {
 /** An upload's failure, naming the file; no mail was sent. */
 function uploadFailed(i, filename, why, { code = 'general', data = {}, reason = 'network', retryable = false } = {}) {
   const message = `attachments[${i}] (${shown(filename, 100)}): ${why}; no mail was sent`;
-  const error = codedError(code, message, { ...data, attachment: { index: i, filename } }, reason);
+  // A grant's error keeps its data (DirectMail's Code, the hint), but says this message.
+  const { message: _message, errorDescription: _description, ...kept } = data;
+  const error = codedError(code, message, { ...kept, attachment: { index: i, filename } }, reason);
   error.retryable = retryable;
   return error;
 }
