@@ -3,8 +3,8 @@
 // send goes through it, with the mail's own settings as per-send options.
 import { attachmentsDigest, readAttachments, uploadAttachments } from './attachments.js';
 import { providerForConfig } from './credentials.js';
-import { idempotencyOf, recall, remember } from './idempotency.js';
 import { asDirectMailError, codedError, describeCause, isCodedError, MAX_SHOWN_PATH_CHARS, shown } from './errors.js';
+import { idempotencyOf, recall, remember } from './idempotency.js';
 import { invalid } from './plain.js';
 import { plainConfig, ProvidedSender, Sender } from './sender.js';
 import { fetchOf } from './transport.js';
