@@ -21,3 +21,17 @@ for (const project of ['tsconfig.node.json', 'tsconfig.edge.json']) {
     execFileSync(process.execPath, [tsc, '-p', fileURLToPath(new URL(project, examples))], { stdio: 'pipe' });
   });
 }
+
+test('the README documents every config field the core reads, in English and in Chinese (vectors/types/fields.json)', () => {
+  const { types } = JSON.parse(readFileSync(new URL('../vectors/types/fields.json', import.meta.url), 'utf8'));
+  const { required, optional } = types.find((t) => t.ts === 'AliyunDmConfig');
+  const zhStart = readme.indexOf('\n# 阿里云邮件连接器');
+  assert.ok(zhStart > 0, 'the README has its Chinese part');
+  // A table row's first cell names the keys it documents.
+  const documented = (text) => new Set([...text.matchAll(/^\| ([^|]+)\|/gm)].flatMap((m) => [...m[1].matchAll(/`(\w+)`/g)].map((k) => k[1])));
+  for (const [language, text] of [['English', readme.slice(0, zhStart)], ['Chinese', readme.slice(zhStart)]]) {
+    const keys = documented(text);
+    const missing = [...required, ...optional].filter((key) => !keys.has(key));
+    assert.deepEqual(missing, [], `the ${language} configuration table lacks ${missing.join(', ')}`);
+  }
+});
