@@ -398,6 +398,8 @@ export async function startEmulator({
       conditions: [['eq', '$key', key], ['content-length-range', 0, MAX_UPLOAD_BYTES]],
     })).toString('base64');
     grants.set(key, { expiresAt });
+    // The oldest grant goes first, so a long run holds at most `maxHistory` of them.
+    if (grants.size > maxHistory) grants.delete(grants.keys().next().value);
     return {
       Bucket: 'dm-emulator',
       Endpoint: ossEndpoint ?? request.headers.host,

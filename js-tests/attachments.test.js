@@ -112,7 +112,7 @@ test('a failed upload or grant sends no mail, and names its file; a grant that w
     const stalling = new DirectMail(settings(emulator, { fetch: (url, init) => (init.body instanceof FormData ? new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))) : fetch(url, init)) }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    error = await thrown(() => stalling.send({ ...base, attachments: files, signal: controller.signal }));
+    error = await thrown(() => stalling.send({ ...base, attachments: files.slice(0, 1), signal: controller.signal }));
     assert.deepEqual([error.reason, error.data.attachment.filename], ['aborted', 'first.txt']);
     stalling.free();
     assert.equal(emulator.mails.length, 0, 'no mail was sent by any of these');

@@ -198,7 +198,7 @@ export default async function createConnector({ getConfig, getI18nEmailTemplate,
     const sender = new Sender(plain, 'connector');
     let provided;
     try {
-      const provider = providerForConfig(sender.normalized(), fetch);
+      const provider = providerForConfig(sender.roleSettings(), fetch);
       if (provider !== undefined) provided = new ProvidedSender(provider, plain, 'connector');
     } catch (error) {
       sender.free();

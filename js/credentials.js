@@ -216,12 +216,12 @@ export const oidcRoleCredentials = typed(function oidcRoleCredentials({ roleArn,
 });
 
 /**
- * The provider a config's `credentialsSource` names, made from its normalised settings (see the
- * core's `normalized()`, which fills in the STS and metadata endpoints); `undefined` for the
- * config's own AccessKey pair.
+ * The provider a config's `credentialsSource` names, made from the core's `roleSettings()` (which
+ * fills in the STS and metadata endpoints); `undefined` for the config's own AccessKey pair.
  */
-export function providerForConfig(normalized, fetch) {
-  const { credentialsSource, accessKeyId, accessKeySecret, securityToken, roleArn, roleName, oidcProviderArn, oidcTokenFile, stsEndpoint, metadataEndpoint } = normalized;
+export function providerForConfig(role, fetch) {
+  if (role === undefined) return undefined;
+  const { credentialsSource, accessKeyId, accessKeySecret, securityToken, roleArn, roleName, oidcProviderArn, oidcTokenFile, stsEndpoint, metadataEndpoint } = role;
   switch (credentialsSource) {
     case 'assume-role':
       return assumeRoleCredentials({ accessKeyId, accessKeySecret, securityToken, roleArn, endpoint: stsEndpoint, fetch });

@@ -124,7 +124,7 @@ export class DirectMail {
       if (credentials === undefined) {
         this.#sender = new Sender(plain, 'client');
         // A role named in the config (`credentialsSource`) signs with the credentials fetched for it.
-        const provider = providerForConfig(this.#sender.normalized(), fetch);
+        const provider = providerForConfig(this.#sender.roleSettings(), fetch);
         if (provider !== undefined) this.#provided = new ProvidedSender(provider, plain, 'client');
         return;
       }

@@ -29,6 +29,11 @@ export class Sender {
     return this.#live().normalized();
   }
 
+  /** The role the config names, with what fetching its credentials needs; `undefined` for its own keys. */
+  roleSettings() {
+    return this.#live().roleSettings();
+  }
+
   /**
    * The signed request a send of `message` with `options` would make, not sent. Bad options are
    * named `{optionsPath}{name}`, and the payload's members `{payloadPath}.{key}`.

@@ -53,13 +53,15 @@ pub fn check_attachments(list: &Value) -> Result<usize, Error> {
             Some(_) => {}
         }
         match item.get("size") {
-            Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= 9.0e15 => total += encoded_size(*n as u64),
+            Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= 9.0e15 => {
+                total = total.saturating_add(encoded_size(*n as u64))
+            }
             _ => issues.push(format!("attachments[{i}].content"), "has no size that can be read"),
         }
     }
     if total > MAX_MAIL_BYTES {
         // Tenths of a MB in whole numbers: formatting a float would add kilobytes to the wasm.
-        let tenths = total * 10 / 1_048_576;
+        let tenths = u128::from(total) * 10 / 1_048_576;
         let message = format!(
             "come to {}.{} MB base64-encoded, over the {} MB DirectMail takes for a mail: keep the files under 8 MB in all",
             tenths / 10,
@@ -260,6 +262,9 @@ mod tests {
         // 11.3 MiB of files is 15.3 MiB base64-encoded in lines.
         let e = check_attachments(&list(r#"[{"filename":"big.bin","size":11850000}]"#)).unwrap_err();
         assert_eq!(e.paths(), ["attachments"]);
+        // Sizes that would overflow a sum are refused, not wrapped.
+        let huge = format!("[{}]", vec![r#"{"filename":"a","size":9000000000000000}"#; 3000].join(","));
+        assert_eq!(check_attachments(&list(&huge)).unwrap_err().paths(), ["attachments", "attachments"]);
         let many = format!("[{}]", vec![r#"{"filename":"a","size":1}"#; 101].join(","));
         assert_eq!(check_attachments(&list(&many)).unwrap_err().paths(), ["attachments"]);
     }

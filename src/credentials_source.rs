@@ -3,11 +3,12 @@
 //! `AssumeRoleWithOIDC`). The core validates the choice and its settings; it signs mail only with
 //! an AccessKey pair, so a role's config is signed with the credentials fetched for it.
 
-use crate::config::{Network, Region};
+use crate::config::{Config, Network, Region};
 use crate::endpoint::parse_endpoint;
 use crate::error::Issues;
 use crate::fields::optional_string;
 use crate::value::Value;
+use serde::Serialize;
 
 /// STS's public endpoint, which every region's role can use.
 const STS_PUBLIC_ENDPOINT: &str = "https://sts.aliyuncs.com/";
@@ -81,6 +82,61 @@ impl CredentialsSettings {
             CredentialsSource::EcsRamRole { .. } => Some(self.metadata_endpoint.as_deref().unwrap_or(METADATA_ENDPOINT)),
             _ => None,
         }
+    }
+}
+
+/// A role's settings, as the JS layer reads them to fetch its credentials: the source, the base
+/// key for `assume-role`, the role's names, and the endpoints filled in.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleSettings<'a> {
+    pub credentials_source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oidc_provider_arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oidc_token_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sts_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_endpoint: Option<&'a str>,
+}
+
+impl Config {
+    /// The role's settings; `None` for the config's own AccessKey pair.
+    pub fn role_settings(&self) -> Option<RoleSettings<'_>> {
+        let settings = &self.credentials_settings;
+        let (role_arn, role_name, oidc_provider_arn, oidc_token_file) = match &settings.source {
+            CredentialsSource::AccessKey => return None,
+            CredentialsSource::AssumeRole { role_arn } => (Some(role_arn.as_str()), None, None, None),
+            CredentialsSource::EcsRamRole { role_name } => (None, role_name.as_deref(), None, None),
+            CredentialsSource::OidcRole { role_arn, oidc_provider_arn, oidc_token_file } => {
+                (role_arn.as_deref(), None, oidc_provider_arn.as_deref(), oidc_token_file.as_deref())
+            }
+        };
+        // Only assume-role reads the config's keys: they are its base key.
+        let base = settings.source.needs_access_key().then_some(&self.credentials);
+        Some(RoleSettings {
+            credentials_source: settings.source.id(),
+            access_key_id: base.map(|c| c.access_key_id()),
+            access_key_secret: base.map(|c| c.secret()),
+            security_token: base.and_then(|c| c.security_token()),
+            role_arn,
+            role_name,
+            oidc_provider_arn,
+            oidc_token_file,
+            sts_endpoint: settings.sts_endpoint(self.region, self.network),
+            metadata_endpoint: settings.metadata_endpoint(),
+        })
     }
 }
 

@@ -1,7 +1,6 @@
 //! The validated config as the JS API returns it, for `validateConfig` and Logto's `configGuard`.
 
 use crate::config::{Config, ContentType};
-use crate::credentials_source::CredentialsSource;
 use crate::error::Issue;
 use crate::template::Template;
 use serde::Serialize;
@@ -79,26 +78,19 @@ fn serialize_pairs<S: serde::Serializer>(pairs: &&[(String, String)], serializer
 impl Config {
     /// The normalised config, for `validateConfig` and Logto's `configGuard`.
     pub fn normalized(&self) -> NormalizedConfig<'_> {
-        let settings = &self.credentials_settings;
-        let keys = settings.source.needs_access_key();
-        let (role_arn, role_name, oidc_provider_arn, oidc_token_file) = match &settings.source {
-            CredentialsSource::AccessKey => (None, None, None, None),
-            CredentialsSource::AssumeRole { role_arn } => (Some(role_arn.as_str()), None, None, None),
-            CredentialsSource::EcsRamRole { role_name } => (None, role_name.as_deref(), None, None),
-            CredentialsSource::OidcRole { role_arn, oidc_provider_arn, oidc_token_file } => {
-                (role_arn.as_deref(), None, oidc_provider_arn.as_deref(), oidc_token_file.as_deref())
-            }
-        };
+        let keys = self.credentials_settings.source.needs_access_key();
+        let role = self.role_settings();
+        let role = role.as_ref();
         NormalizedConfig {
             access_key_id: keys.then(|| self.credentials.access_key_id()),
             access_key_secret: keys.then(|| self.credentials.secret()),
-            credentials_source: (settings.source != CredentialsSource::AccessKey).then(|| settings.source.id()),
-            role_arn,
-            role_name,
-            oidc_provider_arn,
-            oidc_token_file,
-            sts_endpoint: settings.sts_endpoint(self.region, self.network),
-            metadata_endpoint: settings.metadata_endpoint(),
+            credentials_source: role.map(|r| r.credentials_source),
+            role_arn: role.and_then(|r| r.role_arn),
+            role_name: role.and_then(|r| r.role_name),
+            oidc_provider_arn: role.and_then(|r| r.oidc_provider_arn),
+            oidc_token_file: role.and_then(|r| r.oidc_token_file),
+            sts_endpoint: role.and_then(|r| r.sts_endpoint.clone()),
+            metadata_endpoint: role.and_then(|r| r.metadata_endpoint),
             account_name: &self.account_name,
             from_alias: self.from_alias.as_deref(),
             region_id: self.region.id(),

@@ -219,12 +219,6 @@ macro_rules! raw_fields {
     };
 }
 
-/// A present member, `null` included, for `#[serde(default, deserialize_with = "kept")]`: serde's
-/// `Option` alone reads `null` as absent.
-pub fn kept<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    <Value as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,17 @@ impl DirectMail {
         convert::write(&self.config.normalized())
     }
 
+    /// The role the config names (`credentialsSource`), with what fetching its credentials needs;
+    /// `undefined` for the config's own AccessKey pair. Small, unlike `normalized`, which copies
+    /// every template: the connector reads it at each send.
+    #[wasm_bindgen(js_name = roleSettings)]
+    pub fn role_settings(&self) -> Result<JsValue, JsValue> {
+        match self.config.role_settings() {
+            Some(role) => convert::write(&role),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
     /// Reads one send: the message `{to, type, payload}` and its options (per-send settings, the
     /// i18n template, the network policy, pins), naming a bad option `{optionsPath}{name}`.
     pub fn prepare(&self, message: JsValue, options: JsValue, options_path: &str) -> Result<PreparedSend, JsValue> {
